@@ -1,0 +1,289 @@
+//! The shell, the router and the navigation.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::auth::api::whoami;
+use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::ui::components::{Card, NotYetOpen, PageHeader};
+use crate::ui::text;
+
+/// Pages only admins may open. The server answers 403 on them for staff.
+pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/ozon/credentials"];
+
+pub fn is_admin_path(path: &str) -> bool {
+    ADMIN_PATHS.iter().any(|p| {
+        path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The signed-in user, loaded once per page load and shared through context.
+pub type Me = Resource<Result<Option<CurrentUser>, AppError>>;
+
+/// The HTML document around the app. Sets a CSP whose nonce admits only our own scripts.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-100 text-slate-800 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use leptos::nonce::{provide_nonce, use_nonce};
+    provide_nonce();
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me: Me = Resource::new_blocking(|| (), |_| whoami());
+    provide_context(me);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shopbridge.css"/>
+        <Title formatter=|page: String| format!("{page} · ShopBridge")/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/platforms") view=|| view! { <NotYetOpen title=text::NAV_PLATFORMS/> }/>
+                    <Route path=path!("/shops") view=|| view! { <NotYetOpen title=text::NAV_SHOPS/> }/>
+                    <Route path=path!("/products") view=|| view! { <NotYetOpen title=text::NAV_PRODUCTS/> }/>
+                    <Route path=path!("/promotions") view=|| view! { <NotYetOpen title=text::NAV_PROMOTIONS/> }/>
+                    <Route path=path!("/ozon/credentials") view=|| view! { <AdminOnly><NotYetOpen title=text::NAV_OZON_CREDENTIALS/></AdminOnly> }/>
+                    <Route path=path!("/ozon/images") view=|| view! { <NotYetOpen title=text::NAV_OZON_IMAGES/> }/>
+                    <Route path=path!("/ozon/listing") view=|| view! { <NotYetOpen title=text::NAV_OZON_LISTING/> }/>
+                    <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
+                    <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>
+                    <Route path=path!("/account") view=AccountPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Renders `children` for admins and a refusal for everyone else.
+#[component]
+pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let me = expect_context::<Me>();
+    view! {
+        <Suspense fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) if user.is_admin() => children().into_any(),
+                        _ => view! { <crate::ui::components::Forbidden/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+struct NavItem {
+    label: &'static str,
+    href: &'static str,
+}
+
+const NAV: &[(&str, &[NavItem])] = &[
+    ("", &[NavItem { label: text::NAV_HOME, href: "/" }]),
+    (
+        text::NAV_SECTION_MARKETS,
+        &[
+            NavItem { label: text::NAV_PLATFORMS, href: "/platforms" },
+            NavItem { label: text::NAV_SHOPS, href: "/shops" },
+            NavItem { label: text::NAV_PRODUCTS, href: "/products" },
+            NavItem { label: text::NAV_PROMOTIONS, href: "/promotions" },
+        ],
+    ),
+    (
+        text::NAV_SECTION_OZON,
+        &[
+            NavItem { label: text::NAV_OZON_CREDENTIALS, href: "/ozon/credentials" },
+            NavItem { label: text::NAV_OZON_IMAGES, href: "/ozon/images" },
+            NavItem { label: text::NAV_OZON_LISTING, href: "/ozon/listing" },
+        ],
+    ),
+    (
+        text::NAV_SECTION_ADMIN,
+        &[
+            NavItem { label: text::NAV_USERS, href: "/users" },
+            NavItem { label: text::NAV_AUDIT, href: "/audit" },
+        ],
+    ),
+];
+
+/// The sections and links this user may see.
+fn nav_for(user: &CurrentUser) -> Vec<(&'static str, Vec<&'static NavItem>)> {
+    NAV.iter()
+        .map(|(section, items)| {
+            let visible = items
+                .iter()
+                .filter(|item| user.is_admin() || !is_admin_path(item.href))
+                .collect::<Vec<_>>();
+            (*section, visible)
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let me = expect_context::<Me>();
+    view! {
+        <div class="flex min-h-screen">
+            <aside class="w-56 shrink-0 bg-slate-900 text-slate-300">
+                <div class="px-5 py-5">
+                    <div class="text-lg font-semibold text-white">{text::APP_NAME}</div>
+                    <div class="text-xs text-slate-400">{text::APP_TAGLINE}</div>
+                </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().map(|user| view! { <SideNav user=user/> })
+                    })}
+                </Suspense>
+            </aside>
+            <div class="flex min-w-0 flex-1 flex-col">
+                <header class="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-6">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            me.await.ok().flatten().map(|user| view! { <UserMenu user=user/> })
+                        })}
+                    </Suspense>
+                </header>
+                <main class="mx-auto w-full max-w-6xl flex-1 p-6">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn SideNav(user: CurrentUser) -> impl IntoView {
+    let link = "block rounded-md px-3 py-2 text-sm hover:bg-slate-800 hover:text-white \
+                aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
+    view! {
+        <nav class="space-y-5 px-3 pb-6" aria-label="主导航">
+            {nav_for(&user)
+                .into_iter()
+                .map(|(section, items)| {
+                    view! {
+                        <div>
+                            {(!section.is_empty()).then(|| view! {
+                                <div class="px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-500">{section}</div>
+                            })}
+                            {items.into_iter().map(|item| view! {
+                                <A href=item.href exact=true attr:class=link>{item.label}</A>
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    view! {
+        <span class="text-sm text-slate-600" data-testid="current-user">
+            {user.display_name.clone()}
+            <span class="ml-2 rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-500">{user.role.label()}</span>
+        </span>
+        <A href="/account" attr:class="text-sm text-slate-600 hover:text-indigo-600">{text::NAV_ACCOUNT}</A>
+        <form method="post" action="/logout">
+            <button type="submit" class="text-sm text-slate-600 hover:text-red-600">{text::LOGOUT}</button>
+        </form>
+    }
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let capabilities = [
+        (text::NAV_USERS, true),
+        (text::NAV_AUDIT, true),
+        (text::NAV_OZON_CREDENTIALS, false),
+        (text::NAV_OZON_IMAGES, false),
+        (text::NAV_OZON_LISTING, false),
+        (text::NAV_PLATFORMS, false),
+        (text::NAV_SHOPS, false),
+        (text::NAV_PRODUCTS, false),
+        (text::NAV_PROMOTIONS, false),
+    ];
+    view! {
+        <Title text=text::HOME_TITLE/>
+        <PageHeader title=text::HOME_TITLE/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                me.await.ok().flatten().map(|user| view! {
+                    <p class="mb-6 text-slate-600">{text::HOME_WELCOME}"，"{user.display_name}</p>
+                })
+            })}
+        </Suspense>
+        <Card>
+            <h2 class="mb-4 text-base font-semibold text-slate-900">{text::HOME_CAPABILITIES}</h2>
+            <ul class="grid grid-cols-1 gap-3 sm:grid-cols-3">
+                {capabilities.into_iter().map(|(name, open)| {
+                    let badge = if open { "bg-emerald-100 text-emerald-800" } else { "bg-amber-100 text-amber-800" };
+                    view! {
+                        <li class="flex items-center justify-between rounded-md border border-slate-200 px-4 py-3">
+                            <span class="text-sm text-slate-700">{name}</span>
+                            <span class=format!("rounded-full px-2 py-0.5 text-xs {badge}")>
+                                {if open { text::CAP_OPEN } else { text::NOT_YET_OPEN }}
+                            </span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </Card>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="flex min-h-screen items-center justify-center">
+            <Card>
+                <h1 class="text-xl font-semibold">{text::NOT_FOUND_TITLE}</h1>
+                <a href="/" class="mt-3 inline-block text-indigo-600">{text::NAV_HOME}</a>
+            </Card>
+        </div>
+    }
+}

@@ -1,0 +1,19 @@
+//! ShopBridge: a marketplace back office in one binary.
+//!
+//! The same crate is compiled twice: with `ssr` it is the server (axum, SQLite, CLI), with
+//! `hydrate` it is the browser bundle that hydrates the server-rendered pages.
+
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

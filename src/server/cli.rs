@@ -1,0 +1,137 @@
+//! The command line: `serve` (default), `migrate`, `user add`, `user passwd`.
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use super::config::Config;
+use super::{db, startup, telemetry};
+use crate::auth::store::{self, Actor};
+use crate::auth::{service, Role};
+
+#[derive(Parser, Debug)]
+#[command(name = "shopbridge", version, about = "ShopBridge 跨境电商后台")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server (the default)
+    Serve,
+    /// Apply database migrations and exit
+    Migrate,
+    /// Manage staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user; the password comes from SHOPBRIDGE_PASSWORD or a prompt
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["admin", "staff"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// Set a user's password; from SHOPBRIDGE_PASSWORD or a prompt
+    Passwd { name: String },
+}
+
+/// Entry point behind `main.rs`.
+pub fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(2);
+        }
+    };
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    if serving {
+        telemetry::init_tracing(config.log_format, std::io::stdout);
+    } else {
+        telemetry::init_tracing(config.log_format, std::io::stderr);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("无法启动运行时：{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .with_context(|| format!("无法监听 {}（SHOPBRIDGE_BIND）", config.bind))?;
+            startup::run(config, listener, startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            open_pool(&config).await?;
+            println!("数据库已是最新：{}", config.db_path().display());
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            name,
+            role,
+            display_name,
+        }) => {
+            let pool = open_pool(&config).await?;
+            let role = Role::parse(&role).context("角色应为 admin 或 staff")?;
+            let password = read_password()?;
+            service::create_user(&pool, &Actor::cli(), &name, &display_name, role, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已添加用户 {}（{}）", name.trim(), role.label());
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd { name }) => {
+            let pool = open_pool(&config).await?;
+            let user = store::find_user_by_name(&pool, name.trim())
+                .await?
+                .with_context(|| format!("用户 {name} 不存在"))?;
+            let password = read_password()?;
+            service::set_password(&pool, &Actor::cli(), user.id, password, "password_reset")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已更新 {} 的密码", user.name);
+            Ok(())
+        }
+    }
+}
+
+async fn open_pool(config: &Config) -> anyhow::Result<sqlx::SqlitePool> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    db::open_database(&config.db_path()).await
+}
+
+/// `SHOPBRIDGE_PASSWORD`, or asked twice on the terminal.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("SHOPBRIDGE_PASSWORD") {
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("密码（至少 10 个字符）：").context("无法读取密码")?;
+    let second = rpassword::prompt_password("再次输入密码：").context("无法读取密码")?;
+    if first != second {
+        bail!("两次输入的密码不一致");
+    }
+    Ok(first)
+}

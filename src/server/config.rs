@@ -1,0 +1,225 @@
+//! Configuration from the environment (and `.env`), with the names and defaults of DESIGN.md.
+//!
+//! A bad value stops start-up with a message that names the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("配置错误：{var} = {value:?} 无效：{reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub ozon_api_url: String,
+    pub douyin_api_url: String,
+    pub doudian_api_url: String,
+    pub storage_url: String,
+    pub media_public_url: String,
+    pub fetch_allow_private: bool,
+    pub log_format: LogFormat,
+    pub session_idle_minutes: i64,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(get("SHOPBRIDGE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let bind = parse_bind(get("SHOPBRIDGE_BIND"))?;
+        let public_url = parse_url(
+            "SHOPBRIDGE_PUBLIC_URL",
+            get("SHOPBRIDGE_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        )?;
+        let media_default = format!("{public_url}/media");
+        let storage_default = format!("file://{}", data_dir.join("media").display());
+        Ok(Config {
+            bind,
+            ozon_api_url: url_or("SHOPBRIDGE_OZON_API_URL", &get, "https://api-seller.ozon.ru")?,
+            douyin_api_url: url_or("SHOPBRIDGE_DOUYIN_API_URL", &get, "https://open.douyin.com")?,
+            doudian_api_url: url_or(
+                "SHOPBRIDGE_DOUDIAN_API_URL",
+                &get,
+                "https://openapi-fxg.jinritemai.com",
+            )?,
+            storage_url: parse_storage(get("SHOPBRIDGE_STORAGE_URL").unwrap_or(storage_default))?,
+            media_public_url: url_or("SHOPBRIDGE_MEDIA_PUBLIC_URL", &get, &media_default)?,
+            fetch_allow_private: parse_bool(
+                "SHOPBRIDGE_FETCH_ALLOW_PRIVATE",
+                get("SHOPBRIDGE_FETCH_ALLOW_PRIVATE"),
+            )?,
+            log_format: parse_log_format(get("SHOPBRIDGE_LOG_FORMAT"))?,
+            session_idle_minutes: parse_minutes(get("SHOPBRIDGE_SESSION_IDLE_MINUTES"))?,
+            public_url,
+            data_dir,
+        })
+    }
+
+    /// True when the public URL is https, so cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("shopbridge.db")
+    }
+}
+
+fn parse_bind(value: Option<String>) -> Result<SocketAddr, ConfigError> {
+    let value = value.unwrap_or_else(|| "127.0.0.1:3000".into());
+    value.trim().parse().map_err(|_| ConfigError {
+        var: "SHOPBRIDGE_BIND",
+        value,
+        reason: "应为 IP:端口，例如 127.0.0.1:3000",
+    })
+}
+
+fn parse_url(var: &'static str, value: String) -> Result<String, ConfigError> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err(ConfigError {
+            var,
+            value,
+            reason: "应为 http:// 或 https:// 开头的地址",
+        }),
+    }
+}
+
+fn url_or(
+    var: &'static str,
+    get: &impl Fn(&str) -> Option<String>,
+    default: &str,
+) -> Result<String, ConfigError> {
+    parse_url(var, get(var).unwrap_or_else(|| default.to_string()))
+}
+
+fn parse_storage(value: String) -> Result<String, ConfigError> {
+    let ok = ["file://", "s3://", "memory://"]
+        .iter()
+        .any(|scheme| value.starts_with(scheme));
+    if ok {
+        Ok(value)
+    } else {
+        Err(ConfigError {
+            var: "SHOPBRIDGE_STORAGE_URL",
+            value,
+            reason: "应为 file://…、s3://bucket/prefix 或 memory://",
+        })
+    }
+}
+
+fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(false),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(_) => Err(ConfigError {
+            var,
+            value: value.unwrap_or_default(),
+            reason: "应为 true 或 false",
+        }),
+    }
+}
+
+fn parse_log_format(value: Option<String>) -> Result<LogFormat, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(_) => Err(ConfigError {
+            var: "SHOPBRIDGE_LOG_FORMAT",
+            value: value.unwrap_or_default(),
+            reason: "应为 text 或 json",
+        }),
+    }
+}
+
+fn parse_minutes(value: Option<String>) -> Result<i64, ConfigError> {
+    let Some(value) = value else { return Ok(8 * 60) };
+    match value.trim().parse::<i64>() {
+        Ok(n) if (1..=60 * 24 * 30).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            var: "SHOPBRIDGE_SESSION_IDLE_MINUTES",
+            value,
+            reason: "应为 1 到 43200 之间的分钟数",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_match_the_design() {
+        let config = config_with(&[]).expect("defaults are valid");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.media_public_url, "http://127.0.0.1:3000/media");
+        assert_eq!(config.storage_url, "file://./data/media");
+        assert_eq!(config.session_idle_minutes, 480);
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            ("SHOPBRIDGE_BIND", "localhost"),
+            ("SHOPBRIDGE_PUBLIC_URL", "ftp://x"),
+            ("SHOPBRIDGE_OZON_API_URL", "api-seller.ozon.ru"),
+            ("SHOPBRIDGE_STORAGE_URL", "/tmp/media"),
+            ("SHOPBRIDGE_FETCH_ALLOW_PRIVATE", "maybe"),
+            ("SHOPBRIDGE_LOG_FORMAT", "xml"),
+            ("SHOPBRIDGE_SESSION_IDLE_MINUTES", "0"),
+        ];
+        for (var, value) in cases {
+            let err = config_with(&[(var, value)]).expect_err(var);
+            assert_eq!(err.var, var);
+            assert!(err.to_string().contains(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies() {
+        let config = config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com/")])
+            .expect("valid");
+        assert_eq!(config.public_url, "https://shop.example.com");
+        assert!(config.is_https());
+    }
+}

@@ -1,0 +1,47 @@
+//! SQLite: one file in the data dir, WAL, foreign keys on, migrations embedded.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+/// Opens (creating if missing) the database file and applies every pending migration.
+pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
+    let url = format!("sqlite://{}", path.display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .with_context(|| format!("数据库路径无效：{}", path.display()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", path.display()))?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+/// Applies the migrations compiled into the binary.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("数据库迁移失败")?;
+    let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+    sessions.migrate().await.context("会话表迁移失败")?;
+    Ok(())
+}
+
+/// Seconds since the Unix epoch; every timestamp in the database uses this.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

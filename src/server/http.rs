@@ -1,0 +1,188 @@
+//! The HTTP stack: Leptos pages and server functions, plain routes, and the middleware every
+//! request passes (tracing span, security headers, cross-site refusal, sign-in gate).
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::state::AppState;
+use crate::app::{is_admin_path, shell, App};
+use crate::auth::guard::user_from_session;
+
+pub const SESSION_COOKIE: &str = "shopbridge_session";
+
+/// Builds the whole application router around `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let sessions = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.is_https())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/logout", post(logout))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), gate_pages))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(middleware::from_fn(security_headers))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+        Ok(_) => Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            let body = serde_json::json!({"status": "unavailable"});
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}
+
+/// Ends the session and goes back to the login page.
+async fn logout(session: Session) -> Response {
+    if let Err(err) = session.flush().await {
+        tracing::error!(error = %err, "session flush failed");
+    }
+    Redirect::to("/login").into_response()
+}
+
+/// One span per request, named from the matched route (never the query string).
+fn request_span(req: &Request<Body>) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    tracing::info_span!("request", method = %req.method(), route = %route)
+}
+
+const DEFAULT_CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+                           form-action 'self'; object-src 'none'";
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+    }
+    res
+}
+
+/// Refuses state-changing browser requests that come from another site. The REST API under
+/// `/api/v1` authenticates with a key, not a cookie, so it is not subject to this.
+async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || req.uri().path().starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_fetch = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none");
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = origin.is_some_and(|o| !is_own_origin(o, &state.config.public_url, host));
+    if cross_fetch || foreign_origin {
+        tracing::warn!(origin = origin.unwrap_or(""), "cross-site request refused");
+        let body = serde_json::json!({
+            "code": "CROSS_SITE_REQUEST",
+            "message": "跨站请求已被拒绝",
+        });
+        return (StatusCode::FORBIDDEN, Json(body)).into_response();
+    }
+    next.run(req).await
+}
+
+fn is_own_origin(origin: &str, public_url: &str, host: Option<&str>) -> bool {
+    if origin == public_url {
+        return true;
+    }
+    let Some(host) = host else { return false };
+    origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+/// Paths anyone may load without signing in.
+fn is_public_path(path: &str) -> bool {
+    matches!(path, "/login" | "/healthz" | "/favicon.ico" | "/logout")
+        || ["/pkg/", "/sf/", "/api/", "/media/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// Full page loads: anonymous visitors go to /login, signed-in users skip it, and staff get
+/// 403 on admin pages. Server functions check again on their own.
+async fn gate_pages(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let page_load = matches!(*req.method(), Method::GET | Method::HEAD);
+    if !page_load || (is_public_path(&path) && path != "/login") {
+        return next.run(req).await;
+    }
+    let user = user_from_session(&state.pool, &session).await;
+    match (user, path.as_str()) {
+        (None, "/login") => next.run(req).await,
+        (None, _) => Redirect::to("/login").into_response(),
+        (Some(_), "/login") => Redirect::to("/").into_response(),
+        (Some(user), _) if is_admin_path(&path) && !user.is_admin() => {
+            let mut res = next.run(req).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+        (Some(_), _) => next.run(req).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_origin_matches_public_url_or_host() {
+        assert!(is_own_origin("http://127.0.0.1:3000", "http://127.0.0.1:3000", None));
+        assert!(is_own_origin("http://127.0.0.1:4000", "http://x", Some("127.0.0.1:4000")));
+        assert!(!is_own_origin("https://evil.example", "http://127.0.0.1:3000", Some("127.0.0.1:3000")));
+        assert!(!is_own_origin("null", "http://127.0.0.1:3000", Some("127.0.0.1:3000")));
+    }
+
+    #[test]
+    fn only_assets_and_endpoints_are_public() {
+        assert!(is_public_path("/pkg/shopbridge.wasm"));
+        assert!(is_public_path("/sf/login"));
+        assert!(!is_public_path("/users"));
+        assert!(!is_public_path("/"));
+    }
+}

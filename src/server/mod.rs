@@ -1,0 +1,10 @@
+//! Server-only infrastructure: configuration, database, telemetry, HTTP stack, CLI.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod lock;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

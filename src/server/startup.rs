@@ -1,0 +1,104 @@
+//! Start-up: takes a listener and a shutdown signal, so tests run the real app on port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::config::Config;
+use super::state::AppState;
+use super::{db, http, lock};
+use crate::auth::{password, store, throttle};
+
+/// The Leptos options in `Leptos.toml`, read from the working directory when present.
+const EMBEDDED_LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
+
+pub fn load_leptos_options() -> anyhow::Result<LeptosOptions> {
+    let path = Path::new("Leptos.toml");
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(_) => EMBEDDED_LEPTOS_TOML.to_string(),
+    };
+    leptos::config::get_config_from_str(&text).context("Leptos.toml 无效")
+}
+
+/// Runs ShopBridge on `listener` until `shutdown` resolves.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    let _lock = lock::lock_data_dir(&config.data_dir)?;
+    let pool = db::open_database(&config.db_path()).await?;
+    if store::count_users(&pool).await? == 0 {
+        tracing::warn!(
+            "还没有任何用户。创建第一个管理员：SHOPBRIDGE_PASSWORD='至少10个字符' shopbridge user add admin --role admin"
+        );
+    }
+    password::warm_up().await;
+    let state = AppState {
+        leptos_options: load_leptos_options()?,
+        pool: pool.clone(),
+        config: Arc::new(config),
+    };
+    let housekeeping = tokio::spawn(keep_house(pool.clone()));
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "ShopBridge 已启动");
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    housekeeping.abort();
+    pool.close().await;
+    tracing::info!("ShopBridge 已停止");
+    served.context("HTTP 服务异常退出")
+}
+
+/// Deletes expired sessions and old login attempts, hourly.
+async fn keep_house(pool: SqlitePool) {
+    let sessions = SqliteStore::new(pool.clone());
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(err) = sessions.delete_expired().await {
+            tracing::warn!(error = %err, "expired session cleanup failed");
+        }
+        let cutoff = db::now_unix() - throttle::WINDOW_SECS * 4;
+        if let Err(err) = store::prune_login_attempts(&pool, cutoff).await {
+            tracing::warn!(error = %err, "login attempt cleanup failed");
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("收到停止信号，正在关闭");
+}

@@ -1,0 +1,80 @@
+//! Small building blocks shared by pages.
+
+use leptos::prelude::*;
+
+use super::text;
+use crate::error::AppError;
+
+#[component]
+pub fn PageHeader(title: &'static str, #[prop(optional)] subtitle: &'static str) -> impl IntoView {
+    view! {
+        <div class="mb-6">
+            <h1 class="text-2xl font-semibold text-slate-900">{title}</h1>
+            {(!subtitle.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-500">{subtitle}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Card(children: Children) -> impl IntoView {
+    view! { <section class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">{children()}</section> }
+}
+
+/// A capability that is not built yet. Never shows invented data.
+#[component]
+pub fn NotYetOpen(title: &'static str) -> impl IntoView {
+    view! {
+        <PageHeader title=title/>
+        <Card>
+            <div class="flex flex-col items-center py-12 text-center" data-testid="not-yet-open">
+                <span class="rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-800">
+                    {text::NOT_YET_OPEN}
+                </span>
+                <p class="mt-4 text-slate-500">{text::NOT_YET_OPEN_HINT}</p>
+            </div>
+        </Card>
+    }
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    view! {
+        <Card>
+            <div class="py-10 text-center" data-testid="forbidden">
+                <h1 class="text-xl font-semibold text-red-700">{text::FORBIDDEN_TITLE}</h1>
+                <p class="mt-2 text-slate-500">{text::FORBIDDEN_HINT}</p>
+            </div>
+        </Card>
+    }
+}
+
+/// A message line under a form: green for success, red for errors.
+#[component]
+pub fn Notice(#[prop(into)] message: String, #[prop(optional)] error: bool) -> impl IntoView {
+    let class = if error {
+        "mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700"
+    } else {
+        "mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-700"
+    };
+    let role = if error { "alert" } else { "status" };
+    view! { <p class=class role=role>{message}</p> }
+}
+
+/// The outcome of an action as a notice, or nothing before it ran.
+pub fn action_notice(value: Option<Result<String, AppError>>) -> impl IntoView {
+    value.map(|result| match result {
+        Ok(message) => view! { <Notice message=message/> }.into_any(),
+        Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+    })
+}
+
+pub const INPUT_CLASS: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm \
+    shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+pub const LABEL_CLASS: &str = "block text-sm font-medium text-slate-700";
+pub const BUTTON_CLASS: &str = "inline-flex items-center rounded-md bg-indigo-600 px-4 py-2 text-sm \
+    font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-50";
+pub const SMALL_BUTTON_CLASS: &str = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs \
+    font-medium text-slate-700 hover:bg-slate-50";
+pub const TABLE_CLASS: &str = "min-w-full divide-y divide-slate-200 text-sm";
+pub const TH_CLASS: &str = "px-3 py-2 text-left font-medium text-slate-500";
+pub const TD_CLASS: &str = "px-3 py-2 align-top text-slate-700";

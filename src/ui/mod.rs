@@ -1,0 +1,5 @@
+//! Shared UI: strings, timestamps and small components used by every page.
+
+pub mod components;
+pub mod text;
+pub mod time;

@@ -1,0 +1,97 @@
+//! Every string the pages show, in one place, so another language can be added later.
+
+pub const APP_NAME: &str = "ShopBridge";
+pub const APP_TAGLINE: &str = "跨境电商后台";
+
+pub const NAV_HOME: &str = "概览";
+pub const NAV_PLATFORMS: &str = "平台";
+pub const NAV_SHOPS: &str = "店铺";
+pub const NAV_PRODUCTS: &str = "商品";
+pub const NAV_PROMOTIONS: &str = "推广";
+pub const NAV_OZON_CREDENTIALS: &str = "Ozon 凭证";
+pub const NAV_OZON_IMAGES: &str = "Ozon 图片下载";
+pub const NAV_OZON_LISTING: &str = "Ozon 上架";
+pub const NAV_USERS: &str = "用户";
+pub const NAV_AUDIT: &str = "审计日志";
+pub const NAV_ACCOUNT: &str = "修改密码";
+pub const NAV_SECTION_MARKETS: &str = "电商";
+pub const NAV_SECTION_OZON: &str = "Ozon";
+pub const NAV_SECTION_ADMIN: &str = "管理";
+
+pub const LOGIN_TITLE: &str = "登录";
+pub const LOGIN_SUBTITLE: &str = "使用管理员分配的账号登录";
+pub const LOGIN_USERNAME: &str = "用户名";
+pub const LOGIN_PASSWORD: &str = "密码";
+pub const LOGIN_SUBMIT: &str = "登录";
+pub const LOGIN_PENDING: &str = "正在登录…";
+pub const LOGOUT: &str = "退出";
+
+pub const ROLE_ADMIN: &str = "管理员";
+pub const ROLE_STAFF: &str = "员工";
+pub const STATUS_ACTIVE: &str = "正常";
+pub const STATUS_DISABLED: &str = "已停用";
+
+pub const NOT_YET_OPEN: &str = "尚未开放";
+pub const NOT_YET_OPEN_HINT: &str = "此功能正在建设中，开放后会出现在这里。";
+pub const FORBIDDEN_TITLE: &str = "无权访问";
+pub const FORBIDDEN_HINT: &str = "此页面仅限管理员使用。如需访问，请联系管理员。";
+pub const NOT_FOUND_TITLE: &str = "页面不存在";
+pub const LOADING: &str = "加载中…";
+
+pub const HOME_TITLE: &str = "概览";
+pub const HOME_WELCOME: &str = "欢迎回来";
+pub const HOME_CAPABILITIES: &str = "功能一览";
+pub const CAP_OPEN: &str = "已开放";
+
+pub const USERS_TITLE: &str = "用户";
+pub const USERS_SUBTITLE: &str = "管理员工账号：添加、停用和重置密码";
+pub const USERS_ADD: &str = "添加用户";
+pub const USERS_NAME: &str = "用户名";
+pub const USERS_DISPLAY_NAME: &str = "显示名称";
+pub const USERS_ROLE: &str = "角色";
+pub const USERS_STATUS: &str = "状态";
+pub const USERS_CREATED: &str = "创建时间";
+pub const USERS_ACTIONS: &str = "操作";
+pub const USERS_PASSWORD: &str = "初始密码（至少 10 个字符）";
+pub const USERS_DISABLE: &str = "停用";
+pub const USERS_ENABLE: &str = "启用";
+pub const USERS_RESET: &str = "重置密码";
+pub const USERS_NEW_PASSWORD: &str = "新密码";
+pub const USERS_EMPTY: &str = "还没有用户";
+
+pub const ACCOUNT_TITLE: &str = "修改密码";
+pub const ACCOUNT_CURRENT: &str = "当前密码";
+pub const ACCOUNT_NEW: &str = "新密码（至少 10 个字符）";
+pub const ACCOUNT_SUBMIT: &str = "保存新密码";
+
+pub const AUDIT_TITLE: &str = "审计日志";
+pub const AUDIT_SUBTITLE: &str = "登录、退出和账号变更记录（最近 500 条）";
+pub const AUDIT_TIME: &str = "时间";
+pub const AUDIT_ACTOR: &str = "操作人";
+pub const AUDIT_ACTION: &str = "动作";
+pub const AUDIT_TARGET: &str = "对象";
+pub const AUDIT_DETAIL: &str = "详情";
+pub const AUDIT_IP: &str = "IP";
+pub const AUDIT_ALL: &str = "全部动作";
+pub const AUDIT_EMPTY: &str = "暂无记录";
+
+/// Audit actions as stored, with their labels.
+pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
+    ("login_success", "登录成功"),
+    ("login_failure", "登录失败"),
+    ("login_throttled", "登录被限制"),
+    ("user_add", "添加用户"),
+    ("user_disable", "停用用户"),
+    ("user_enable", "启用用户"),
+    ("password_reset", "重置密码"),
+    ("password_change", "修改密码"),
+];
+
+/// The label of an audit action; unknown actions show as stored.
+pub fn audit_action_label(action: &str) -> &str {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|(key, _)| *key == action)
+        .map(|(_, label)| *label)
+        .unwrap_or(action)
+}

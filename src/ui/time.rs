@@ -1,0 +1,45 @@
+//! Timestamps as staff read them: Beijing time (UTC+8), `YYYY-MM-DD HH:MM:SS`.
+
+const OFFSET_SECS: i64 = 8 * 3600;
+
+/// Formats Unix seconds in UTC+8.
+pub fn format_timestamp(unix: i64) -> String {
+    let local = unix + OFFSET_SECS;
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_timestamp;
+
+    #[test]
+    fn formats_in_beijing_time() {
+        assert_eq!(format_timestamp(0), "1970-01-01 08:00:00");
+        // 2026-11-22T02:20:32Z
+        assert_eq!(format_timestamp(1_795_314_032), "2026-11-22 10:20:32");
+        // 2024-02-29T16:00:00Z is already March 1st in Beijing
+        assert_eq!(format_timestamp(1_709_222_400), "2024-03-01 00:00:00");
+    }
+}
