@@ -17,7 +17,10 @@ pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/ozon/credentials"];
 
 pub fn is_admin_path(path: &str) -> bool {
     ADMIN_PATHS.iter().any(|p| {
-        path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
     })
 }
 
@@ -48,7 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn set_content_security_policy() {
     use leptos::nonce::{provide_nonce, use_nonce};
     provide_nonce();
-    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     else {
         return;
     };
@@ -117,29 +121,62 @@ struct NavItem {
 }
 
 const NAV: &[(&str, &[NavItem])] = &[
-    ("", &[NavItem { label: text::NAV_HOME, href: "/" }]),
+    (
+        "",
+        &[NavItem {
+            label: text::NAV_HOME,
+            href: "/",
+        }],
+    ),
     (
         text::NAV_SECTION_MARKETS,
         &[
-            NavItem { label: text::NAV_PLATFORMS, href: "/platforms" },
-            NavItem { label: text::NAV_SHOPS, href: "/shops" },
-            NavItem { label: text::NAV_PRODUCTS, href: "/products" },
-            NavItem { label: text::NAV_PROMOTIONS, href: "/promotions" },
+            NavItem {
+                label: text::NAV_PLATFORMS,
+                href: "/platforms",
+            },
+            NavItem {
+                label: text::NAV_SHOPS,
+                href: "/shops",
+            },
+            NavItem {
+                label: text::NAV_PRODUCTS,
+                href: "/products",
+            },
+            NavItem {
+                label: text::NAV_PROMOTIONS,
+                href: "/promotions",
+            },
         ],
     ),
     (
         text::NAV_SECTION_OZON,
         &[
-            NavItem { label: text::NAV_OZON_CREDENTIALS, href: "/ozon/credentials" },
-            NavItem { label: text::NAV_OZON_IMAGES, href: "/ozon/images" },
-            NavItem { label: text::NAV_OZON_LISTING, href: "/ozon/listing" },
+            NavItem {
+                label: text::NAV_OZON_CREDENTIALS,
+                href: "/ozon/credentials",
+            },
+            NavItem {
+                label: text::NAV_OZON_IMAGES,
+                href: "/ozon/images",
+            },
+            NavItem {
+                label: text::NAV_OZON_LISTING,
+                href: "/ozon/listing",
+            },
         ],
     ),
     (
         text::NAV_SECTION_ADMIN,
         &[
-            NavItem { label: text::NAV_USERS, href: "/users" },
-            NavItem { label: text::NAV_AUDIT, href: "/audit" },
+            NavItem {
+                label: text::NAV_USERS,
+                href: "/users",
+            },
+            NavItem {
+                label: text::NAV_AUDIT,
+                href: "/audit",
+            },
         ],
     ),
 ];

@@ -3,9 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{
-    AddUser, ChangePassword, Login, ResetUserPassword, SetUserDisabled,
-};
+use super::api::{AddUser, ChangePassword, Login, ResetUserPassword, SetUserDisabled};
 use super::{LoginOutcome, Role, UserSummary};
 use crate::ui::components::{
     action_notice, Card, Notice, PageHeader, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
@@ -24,7 +22,9 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let message = move || match value.get() {
-        Some(Ok(LoginOutcome::Refused(reason))) => Some(view! { <Notice message=reason error=true/> }),
+        Some(Ok(LoginOutcome::Refused(reason))) => {
+            Some(view! { <Notice message=reason error=true/> })
+        }
         Some(Err(err)) => Some(view! { <Notice message=err.to_string() error=true/> }),
         _ => None,
     };
@@ -65,7 +65,13 @@ pub fn UsersPage() -> impl IntoView {
     let toggle = ServerAction::<SetUserDisabled>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
     let users = Resource::new(
-        move || (add.version().get(), toggle.version().get(), reset.version().get()),
+        move || {
+            (
+                add.version().get(),
+                toggle.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| super::api::list_users(),
     );
     let toggle_error = move || match toggle.value().get() {

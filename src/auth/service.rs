@@ -26,7 +26,11 @@ pub async fn authenticate(
     // Over-long names cannot exist; keep them out of the attempts table too.
     let username: String = username.chars().take(64).collect();
     if let Some(minutes) = throttle::lockout_minutes(pool, &username, ip).await? {
-        let actor = Actor { id: None, name: username.clone(), ip: ip.into() };
+        let actor = Actor {
+            id: None,
+            name: username.clone(),
+            ip: ip.into(),
+        };
         store::append_audit(pool, &actor, "login_throttled", &username, "").await?;
         let message = format!("尝试次数过多，请 {minutes} 分钟后再试");
         return Ok((LoginOutcome::Refused(message), None));
@@ -40,12 +44,22 @@ pub async fn authenticate(
         Some(row) => {
             store::clear_failures(pool, &username).await?;
             let user = row.current_user();
-            store::append_audit(pool, &Actor::user(&user, ip), "login_success", &user.name, "")
-                .await?;
+            store::append_audit(
+                pool,
+                &Actor::user(&user, ip),
+                "login_success",
+                &user.name,
+                "",
+            )
+            .await?;
             Ok((LoginOutcome::SignedIn, Some(user)))
         }
         None => {
-            let actor = Actor { id: None, name: username.clone(), ip: ip.into() };
+            let actor = Actor {
+                id: None,
+                name: username.clone(),
+                ip: ip.into(),
+            };
             store::append_audit(pool, &actor, "login_failure", &username, "").await?;
             Ok((LoginOutcome::Refused(BAD_LOGIN.into()), None))
         }
@@ -62,7 +76,11 @@ pub async fn create_user(
     password_text: String,
 ) -> Result<i64, AppError> {
     let name = validate_username(name).map_err(AppError::Invalid)?;
-    let display_name = if display_name.trim().is_empty() { name.clone() } else { display_name.to_string() };
+    let display_name = if display_name.trim().is_empty() {
+        name.clone()
+    } else {
+        display_name.to_string()
+    };
     let display_name = validate_display_name(&display_name).map_err(AppError::Invalid)?;
     validate_new_password(&password_text).map_err(AppError::Invalid)?;
     let hash = password::hash_password(password_text).await?;
@@ -110,7 +128,11 @@ pub async fn set_user_disabled(
         return Err(AppError::Invalid("不能停用最后一个管理员".into()));
     }
     store::set_disabled(pool, target_id, disabled).await?;
-    let action = if disabled { "user_disable" } else { "user_enable" };
+    let action = if disabled {
+        "user_disable"
+    } else {
+        "user_enable"
+    };
     store::append_audit(pool, actor, action, &target.name, "").await?;
     Ok(())
 }
@@ -129,5 +151,12 @@ pub async fn change_own_password(
     if !password::verify_password(current, Some(row.password_hash)).await? {
         return Err(AppError::Invalid("当前密码不正确".into()));
     }
-    set_password(pool, &Actor::user(user, ip), user.id, new, "password_change").await
+    set_password(
+        pool,
+        &Actor::user(user, ip),
+        user.id,
+        new,
+        "password_change",
+    )
+    .await
 }

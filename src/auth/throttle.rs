@@ -10,7 +10,11 @@ pub const MAX_FAILURES: i64 = 5;
 pub const WINDOW_SECS: i64 = 15 * 60;
 
 /// `Some(minutes)` to wait when this account or IP is locked out, `None` when it may try.
-pub async fn lockout_minutes(pool: &SqlitePool, username: &str, ip: &str) -> sqlx::Result<Option<i64>> {
+pub async fn lockout_minutes(
+    pool: &SqlitePool,
+    username: &str,
+    ip: &str,
+) -> sqlx::Result<Option<i64>> {
     let now = now_unix();
     let counts = store::recent_failures(pool, username, ip, now - WINDOW_SECS).await?;
     let release = counts

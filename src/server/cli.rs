@@ -1,5 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `user add`, `user passwd`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -55,9 +56,11 @@ pub fn main() -> ExitCode {
     };
     let serving = matches!(cli.command, None | Some(Command::Serve));
     if serving {
-        telemetry::init_tracing(config.log_format, std::io::stdout);
+        let ansi = std::io::stdout().is_terminal();
+        telemetry::init_tracing(config.log_format, ansi, std::io::stdout);
     } else {
-        telemetry::init_tracing(config.log_format, std::io::stderr);
+        let ansi = std::io::stderr().is_terminal();
+        telemetry::init_tracing(config.log_format, ansi, std::io::stderr);
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -78,6 +81,10 @@ pub fn main() -> ExitCode {
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
+            // Check the data-dir lock before taking the port, so the clearer message wins.
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+            drop(super::lock::lock_data_dir(&config.data_dir)?);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("无法监听 {}（SHOPBRIDGE_BIND）", config.bind))?;

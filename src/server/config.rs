@@ -53,7 +53,11 @@ impl Config {
         let storage_default = format!("file://{}", data_dir.join("media").display());
         Ok(Config {
             bind,
-            ozon_api_url: url_or("SHOPBRIDGE_OZON_API_URL", &get, "https://api-seller.ozon.ru")?,
+            ozon_api_url: url_or(
+                "SHOPBRIDGE_OZON_API_URL",
+                &get,
+                "https://api-seller.ozon.ru",
+            )?,
             douyin_api_url: url_or("SHOPBRIDGE_DOUYIN_API_URL", &get, "https://open.douyin.com")?,
             doudian_api_url: url_or(
                 "SHOPBRIDGE_DOUDIAN_API_URL",
@@ -158,7 +162,9 @@ fn parse_log_format(value: Option<String>) -> Result<LogFormat, ConfigError> {
 }
 
 fn parse_minutes(value: Option<String>) -> Result<i64, ConfigError> {
-    let Some(value) = value else { return Ok(8 * 60) };
+    let Some(value) = value else {
+        return Ok(8 * 60);
+    };
     match value.trim().parse::<i64>() {
         Ok(n) if (1..=60 * 24 * 30).contains(&n) => Ok(n),
         _ => Err(ConfigError {
@@ -217,8 +223,8 @@ mod tests {
 
     #[test]
     fn https_public_url_means_secure_cookies() {
-        let config = config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com/")])
-            .expect("valid");
+        let config =
+            config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com/")]).expect("valid");
         assert_eq!(config.public_url, "https://shop.example.com");
         assert!(config.is_https());
     }

@@ -49,14 +49,20 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate_pages))
         .layer(sessions)
-        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
         Ok(_) => Json(serde_json::json!({"status": "ok"})).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "health check failed");
@@ -90,11 +96,20 @@ const DEFAULT_CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
     }
     res
 }
@@ -172,10 +187,26 @@ mod tests {
 
     #[test]
     fn own_origin_matches_public_url_or_host() {
-        assert!(is_own_origin("http://127.0.0.1:3000", "http://127.0.0.1:3000", None));
-        assert!(is_own_origin("http://127.0.0.1:4000", "http://x", Some("127.0.0.1:4000")));
-        assert!(!is_own_origin("https://evil.example", "http://127.0.0.1:3000", Some("127.0.0.1:3000")));
-        assert!(!is_own_origin("null", "http://127.0.0.1:3000", Some("127.0.0.1:3000")));
+        assert!(is_own_origin(
+            "http://127.0.0.1:3000",
+            "http://127.0.0.1:3000",
+            None
+        ));
+        assert!(is_own_origin(
+            "http://127.0.0.1:4000",
+            "http://x",
+            Some("127.0.0.1:4000")
+        ));
+        assert!(!is_own_origin(
+            "https://evil.example",
+            "http://127.0.0.1:3000",
+            Some("127.0.0.1:3000")
+        ));
+        assert!(!is_own_origin(
+            "null",
+            "http://127.0.0.1:3000",
+            Some("127.0.0.1:3000")
+        ));
     }
 
     #[test]

@@ -68,12 +68,15 @@ pub fn action_notice(value: Option<Result<String, AppError>>) -> impl IntoView {
     })
 }
 
-pub const INPUT_CLASS: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm \
+pub const INPUT_CLASS: &str =
+    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm \
     shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
 pub const LABEL_CLASS: &str = "block text-sm font-medium text-slate-700";
-pub const BUTTON_CLASS: &str = "inline-flex items-center rounded-md bg-indigo-600 px-4 py-2 text-sm \
+pub const BUTTON_CLASS: &str =
+    "inline-flex items-center rounded-md bg-indigo-600 px-4 py-2 text-sm \
     font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-50";
-pub const SMALL_BUTTON_CLASS: &str = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs \
+pub const SMALL_BUTTON_CLASS: &str =
+    "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs \
     font-medium text-slate-700 hover:bg-slate-50";
 pub const TABLE_CLASS: &str = "min-w-full divide-y divide-slate-200 text-sm";
 pub const TH_CLASS: &str = "px-3 py-2 text-left font-medium text-slate-500";

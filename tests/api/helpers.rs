@@ -1,0 +1,185 @@
+//! Spawns the whole app on port 0 with its own data dir, and captures every log line.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use serde_json::Value;
+use shopbridge::auth::store::Actor;
+use shopbridge::auth::{service, Role};
+use shopbridge::server::config::{Config, LogFormat};
+use shopbridge::server::{db, startup, telemetry};
+use sqlx::SqlitePool;
+use tokio::sync::oneshot;
+
+/// Everything the app logged in this test process.
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut bytes) = self.0.lock() {
+            bytes.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn logs() -> &'static LogCapture {
+    static LOGS: OnceLock<LogCapture> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let capture = LogCapture::default();
+        // Debug level: whatever the app might print about a request is in here.
+        std::env::set_var("RUST_LOG", "debug,hyper=info,h2=info");
+        let writer = capture.clone();
+        telemetry::init_tracing(LogFormat::Text, false, move || writer.clone());
+        capture
+    })
+}
+
+pub fn captured_logs() -> String {
+    let bytes = logs().0.lock().map(|b| b.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: SqlitePool,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let data_dir = dir.to_string_lossy().into_owned();
+    Config::from_lookup(move |name| match name {
+        "SHOPBRIDGE_DATA_DIR" => Some(data_dir.clone()),
+        "SHOPBRIDGE_BIND" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .expect("test config is valid")
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        logs();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = test_config(dir.path());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let run_config = config.clone();
+        let handle = tokio::spawn(async move {
+            startup::run(run_config, listener, async move {
+                let _ = rx.await;
+            })
+            .await
+        });
+        let base = format!("http://{addr}");
+        wait_until_healthy(&base).await;
+        let pool = db::open_database(&config.db_path()).await.expect("open db");
+        TestApp {
+            base,
+            pool,
+            dir,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: cookie jar, same-origin `Origin` header, no redirects followed.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.base).expect("origin"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub async fn add_user(&self, name: &str, role: Role, password: &str) -> i64 {
+        service::create_user(&self.pool, &Actor::cli(), name, "", role, password.into())
+            .await
+            .expect("create user")
+    }
+
+    /// Calls a server function with form fields; returns status and JSON body.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let res = client
+            .post(self.url(&format!("/sf/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server fn request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, name: &str, password: &str) -> Value {
+        let (status, body) = self
+            .call(
+                client,
+                "login",
+                &[("username", name), ("password", password)],
+            )
+            .await;
+        assert_eq!(status, 200, "login answered {status}: {body}");
+        body
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let result = tokio::time::timeout(Duration::from_secs(10), handle).await;
+            let outcome = result.expect("server stops within 10 s").expect("join");
+            outcome.expect("server exits cleanly");
+        }
+    }
+}
+
+async fn wait_until_healthy(base: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
+            if res.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("app at {base} never became healthy");
+}
+
+/// The value of the session cookie `client` holds for `app`.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("shopbridge_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+pub const ADMIN_PASSWORD: &str = "admin-pass-0001";
+pub const STAFF_PASSWORD: &str = "staff-pass-0001";

@@ -1,0 +1,8 @@
+//! Integration tests: the real app on 127.0.0.1:0 with a real SQLite file, driven over HTTP.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod security;
+mod users;
