@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::{AuditEntry, CurrentUser, LoginOutcome, Role, UserSummary};
+use super::{AuditEntry, CurrentUser, LoginOutcome, UserSummary};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::{guard, service, store};
+use super::{guard, service, store, Role};
 
 /// Signs in. The session id is renewed on success.
 #[server(prefix = "/sf", endpoint = "login")]
