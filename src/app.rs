@@ -11,9 +11,10 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::ui::components::{Card, NotYetOpen, PageHeader};
 use crate::ui::text;
+use crate::vault::pages::{ApiKeysPage, CredentialsPage, ExpiryBanner, PlatformAppsPage};
 
 /// Pages only admins may open. The server answers 403 on them for staff.
-pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/ozon/credentials"];
+pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/platforms/apps", "/api-keys"];
 
 pub fn is_admin_path(path: &str) -> bool {
     ADMIN_PATHS.iter().any(|p| {
@@ -84,7 +85,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shops") view=|| view! { <NotYetOpen title=text::NAV_SHOPS/> }/>
                     <Route path=path!("/products") view=|| view! { <NotYetOpen title=text::NAV_PRODUCTS/> }/>
                     <Route path=path!("/promotions") view=|| view! { <NotYetOpen title=text::NAV_PROMOTIONS/> }/>
-                    <Route path=path!("/ozon/credentials") view=|| view! { <AdminOnly><NotYetOpen title=text::NAV_OZON_CREDENTIALS/></AdminOnly> }/>
+                    <Route path=path!("/ozon/credentials") view=CredentialsPage/>
+                    <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
+                    <Route path=path!("/api-keys") view=|| view! { <AdminOnly><ApiKeysPage/></AdminOnly> }/>
                     <Route path=path!("/ozon/images") view=|| view! { <NotYetOpen title=text::NAV_OZON_IMAGES/> }/>
                     <Route path=path!("/ozon/listing") view=|| view! { <NotYetOpen title=text::NAV_OZON_LISTING/> }/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
@@ -219,6 +222,7 @@ fn Layout() -> impl IntoView {
                         })}
                     </Suspense>
                 </header>
+                <ExpiryBanner/>
                 <main class="mx-auto w-full max-w-6xl flex-1 p-6">
                     <Outlet/>
                 </main>
@@ -272,7 +276,9 @@ fn HomePage() -> impl IntoView {
     let capabilities = [
         (text::NAV_USERS, true),
         (text::NAV_AUDIT, true),
-        (text::NAV_OZON_CREDENTIALS, false),
+        (text::NAV_OZON_CREDENTIALS, true),
+        (text::NAV_PLATFORM_APPS, true),
+        (text::NAV_API_KEYS, true),
         (text::NAV_OZON_IMAGES, false),
         (text::NAV_OZON_LISTING, false),
         (text::NAV_PLATFORMS, false),

@@ -6,10 +6,14 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod ozon;
 pub mod ui;
+pub mod vault;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sim;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -27,6 +27,29 @@ enum Command {
     /// Manage staff accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage REST API keys
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+    /// Manage the master key
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Run the marketplace simulator on loopback (tests and demo)
+    Sim {
+        #[arg(long, env = "SHOPBRIDGE_SIM_BIND", default_value = "127.0.0.1:3900")]
+        bind: std::net::SocketAddr,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ApiKeyCommand {
+    /// Create a key; it is printed once, alone on the last line
+    Create { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum KeyCommand {
+    /// Re-seal every secret under a new master key (stop the server first)
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]
@@ -107,6 +130,49 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("已添加用户 {}（{}）", name.trim(), role.label());
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Create { name }) => {
+            let pool = open_pool(&config).await?;
+            let key = crate::vault::api_keys::create_api_key(&pool, &Actor::cli(), &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已创建 API 密钥「{}」。它只显示这一次：", name.trim());
+            println!("{key}");
+            Ok(())
+        }
+        Command::Key(KeyCommand::Rotate) => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let _lock = super::lock::lock_data_dir(&config.data_dir)
+                .context("轮换主密钥前请先停止 ShopBridge 服务")?;
+            let pool = open_pool(&config).await?;
+            let rotation = crate::vault::rotate::rotate_master_key(&pool, &config, None).await?;
+            let detail = format!(
+                "{} → {}，{} 个密文",
+                rotation.old_key_id, rotation.new_key_id, rotation.resealed
+            );
+            store::append_audit(&pool, &Actor::cli(), "key_rotate", "master.key", &detail).await?;
+            println!("主密钥已轮换：{detail}");
+            if config.master_key.is_some() {
+                let next = crate::vault::keyfile::next_key_path(&config.data_dir);
+                println!(
+                    "新密钥保存在 {}。请把 SHOPBRIDGE_MASTER_KEY 改为该文件的内容，然后删除该文件。",
+                    next.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Sim { bind } => {
+            let sim = crate::sim::ozon::OzonSim::demo();
+            let addr = crate::sim::serve_router(bind, sim.router()).await?;
+            println!("Ozon 模拟器：http://{addr}（SHOPBRIDGE_OZON_API_URL=http://{addr}）");
+            println!("演示账号：Client-Id 100001 / Api-Key ozon-demo-valid-key-0001（正常）");
+            println!(
+                "          Client-Id 100002 / Api-Key ozon-demo-expiring-key-0002（5 天后过期）"
+            );
+            println!("          Client-Id 100003 / Api-Key ozon-demo-norole-key-0003（缺少角色）");
+            println!("          Client-Id 100004 / Api-Key ozon-demo-iplock-key-0004（IP 受限）");
+            startup::shutdown_signal().await;
             Ok(())
         }
         Command::User(UserCommand::Passwd { name }) => {

@@ -5,8 +5,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::vault::seal::MasterKey;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("配置错误：{var} = {value:?} 无效：{reason}")]
+#[error("配置错误：{var} = {value} 无效：{reason}")]
 pub struct ConfigError {
     pub var: &'static str,
     pub value: String,
@@ -32,6 +34,9 @@ pub struct Config {
     pub fetch_allow_private: bool,
     pub log_format: LogFormat,
     pub session_idle_minutes: i64,
+    /// From `SHOPBRIDGE_MASTER_KEY`; `None` means the key file in the data dir.
+    pub master_key: Option<MasterKey>,
+    pub api_rate_per_minute: u32,
 }
 
 impl Config {
@@ -72,6 +77,8 @@ impl Config {
             )?,
             log_format: parse_log_format(get("SHOPBRIDGE_LOG_FORMAT"))?,
             session_idle_minutes: parse_minutes(get("SHOPBRIDGE_SESSION_IDLE_MINUTES"))?,
+            master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
+            api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
             public_url,
             data_dir,
         })
@@ -87,11 +94,33 @@ impl Config {
     }
 }
 
+fn parse_master_key(value: Option<String>) -> Result<Option<MasterKey>, ConfigError> {
+    let Some(value) = value else { return Ok(None) };
+    MasterKey::from_base64(&value).map(Some).ok_or(ConfigError {
+        var: "SHOPBRIDGE_MASTER_KEY",
+        // Never echo a key, even a malformed one.
+        value: "(已隐藏)".into(),
+        reason: "应为 base64 编码的 32 字节密钥",
+    })
+}
+
+fn parse_rate(value: Option<String>) -> Result<u32, ConfigError> {
+    let Some(value) = value else { return Ok(120) };
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            var: "SHOPBRIDGE_API_RATE_PER_MINUTE",
+            value: format!("{value:?}"),
+            reason: "应为 1 到 100000 之间的整数",
+        }),
+    }
+}
+
 fn parse_bind(value: Option<String>) -> Result<SocketAddr, ConfigError> {
     let value = value.unwrap_or_else(|| "127.0.0.1:3000".into());
     value.trim().parse().map_err(|_| ConfigError {
         var: "SHOPBRIDGE_BIND",
-        value,
+        value: format!("{value:?}"),
         reason: "应为 IP:端口，例如 127.0.0.1:3000",
     })
 }
@@ -107,7 +136,7 @@ fn parse_url(var: &'static str, value: String) -> Result<String, ConfigError> {
         }
         _ => Err(ConfigError {
             var,
-            value,
+            value: format!("{value:?}"),
             reason: "应为 http:// 或 https:// 开头的地址",
         }),
     }
@@ -130,7 +159,7 @@ fn parse_storage(value: String) -> Result<String, ConfigError> {
     } else {
         Err(ConfigError {
             var: "SHOPBRIDGE_STORAGE_URL",
-            value,
+            value: format!("{value:?}"),
             reason: "应为 file://…、s3://bucket/prefix 或 memory://",
         })
     }
@@ -143,7 +172,7 @@ fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigEr
         Some("0" | "false" | "no" | "off") => Ok(false),
         Some(_) => Err(ConfigError {
             var,
-            value: value.unwrap_or_default(),
+            value: format!("{:?}", value.unwrap_or_default()),
             reason: "应为 true 或 false",
         }),
     }
@@ -155,7 +184,7 @@ fn parse_log_format(value: Option<String>) -> Result<LogFormat, ConfigError> {
         Some("json") => Ok(LogFormat::Json),
         Some(_) => Err(ConfigError {
             var: "SHOPBRIDGE_LOG_FORMAT",
-            value: value.unwrap_or_default(),
+            value: format!("{:?}", value.unwrap_or_default()),
             reason: "应为 text 或 json",
         }),
     }
@@ -169,7 +198,7 @@ fn parse_minutes(value: Option<String>) -> Result<i64, ConfigError> {
         Ok(n) if (1..=60 * 24 * 30).contains(&n) => Ok(n),
         _ => Err(ConfigError {
             var: "SHOPBRIDGE_SESSION_IDLE_MINUTES",
-            value,
+            value: format!("{value:?}"),
             reason: "应为 1 到 43200 之间的分钟数",
         }),
     }
@@ -213,12 +242,27 @@ mod tests {
             ("SHOPBRIDGE_FETCH_ALLOW_PRIVATE", "maybe"),
             ("SHOPBRIDGE_LOG_FORMAT", "xml"),
             ("SHOPBRIDGE_SESSION_IDLE_MINUTES", "0"),
+            ("SHOPBRIDGE_MASTER_KEY", "bm90LWEta2V5"),
+            ("SHOPBRIDGE_API_RATE_PER_MINUTE", "lots"),
         ];
         for (var, value) in cases {
             let err = config_with(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);
             assert!(err.to_string().contains(var), "{err}");
         }
+    }
+
+    #[test]
+    fn a_bad_master_key_is_never_echoed() {
+        let err = config_with(&[("SHOPBRIDGE_MASTER_KEY", "c2VjcmV0LWJ1dC1zaG9ydA==")])
+            .expect_err("short key");
+        assert!(!err.to_string().contains("c2VjcmV0"), "{err}");
+        let key = crate::vault::seal::MasterKey::generate();
+        let config = config_with(&[("SHOPBRIDGE_MASTER_KEY", &key.to_base64())]).expect("valid");
+        assert_eq!(
+            config.master_key.map(|k| k.id().to_string()),
+            Some(key.id().to_string())
+        );
     }
 
     #[test]

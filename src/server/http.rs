@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/logout", post(logout))
+        .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,
             routes,

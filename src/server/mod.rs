@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod lock;
+pub mod rest;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -17,6 +17,8 @@ use super::config::Config;
 use super::state::AppState;
 use super::{db, http, lock};
 use crate::auth::{password, store, throttle};
+use crate::ozon::client::OzonClient;
+use crate::vault::api_keys::RateLimiter;
 
 /// The Leptos options in `Leptos.toml`, read from the working directory when present.
 const EMBEDDED_LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
@@ -45,10 +47,14 @@ pub async fn run(
             "还没有任何用户。创建第一个管理员：SHOPBRIDGE_PASSWORD='至少10个字符' shopbridge user add admin --role admin"
         );
     }
+    let sealer = crate::vault::keyfile::open_vault(&pool, &config).await?;
     password::warm_up().await;
     let state = AppState {
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
+        sealer,
+        ozon: OzonClient::new(&config.ozon_api_url)?,
+        api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         config: Arc::new(config),
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));

@@ -7,12 +7,18 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::config::Config;
+use crate::ozon::client::OzonClient;
+use crate::vault::api_keys::RateLimiter;
+use crate::vault::seal::Sealer;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub config: Arc<Config>,
+    pub sealer: Sealer,
+    pub ozon: OzonClient,
+    pub api_limiter: Arc<RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -65,7 +65,7 @@ pub const ACCOUNT_NEW: &str = "新密码（至少 10 个字符）";
 pub const ACCOUNT_SUBMIT: &str = "保存新密码";
 
 pub const AUDIT_TITLE: &str = "审计日志";
-pub const AUDIT_SUBTITLE: &str = "登录、退出和账号变更记录（最近 500 条）";
+pub const AUDIT_SUBTITLE: &str = "登录、账号、凭证和密钥的变更记录（最近 500 条）";
 pub const AUDIT_TIME: &str = "时间";
 pub const AUDIT_ACTOR: &str = "操作人";
 pub const AUDIT_ACTION: &str = "动作";
@@ -85,6 +85,14 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("user_enable", "启用用户"),
     ("password_reset", "重置密码"),
     ("password_change", "修改密码"),
+    ("ozon_credential_add", "添加 Ozon 凭证"),
+    ("ozon_credential_update", "修改 Ozon 凭证"),
+    ("ozon_credential_delete", "删除 Ozon 凭证"),
+    ("ozon_credential_test", "测试 Ozon 凭证"),
+    ("platform_app_update", "修改平台应用"),
+    ("api_key_create", "创建 API 密钥"),
+    ("api_key_revoke", "吊销 API 密钥"),
+    ("key_rotate", "轮换主密钥"),
 ];
 
 /// The label of an audit action; unknown actions show as stored.
@@ -95,3 +103,52 @@ pub fn audit_action_label(action: &str) -> &str {
         .map(|(_, label)| *label)
         .unwrap_or(action)
 }
+
+pub const NAV_PLATFORM_APPS: &str = "平台应用";
+pub const NAV_API_KEYS: &str = "API 密钥";
+
+pub const CRED_TITLE: &str = "Ozon 凭证";
+pub const CRED_SUBTITLE: &str =
+    "Ozon 卖家后台的 Client-Id 与 Api-Key。密钥加密保存，只显示末 4 位。";
+pub const CRED_STAFF_SUBTITLE: &str = "可用的 Ozon 凭证。需要时按名称选择，密钥由服务器保管。";
+pub const CRED_NAME: &str = "名称";
+pub const CRED_CLIENT_ID: &str = "Client-Id";
+pub const CRED_API_KEY: &str = "Api-Key";
+pub const CRED_EXPIRES: &str = "密钥到期";
+pub const CRED_LAST_CHECK: &str = "最近检测";
+pub const CRED_ACTIONS: &str = "操作";
+pub const CRED_ADD: &str = "添加凭证";
+pub const CRED_EDIT: &str = "编辑";
+pub const CRED_SAVE: &str = "保存";
+pub const CRED_CANCEL: &str = "取消";
+pub const CRED_DELETE: &str = "删除";
+pub const CRED_CONFIRM_DELETE: &str = "确认删除";
+pub const CRED_TEST: &str = "测试连接";
+pub const CRED_KEEP_KEY: &str = "留空则保留原密钥";
+pub const CRED_EMPTY: &str = "还没有凭证";
+pub const CRED_NOT_CHECKED: &str = "未检测";
+pub const CRED_EXPIRED: &str = "已过期";
+pub const CRED_EDITING: &str = "编辑凭证";
+
+pub const APPS_TITLE: &str = "平台应用";
+pub const APPS_SUBTITLE: &str =
+    "各平台开放应用的凭据。密钥加密保存，只显示末 4 位；留空则保留原密钥。";
+pub const APPS_ENABLED: &str = "启用";
+pub const APPS_NOT_INTEGRATED: &str = "尚未接入";
+pub const APPS_SECRET_SAVED: &str = "已保存";
+pub const APPS_SECRET_NONE: &str = "未设置";
+
+pub const KEYS_TITLE: &str = "API 密钥";
+pub const KEYS_SUBTITLE: &str = "供其他系统调用 REST API（请求头 X-API-Key）。新密钥只显示一次。";
+pub const KEYS_NAME: &str = "名称";
+pub const KEYS_PREFIX: &str = "前缀";
+pub const KEYS_CREATOR: &str = "创建人";
+pub const KEYS_CREATED: &str = "创建时间";
+pub const KEYS_LAST_USED: &str = "最近使用";
+pub const KEYS_CREATE: &str = "创建密钥";
+pub const KEYS_REVOKE: &str = "吊销";
+pub const KEYS_REVOKED: &str = "已吊销";
+pub const KEYS_ACTIVE: &str = "有效";
+pub const KEYS_ONCE: &str = "请立即复制保存，此密钥不会再次显示：";
+pub const KEYS_EMPTY: &str = "还没有 API 密钥";
+pub const NEVER: &str = "从未";

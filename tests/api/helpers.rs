@@ -10,6 +10,8 @@ use shopbridge::auth::store::Actor;
 use shopbridge::auth::{service, Role};
 use shopbridge::server::config::{Config, LogFormat};
 use shopbridge::server::{db, startup, telemetry};
+use shopbridge::sim::ozon::OzonSim;
+use shopbridge::sim::serve_router;
 use sqlx::SqlitePool;
 use tokio::sync::oneshot;
 
@@ -48,6 +50,7 @@ pub fn captured_logs() -> String {
 
 pub struct TestApp {
     pub base: String,
+    pub ozon_sim: OzonSim,
     pub pool: SqlitePool,
     pub dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
@@ -55,20 +58,45 @@ pub struct TestApp {
 }
 
 pub fn test_config(dir: &std::path::Path) -> Config {
-    let data_dir = dir.to_string_lossy().into_owned();
-    Config::from_lookup(move |name| match name {
-        "SHOPBRIDGE_DATA_DIR" => Some(data_dir.clone()),
-        "SHOPBRIDGE_BIND" => Some("127.0.0.1:0".into()),
-        _ => None,
+    test_config_with(dir, &[])
+}
+
+/// A config for `dir`, with `extra` variables on top.
+pub fn test_config_with(dir: &std::path::Path, extra: &[(&str, &str)]) -> Config {
+    let mut vars: Vec<(String, String)> = vec![
+        (
+            "SHOPBRIDGE_DATA_DIR".into(),
+            dir.to_string_lossy().into_owned(),
+        ),
+        ("SHOPBRIDGE_BIND".into(), "127.0.0.1:0".into()),
+    ];
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Config::from_lookup(move |name| {
+        vars.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     })
     .expect("test config is valid")
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// The app with its own data dir and its own Ozon simulator (demo accounts).
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
         logs();
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = test_config(dir.path());
+        let ozon_sim = OzonSim::demo();
+        let sim_addr = serve_router("127.0.0.1:0".parse().expect("addr"), ozon_sim.router())
+            .await
+            .expect("ozon simulator");
+        let sim_url = format!("http://{sim_addr}");
+        let mut vars = vec![("SHOPBRIDGE_OZON_API_URL", sim_url.as_str())];
+        vars.extend_from_slice(extra);
+        let config = test_config_with(dir.path(), &vars);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -86,6 +114,7 @@ impl TestApp {
         let pool = db::open_database(&config.db_path()).await.expect("open db");
         TestApp {
             base,
+            ozon_sim,
             pool,
             dir,
             shutdown: Some(tx),

@@ -6,3 +6,5 @@ mod auth;
 mod cli;
 mod security;
 mod users;
+mod vault;
+mod vault_keys;

@@ -165,7 +165,7 @@ async fn staff_calling_admin_functions_gets_403_and_nothing_changes() {
         json!("SignedIn")
     );
 
-    for path in ["/users", "/audit", "/ozon/credentials"] {
+    for path in ["/users", "/audit", "/platforms/apps", "/api-keys"] {
         let page = staff.get(app.url(path)).send().await.expect("page");
         assert_eq!(page.status(), 403, "{path}");
         let html = page.text().await.expect("html");

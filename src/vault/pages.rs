@@ -1,0 +1,403 @@
+//! Ozon 凭证, 平台应用 and API 密钥 pages, and the expiry banner.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::{
+    CreateApiKey, CreateCredential, DeleteCredential, RevokeApiKey, TestCredential,
+    UpdateCredential, UpdatePlatformApp,
+};
+use super::{ConnectionCheck, CredentialView, PlatformAppView, EXPIRY_WARNING_DAYS};
+use crate::app::Me;
+use crate::ui::components::{
+    action_notice, Card, Notice, PageHeader, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
+    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS, TH_CLASS,
+};
+use crate::ui::text;
+
+/// Admins manage credentials here; staff see the names they can choose.
+#[component]
+pub fn CredentialsPage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    view! {
+        <Title text=text::CRED_TITLE/>
+        <Suspense fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) if user.is_admin() => view! { <AdminCredentials/> }.into_any(),
+                    _ => view! { <StaffCredentials/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffCredentials() -> impl IntoView {
+    let names = Resource::new(|| (), |_| super::api::credential_names());
+    view! {
+        <PageHeader title=text::CRED_TITLE subtitle=text::CRED_STAFF_SUBTITLE/>
+        <Card>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match names.await {
+                        Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::CRED_EMPTY}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="divide-y divide-slate-100" data-testid="credential-names">
+                                {list.into_iter().map(|c| view! {
+                                    <li class="flex justify-between py-2 text-sm">
+                                        <span class="font-medium text-slate-800">{c.name}</span>
+                                        <span class="text-slate-500">{c.expires_at.map(|at| format!("{}：{at}", text::CRED_EXPIRES))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Card>
+    }
+}
+
+fn expiry_badge(c: &CredentialView) -> impl IntoView {
+    let (label, class) = match (c.expires_at.clone(), c.expires_in_days) {
+        (Some(at), Some(days)) if days < 0 => {
+            (format!("{at}（{}）", text::CRED_EXPIRED), "text-red-700")
+        }
+        (Some(at), Some(days)) if days < EXPIRY_WARNING_DAYS => {
+            (format!("{at}（剩余 {days} 天）"), "text-amber-700")
+        }
+        (Some(at), Some(days)) => (format!("{at}（剩余 {days} 天）"), "text-slate-700"),
+        _ => (text::CRED_NOT_CHECKED.to_string(), "text-slate-400"),
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+fn check_badge(c: &CredentialView) -> impl IntoView {
+    match c.last_check_ok {
+        None => view! { <span class="text-slate-400">{text::CRED_NOT_CHECKED}</span> }.into_any(),
+        Some(ok) => {
+            let class = if ok {
+                "text-emerald-700"
+            } else {
+                "text-red-700"
+            };
+            view! {
+                <span class=class>{c.last_check_message.clone()}</span>
+                <div class="text-xs text-slate-400">{c.last_checked_at.clone()}</div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn AdminCredentials() -> impl IntoView {
+    let add = ServerAction::<CreateCredential>::new();
+    let update = ServerAction::<UpdateCredential>::new();
+    let delete = ServerAction::<DeleteCredential>::new();
+    let test = ServerAction::<TestCredential>::new();
+    let list = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                update.version().get(),
+                delete.version().get(),
+                test.version().get(),
+            )
+        },
+        |_| super::api::list_credentials(),
+    );
+    let editing = RwSignal::new(None::<CredentialView>);
+    let confirming = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = update.value().get() {
+            editing.set(None);
+        }
+    });
+    let test_result = move || {
+        test.value().get().map(|result| match result {
+            Ok(ConnectionCheck::Ok { roles, expires_at }) => {
+                let expiry = expires_at
+                    .map(|at| format!("；Api-Key 到期时间 {at}"))
+                    .unwrap_or_default();
+                view! { <Notice message=format!("连接成功：角色 {}{expiry}", roles.join("、"))/> }
+                    .into_any()
+            }
+            Ok(ConnectionCheck::Failed { reason }) => {
+                view! { <Notice message=format!("连接失败：{reason}") error=true/> }.into_any()
+            }
+            Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+        })
+    };
+    view! {
+        <PageHeader title=text::CRED_TITLE subtitle=text::CRED_SUBTITLE/>
+        <div class="grid grid-cols-1 gap-6 xl:grid-cols-3">
+            <div class="space-y-4 xl:col-span-2">
+                <Card>
+                    <div data-testid="test-result">{test_result}</div>
+                    {move || action_notice(delete.value().get())}
+                    <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+                        {move || Suspend::new(async move {
+                            match list.await {
+                                Ok(rows) if rows.is_empty() => view! { <p class="text-slate-500">{text::CRED_EMPTY}</p> }.into_any(),
+                                Ok(rows) => view! {
+                                    <table class=TABLE_CLASS>
+                                        <thead><tr>
+                                            <th class=TH_CLASS>{text::CRED_NAME}</th>
+                                            <th class=TH_CLASS>{text::CRED_CLIENT_ID}</th>
+                                            <th class=TH_CLASS>{text::CRED_API_KEY}</th>
+                                            <th class=TH_CLASS>{text::CRED_EXPIRES}</th>
+                                            <th class=TH_CLASS>{text::CRED_LAST_CHECK}</th>
+                                            <th class=TH_CLASS>{text::CRED_ACTIONS}</th>
+                                        </tr></thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {rows.into_iter().map(|c| {
+                                                let id = c.id;
+                                                let for_edit = c.clone();
+                                                view! {
+                                                    <tr data-testid="credential-row" data-name=c.name.clone()>
+                                                        <td class=TD_CLASS>{c.name.clone()}</td>
+                                                        <td class=TD_CLASS>{c.client_id.clone()}</td>
+                                                        <td class=format!("{TD_CLASS} font-mono")>{format!("••••{}", c.key_last4)}</td>
+                                                        <td class=TD_CLASS data-testid="expiry">{expiry_badge(&c)}</td>
+                                                        <td class=TD_CLASS>{check_badge(&c)}</td>
+                                                        <td class=TD_CLASS>
+                                                            <div class="flex flex-wrap gap-1">
+                                                                <button class=SMALL_BUTTON_CLASS disabled=move || test.pending().get()
+                                                                    on:click=move |_| { test.dispatch(TestCredential { id }); }>{text::CRED_TEST}</button>
+                                                                <button class=SMALL_BUTTON_CLASS on:click=move |_| editing.set(Some(for_edit.clone()))>{text::CRED_EDIT}</button>
+                                                                <Show when=move || confirming.get() == Some(id)
+                                                                    fallback=move || view! {
+                                                                        <button class=SMALL_BUTTON_CLASS on:click=move |_| confirming.set(Some(id))>{text::CRED_DELETE}</button>
+                                                                    }>
+                                                                    <button class="rounded-md bg-red-600 px-2.5 py-1 text-xs font-medium text-white"
+                                                                        on:click=move |_| { confirming.set(None); delete.dispatch(DeleteCredential { id }); }>{text::CRED_CONFIRM_DELETE}</button>
+                                                                    <button class=SMALL_BUTTON_CLASS on:click=move |_| confirming.set(None)>{text::CRED_CANCEL}</button>
+                                                                </Show>
+                                                            </div>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any(),
+                                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </Card>
+                {move || editing.get().map(|c| view! { <EditCredential credential=c update=update editing=editing/> })}
+            </div>
+            <Card>
+                <h2 class="mb-4 text-base font-semibold text-slate-900">{text::CRED_ADD}</h2>
+                <ActionForm action=add attr:class="space-y-3" attr:data-testid="add-credential-form">
+                    <label class=LABEL_CLASS>{text::CRED_NAME}<input name="name" required maxlength="50" class=INPUT_CLASS/></label>
+                    <label class=LABEL_CLASS>{text::CRED_CLIENT_ID}<input name="client_id" required inputmode="numeric" class=INPUT_CLASS/></label>
+                    <label class=LABEL_CLASS>{text::CRED_API_KEY}<input name="api_key" type="password" autocomplete="off" required class=INPUT_CLASS/></label>
+                    <button type="submit" class=BUTTON_CLASS disabled=move || add.pending().get()>{text::CRED_ADD}</button>
+                </ActionForm>
+                {move || action_notice(add.value().get())}
+            </Card>
+        </div>
+    }
+}
+
+#[component]
+fn EditCredential(
+    credential: CredentialView,
+    update: ServerAction<UpdateCredential>,
+    editing: RwSignal<Option<CredentialView>>,
+) -> impl IntoView {
+    view! {
+        <Card>
+            <h2 class="mb-4 text-base font-semibold text-slate-900">{text::CRED_EDITING}" · "{credential.name.clone()}</h2>
+            <ActionForm action=update attr:class="grid grid-cols-1 gap-3 md:grid-cols-3" attr:data-testid="edit-credential-form">
+                <input type="hidden" name="id" value=credential.id/>
+                <label class=LABEL_CLASS>{text::CRED_NAME}<input name="name" required value=credential.name.clone() class=INPUT_CLASS/></label>
+                <label class=LABEL_CLASS>{text::CRED_CLIENT_ID}<input name="client_id" required value=credential.client_id.clone() class=INPUT_CLASS/></label>
+                <label class=LABEL_CLASS>{text::CRED_API_KEY}
+                    <input name="api_key" type="password" autocomplete="off" placeholder=text::CRED_KEEP_KEY class=INPUT_CLASS/>
+                </label>
+                <div class="flex gap-2 md:col-span-3">
+                    <button type="submit" class=BUTTON_CLASS>{text::CRED_SAVE}</button>
+                    <button type="button" class=SMALL_BUTTON_CLASS on:click=move |_| editing.set(None)>{text::CRED_CANCEL}</button>
+                </div>
+            </ActionForm>
+            {move || action_notice(update.value().get())}
+        </Card>
+    }
+}
+
+#[component]
+pub fn PlatformAppsPage() -> impl IntoView {
+    let save = ServerAction::<UpdatePlatformApp>::new();
+    let apps = Resource::new(
+        move || save.version().get(),
+        |_| super::api::list_platform_apps(),
+    );
+    view! {
+        <Title text=text::APPS_TITLE/>
+        <PageHeader title=text::APPS_TITLE subtitle=text::APPS_SUBTITLE/>
+        {move || action_notice(save.value().get())}
+        <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match apps.await {
+                    Ok(list) => view! {
+                        <div class="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+                            {list.into_iter().map(|app| view! { <PlatformAppCard app=app save=save/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PlatformAppCard(app: PlatformAppView, save: ServerAction<UpdatePlatformApp>) -> impl IntoView {
+    let secret_state = if app.secret_last4.is_empty() {
+        text::APPS_SECRET_NONE.to_string()
+    } else {
+        format!("{} ••••{}", text::APPS_SECRET_SAVED, app.secret_last4)
+    };
+    view! {
+        <Card>
+            <div class="mb-3 flex items-center justify-between" data-testid="platform-app" data-platform=app.platform.clone()>
+                <h2 class="text-base font-semibold text-slate-900">{app.label.clone()}</h2>
+                {(!app.integrated).then(|| view! {
+                    <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{text::APPS_NOT_INTEGRATED}</span>
+                })}
+            </div>
+            <ActionForm action=save attr:class="space-y-3">
+                <input type="hidden" name="platform" value=app.platform.clone()/>
+                <label class=LABEL_CLASS>{app.key_label.clone()}
+                    <input name="app_key" value=app.app_key.clone() class=INPUT_CLASS/>
+                </label>
+                <label class=LABEL_CLASS>{format!("{}（{secret_state}）", app.secret_label)}
+                    <input name="app_secret" type="password" autocomplete="off" placeholder=text::CRED_KEEP_KEY class=INPUT_CLASS/>
+                </label>
+                {app.has_service_id.then(|| view! {
+                    <label class=LABEL_CLASS>"service_id"
+                        <input name="service_id" value=app.service_id.clone() inputmode="numeric" class=INPUT_CLASS/>
+                    </label>
+                })}
+                <label class="flex items-center gap-2 text-sm text-slate-700">
+                    <input type="checkbox" name="enabled" value="on" checked=app.enabled/>
+                    {text::APPS_ENABLED}
+                </label>
+                <div class="flex items-center justify-between">
+                    <button type="submit" class=BUTTON_CLASS>{text::CRED_SAVE}</button>
+                    <span class="text-xs text-slate-400">{app.updated_at.map(|at| format!("{} · {at}", app.updated_by))}</span>
+                </div>
+            </ActionForm>
+        </Card>
+    }
+}
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| super::api::list_api_keys(),
+    );
+    let created = move || {
+        create.value().get().map(|result| match result {
+            Ok(key) => view! {
+                <div class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800" role="status">
+                    {text::KEYS_ONCE}
+                    <code class="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-slate-900" data-testid="new-api-key">{key}</code>
+                </div>
+            }.into_any(),
+            Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+        })
+    };
+    view! {
+        <Title text=text::KEYS_TITLE/>
+        <PageHeader title=text::KEYS_TITLE subtitle=text::KEYS_SUBTITLE/>
+        <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
+            <div class="lg:col-span-2">
+                <Card>
+                    {move || action_notice(revoke.value().get())}
+                    <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+                        {move || Suspend::new(async move {
+                            match keys.await {
+                                Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::KEYS_EMPTY}</p> }.into_any(),
+                                Ok(list) => view! {
+                                    <table class=TABLE_CLASS>
+                                        <thead><tr>
+                                            <th class=TH_CLASS>{text::KEYS_NAME}</th>
+                                            <th class=TH_CLASS>{text::KEYS_PREFIX}</th>
+                                            <th class=TH_CLASS>{text::KEYS_CREATOR}</th>
+                                            <th class=TH_CLASS>{text::KEYS_CREATED}</th>
+                                            <th class=TH_CLASS>{text::KEYS_LAST_USED}</th>
+                                            <th class=TH_CLASS>{text::CRED_ACTIONS}</th>
+                                        </tr></thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {list.into_iter().map(|k| {
+                                                let id = k.id;
+                                                view! {
+                                                    <tr data-testid="api-key-row">
+                                                        <td class=TD_CLASS>{k.name}</td>
+                                                        <td class=format!("{TD_CLASS} font-mono")>{format!("{}…", k.prefix)}</td>
+                                                        <td class=TD_CLASS>{k.created_by}</td>
+                                                        <td class=TD_CLASS>{k.created_at}</td>
+                                                        <td class=TD_CLASS>{k.last_used_at.unwrap_or_else(|| text::NEVER.to_string())}</td>
+                                                        <td class=TD_CLASS>
+                                                            {if k.revoked {
+                                                                view! { <span class="text-slate-400">{text::KEYS_REVOKED}</span> }.into_any()
+                                                            } else {
+                                                                view! { <button class=SMALL_BUTTON_CLASS on:click=move |_| { revoke.dispatch(RevokeApiKey { id }); }>{text::KEYS_REVOKE}</button> }.into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any(),
+                                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </Card>
+            </div>
+            <Card>
+                <h2 class="mb-4 text-base font-semibold text-slate-900">{text::KEYS_CREATE}</h2>
+                <ActionForm action=create attr:class="space-y-3">
+                    <label class=LABEL_CLASS>{text::KEYS_NAME}<input name="name" required maxlength="50" class=INPUT_CLASS/></label>
+                    <button type="submit" class=BUTTON_CLASS>{text::KEYS_CREATE}</button>
+                </ActionForm>
+                {created}
+            </Card>
+        </div>
+    }
+}
+
+/// A banner for admins when a stored Api-Key lapses within 14 days.
+#[component]
+pub fn ExpiryBanner() -> impl IntoView {
+    let expiring = Resource::new(|| (), |_| super::api::expiring_credentials());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = expiring.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <div class="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900" role="alert" data-testid="expiry-banner">
+                        {list.into_iter().map(|c| {
+                            let when = if c.days_left < 0 { "已于".to_string() } else { format!("剩余 {} 天，将于", c.days_left) };
+                            view! {
+                                <div>{format!("Ozon 凭证「{}」的 Api-Key {when} {} 过期，请在 Ozon 后台生成新密钥并在此更新。", c.name, c.expires_at)}</div>
+                            }
+                        }).collect_view()}
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
