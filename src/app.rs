@@ -177,6 +177,14 @@ const NAV: &[(&str, &[NavItem])] = &[
                 href: "/users",
             },
             NavItem {
+                label: text::NAV_PLATFORM_APPS,
+                href: "/platforms/apps",
+            },
+            NavItem {
+                label: text::NAV_API_KEYS,
+                href: "/api-keys",
+            },
+            NavItem {
                 label: text::NAV_AUDIT,
                 href: "/audit",
             },

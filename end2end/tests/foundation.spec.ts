@@ -1,34 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-
-const ADMIN = process.env.E2E_ADMIN ?? "admin";
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
-const shots = "test-results";
-
-/** Console errors and page errors (a CSP violation shows up here too). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    // Refusals the test provokes on purpose (422 invalid input, 403 admin page) are expected.
-    const expected = /status of (403|422)\b/.test(m.text());
-    if (m.type() === "error" && !expected) errors.push(m.text());
-  });
-  return errors;
-}
-
-/** Loads a page and waits until the wasm bundle has hydrated it (clicks before that are lost). */
-async function open(page: Page, path: string) {
-  const res = await page.goto(path);
-  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 20_000 });
-  return res;
-}
-
-async function login(page: Page, name: string, password: string) {
-  await open(page, "/login");
-  await page.getByLabel("用户名").fill(name);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
+import { test, expect } from "@playwright/test";
+import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
 
 test("admin made by the CLI adds a staff user; staff sees no admin pages", async ({ page, browser }) => {
   expect(ADMIN_PASSWORD, "E2E_ADMIN_PASSWORD is set by scripts/e2e").not.toBe("");
@@ -85,12 +56,12 @@ test("admin made by the CLI adds a staff user; staff sees no admin pages", async
   await expect(staff.getByTestId("current-user")).toContainText("王小明");
   const nav = staff.getByRole("navigation");
   await expect(nav).toContainText("Ozon 图片下载");
-  for (const adminLink of ["用户", "审计日志", "Ozon 凭证"]) {
+  for (const adminLink of ["用户", "审计日志", "平台应用", "API 密钥"]) {
     await expect(nav.getByRole("link", { name: adminLink, exact: true })).toHaveCount(0);
   }
   await staff.screenshot({ path: `${shots}/06-staff-home.png`, fullPage: true });
 
-  for (const path of ["/users", "/audit", "/ozon/credentials"]) {
+  for (const path of ["/users", "/audit", "/platforms/apps", "/api-keys"]) {
     const res = await staff.goto(path);
     expect(res?.status(), path).toBe(403);
     await expect(staff.getByTestId("forbidden")).toContainText("无权访问");

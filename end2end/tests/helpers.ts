@@ -1,0 +1,31 @@
+import { expect, Page } from "@playwright/test";
+
+export const ADMIN = process.env.E2E_ADMIN ?? "admin";
+export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
+export const shots = "test-results";
+
+/** Console errors and page errors (a CSP violation shows up here too). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    // Refusals the tests provoke on purpose (422 invalid input, 403 admin page) are expected.
+    const expected = /status of (403|422)\b/.test(m.text());
+    if (m.type() === "error" && !expected) errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Loads a page and waits until the wasm bundle has hydrated it (clicks before that are lost). */
+export async function open(page: Page, path: string) {
+  const res = await page.goto(path);
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 20_000 });
+  return res;
+}
+
+export async function login(page: Page, name: string, password: string) {
+  await open(page, "/login");
+  await page.getByLabel("用户名").fill(name);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+}
