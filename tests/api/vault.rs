@@ -605,3 +605,17 @@ async fn no_secret_reaches_pages_responses_or_logs() {
         "the last 4 characters are shown"
     );
 }
+
+#[tokio::test]
+async fn an_unreachable_ozon_is_reported_as_a_network_problem() {
+    // Nothing listens on port 9 of loopback.
+    let app = TestApp::spawn_with(&[("SHOPBRIDGE_OZON_API_URL", "http://127.0.0.1:9")]).await;
+    let admin = admin_session(&app).await;
+    let id = add_credential(&app, &admin, "断网", "100001", VALID_KEY).await;
+    let (status, check) = app.call(&admin, "ozon_credentials_test", &[("id", &id.to_string())]).await;
+    assert_eq!(status, 200);
+    let reason = check["Failed"]["reason"].as_str().unwrap_or_default().to_string();
+    assert!(reason.contains("无法连接 Ozon"), "{reason}");
+    assert!(!reason.contains(VALID_KEY));
+    app.stop().await;
+}
