@@ -11,7 +11,8 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::ui::components::{Card, NotYetOpen, PageHeader};
 use crate::ui::text;
-use crate::vault::pages::{ApiKeysPage, CredentialsPage, ExpiryBanner, PlatformAppsPage};
+use crate::vault::admin_pages::{ApiKeysPage, ExpiryBanner, PlatformAppsPage};
+use crate::vault::pages::CredentialsPage;
 
 /// Pages only admins may open. The server answers 403 on them for staff.
 pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/platforms/apps", "/api-keys"];

@@ -3,6 +3,7 @@
 //! Admins write secrets; staff and pipelines use them through the server, which alone opens
 //! them. The types here are what the pages see: never a secret, at most its last 4 characters.
 
+pub mod admin_pages;
 pub mod api;
 pub mod pages;
 

@@ -8,4 +8,5 @@ mod fixtures;
 mod security;
 mod users;
 mod vault;
+mod vault_apps;
 mod vault_keys;
