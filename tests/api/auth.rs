@@ -3,7 +3,7 @@ use shopbridge::auth::Role;
 
 use crate::helpers::{captured_logs, session_cookie, TestApp, ADMIN_PASSWORD};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_works_and_opens_the_pages() {
     let app = TestApp::spawn().await;
     app.add_user("alice", Role::Admin, ADMIN_PASSWORD).await;
@@ -37,7 +37,7 @@ async fn login_works_and_opens_the_pages() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_user_get_the_same_message() {
     let app = TestApp::spawn().await;
     app.add_user("bob", Role::Staff, "bob-password-1").await;
@@ -57,7 +57,7 @@ async fn wrong_password_and_unknown_user_get_the_same_message() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_and_huge_credentials_are_refused_cleanly() {
     let app = TestApp::spawn().await;
     let client = app.client();
@@ -73,7 +73,7 @@ async fn empty_and_huge_credentials_are_refused_cleanly() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_kicks_in_per_account_and_per_ip() {
     let app = TestApp::spawn().await;
     app.add_user("carol", Role::Staff, "carol-password").await;
@@ -110,7 +110,7 @@ async fn throttling_kicks_in_per_account_and_per_ip() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_ends_the_session_for_good() {
     let app = TestApp::spawn().await;
     app.add_user("erin", Role::Staff, "erin-password").await;
@@ -148,7 +148,7 @@ async fn logout_ends_the_session_for_good() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_id_changes_at_login() {
     let app = TestApp::spawn().await;
     app.add_user("frank", Role::Staff, "frank-password").await;
@@ -184,7 +184,7 @@ async fn session_id_changes_at_login() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passwords_never_reach_the_logs() {
     let app = TestApp::spawn().await;
     let secret = "Zq9-unique-login-secret-7781";

@@ -21,7 +21,7 @@ fn shopbridge(data_dir: &std::path::Path) -> Command {
     cmd
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_user_commands_work_while_the_server_runs() {
     let app = TestApp::spawn().await;
     app.add_user("first", Role::Admin, ADMIN_PASSWORD).await;

@@ -134,6 +134,8 @@ impl TestApp {
             .cookie_store(true)
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
+            // A stuck request fails its test instead of hanging the run.
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("client")
     }

@@ -4,7 +4,7 @@ use shopbridge::server::startup;
 
 use crate::helpers::{test_config, TestApp, ADMIN_PASSWORD};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_a_strict_csp() {
     let app = TestApp::spawn().await;
     let res = app
@@ -54,7 +54,7 @@ async fn pages_carry_security_headers_and_a_strict_csp() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused() {
     let app = TestApp::spawn().await;
     app.add_user("admin", Role::Admin, ADMIN_PASSWORD).await;
@@ -106,7 +106,7 @@ async fn cross_site_posts_are_refused() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_server_on_the_same_data_dir_is_refused() {
     let app = TestApp::spawn().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -10,7 +10,7 @@ async fn user_count(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_manages_users_and_the_audit_log_records_it() {
     let app = TestApp::spawn().await;
     app.add_user("root", Role::Admin, ADMIN_PASSWORD).await;
@@ -112,7 +112,7 @@ async fn admin_manages_users_and_the_audit_log_records_it() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_calling_admin_functions_gets_403_and_nothing_changes() {
     let app = TestApp::spawn().await;
     let admin_id = app.add_user("boss", Role::Admin, ADMIN_PASSWORD).await;
@@ -177,7 +177,7 @@ async fn staff_calling_admin_functions_gets_403_and_nothing_changes() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_and_invalid_user_input_gets_a_specific_message() {
     let app = TestApp::spawn().await;
     app.add_user("admin", Role::Admin, ADMIN_PASSWORD).await;
@@ -260,7 +260,7 @@ async fn hostile_and_invalid_user_input_gets_a_specific_message() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn everyone_can_change_their_own_password() {
     let app = TestApp::spawn().await;
     app.add_user("leo", Role::Staff, STAFF_PASSWORD).await;

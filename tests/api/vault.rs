@@ -44,7 +44,7 @@ pub async fn add_credential(
         .expect("credential listed")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_creates_tests_edits_and_deletes_credentials() {
     let app = TestApp::spawn().await;
     let admin = admin_session(&app).await;
@@ -189,7 +189,7 @@ async fn admin_creates_tests_edits_and_deletes_credentials() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_credential_input_gets_specific_messages_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let admin = admin_session(&app).await;
@@ -264,7 +264,7 @@ async fn bad_credential_input_gets_specific_messages_and_changes_nothing() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_is_refused_every_admin_vault_function() {
     let app = TestApp::spawn().await;
     let admin = admin_session(&app).await;
@@ -344,7 +344,7 @@ async fn staff_is_refused_every_admin_vault_function() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_reaches_pages_responses_or_logs() {
     let app = TestApp::spawn().await;
     let admin = admin_session(&app).await;
@@ -446,7 +446,7 @@ async fn no_secret_reaches_pages_responses_or_logs() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_ozon_is_reported_as_a_network_problem() {
     // Nothing listens on port 9 of loopback.
     let app = TestApp::spawn_with(&[("SHOPBRIDGE_OZON_API_URL", "http://127.0.0.1:9")]).await;

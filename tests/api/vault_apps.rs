@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::helpers::TestApp;
 use crate::vault::{admin_session, DOUDIAN_SECRET};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn platform_apps_keep_their_secrets_sealed() {
     let app = TestApp::spawn().await;
     let admin = admin_session(&app).await;
@@ -89,7 +89,7 @@ async fn platform_apps_keep_their_secrets_sealed() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_keys_are_shown_once_checked_and_revocable() {
     let app = TestApp::spawn_with(&[("SHOPBRIDGE_API_RATE_PER_MINUTE", "3")]).await;
     let admin = admin_session(&app).await;

@@ -48,7 +48,7 @@ async fn opened_keys(dir: &tempfile::TempDir, pool: &sqlx::SqlitePool) -> Vec<St
     keys
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_file_is_private_and_checked() {
     let (dir, _pool) = vault_with_secrets().await;
     let path = key_path(dir.path());
@@ -72,7 +72,7 @@ async fn the_key_file_is_private_and_checked() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_that_cannot_open_the_secrets_stops_start_up() {
     let (dir, _pool) = vault_with_secrets().await;
     let other = MasterKey::generate().to_base64();
@@ -103,7 +103,7 @@ async fn a_key_that_cannot_open_the_secrets_stops_start_up() {
     assert!(format!("{err:#}").contains("内容无效"), "{err:#}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotation_reseals_everything_under_a_new_key() {
     let (dir, pool) = vault_with_secrets().await;
     let before = read_key_file(&key_path(dir.path())).expect("key");
@@ -127,7 +127,7 @@ async fn rotation_reseals_everything_under_a_new_key() {
     assert!(sealed.starts_with(&format!("sb1.{}.", after.id())));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_rotation_loses_nothing() {
     let (dir, pool) = vault_with_secrets().await;
     let before = read_key_file(&key_path(dir.path())).expect("key");
@@ -149,7 +149,7 @@ async fn an_interrupted_rotation_loses_nothing() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotation_committed_before_its_rename_is_finished_at_start() {
     let (dir, pool) = vault_with_secrets().await;
     let old = read_key_file(&key_path(dir.path())).expect("key");
@@ -171,7 +171,7 @@ async fn a_rotation_committed_before_its_rename_is_finished_at_start() {
     assert!(!next_key_path(dir.path()).exists());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_rotates_keys_and_creates_api_keys() {
     let app = TestApp::spawn().await;
     let dir = app.dir.path().to_path_buf();
