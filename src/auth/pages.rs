@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use super::api::{AddUser, ChangePassword, Login, ResetUserPassword, SetUserDisabled};
 use super::{LoginOutcome, Role, UserSummary};
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS, TH_CLASS,
+    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
+    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -137,16 +137,7 @@ fn UserTable(
     }
     view! {
         <table class=TABLE_CLASS>
-            <thead>
-                <tr>
-                    <th class=TH_CLASS>{text::USERS_NAME}</th>
-                    <th class=TH_CLASS>{text::USERS_DISPLAY_NAME}</th>
-                    <th class=TH_CLASS>{text::USERS_ROLE}</th>
-                    <th class=TH_CLASS>{text::USERS_STATUS}</th>
-                    <th class=TH_CLASS>{text::USERS_CREATED}</th>
-                    <th class=TH_CLASS>{text::USERS_ACTIONS}</th>
-                </tr>
-            </thead>
+            <TableHead columns=&[text::USERS_NAME, text::USERS_DISPLAY_NAME, text::USERS_ROLE, text::USERS_STATUS, text::USERS_CREATED, text::USERS_ACTIONS]/>
             <tbody class="divide-y divide-slate-100">
                 {users.into_iter().map(|user| {
                     let id = user.id;
@@ -237,14 +228,7 @@ pub fn AuditPage() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::AUDIT_EMPTY}</p> }.into_any(),
                         Ok(list) => view! {
                             <table class=TABLE_CLASS>
-                                <thead><tr>
-                                    <th class=TH_CLASS>{text::AUDIT_TIME}</th>
-                                    <th class=TH_CLASS>{text::AUDIT_ACTOR}</th>
-                                    <th class=TH_CLASS>{text::AUDIT_ACTION}</th>
-                                    <th class=TH_CLASS>{text::AUDIT_TARGET}</th>
-                                    <th class=TH_CLASS>{text::AUDIT_DETAIL}</th>
-                                    <th class=TH_CLASS>{text::AUDIT_IP}</th>
-                                </tr></thead>
+                                <TableHead columns=&[text::AUDIT_TIME, text::AUDIT_ACTOR, text::AUDIT_ACTION, text::AUDIT_TARGET, text::AUDIT_DETAIL, text::AUDIT_IP]/>
                                 <tbody class="divide-y divide-slate-100">
                                     {list.into_iter().map(|e| view! {
                                         <tr data-testid="audit-row">

@@ -81,3 +81,13 @@ pub const SMALL_BUTTON_CLASS: &str =
 pub const TABLE_CLASS: &str = "min-w-full divide-y divide-slate-200 text-sm";
 pub const TH_CLASS: &str = "px-3 py-2 text-left font-medium text-slate-500";
 pub const TD_CLASS: &str = "px-3 py-2 align-top text-slate-700";
+
+/// A table header row from column titles.
+#[component]
+pub fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>{columns.iter().map(|c| view! { <th class=TH_CLASS>{*c}</th> }).collect_view()}</tr>
+        </thead>
+    }
+}

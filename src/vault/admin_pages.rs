@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use super::api::{CreateApiKey, RevokeApiKey, UpdatePlatformApp};
 use super::PlatformAppView;
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS, TH_CLASS,
+    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
+    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -110,14 +110,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::KEYS_EMPTY}</p> }.into_any(),
                                 Ok(list) => view! {
                                     <table class=TABLE_CLASS>
-                                        <thead><tr>
-                                            <th class=TH_CLASS>{text::KEYS_NAME}</th>
-                                            <th class=TH_CLASS>{text::KEYS_PREFIX}</th>
-                                            <th class=TH_CLASS>{text::KEYS_CREATOR}</th>
-                                            <th class=TH_CLASS>{text::KEYS_CREATED}</th>
-                                            <th class=TH_CLASS>{text::KEYS_LAST_USED}</th>
-                                            <th class=TH_CLASS>{text::CRED_ACTIONS}</th>
-                                        </tr></thead>
+                                        <TableHead columns=&[text::KEYS_NAME, text::KEYS_PREFIX, text::KEYS_CREATOR, text::KEYS_CREATED, text::KEYS_LAST_USED, text::CRED_ACTIONS]/>
                                         <tbody class="divide-y divide-slate-100">
                                             {list.into_iter().map(|k| {
                                                 let id = k.id;

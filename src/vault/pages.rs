@@ -7,8 +7,8 @@ use super::api::{CreateCredential, DeleteCredential, TestCredential, UpdateCrede
 use super::{ConnectionCheck, CredentialView, EXPIRY_WARNING_DAYS};
 use crate::app::Me;
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS, TH_CLASS,
+    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
+    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -141,14 +141,7 @@ fn AdminCredentials() -> impl IntoView {
                                 Ok(rows) if rows.is_empty() => view! { <p class="text-slate-500">{text::CRED_EMPTY}</p> }.into_any(),
                                 Ok(rows) => view! {
                                     <table class=TABLE_CLASS>
-                                        <thead><tr>
-                                            <th class=TH_CLASS>{text::CRED_NAME}</th>
-                                            <th class=TH_CLASS>{text::CRED_CLIENT_ID}</th>
-                                            <th class=TH_CLASS>{text::CRED_API_KEY}</th>
-                                            <th class=TH_CLASS>{text::CRED_EXPIRES}</th>
-                                            <th class=TH_CLASS>{text::CRED_LAST_CHECK}</th>
-                                            <th class=TH_CLASS>{text::CRED_ACTIONS}</th>
-                                        </tr></thead>
+                                        <TableHead columns=&[text::CRED_NAME, text::CRED_CLIENT_ID, text::CRED_API_KEY, text::CRED_EXPIRES, text::CRED_LAST_CHECK, text::CRED_ACTIONS]/>
                                         <tbody class="divide-y divide-slate-100">
                                             {rows.into_iter().map(|c| {
                                                 let id = c.id;
