@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod fixtures;
+mod ozon_contract;
 mod security;
 mod users;
 mod vault;

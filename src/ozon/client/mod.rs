@@ -1,13 +1,22 @@
 //! HTTP client for the Ozon Seller API. Every request sends `Client-Id` and `Api-Key`; the base
 //! URL comes from `SHOPBRIDGE_OZON_API_URL`.
 
+pub mod catalog;
+pub mod commerce;
+pub mod de;
 mod error;
+pub mod paging;
+pub mod products;
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
 pub use error::OzonError;
+
+use catalog::*;
+use commerce::*;
+use products::*;
 
 use crate::vault::secret::Secret;
 
@@ -18,10 +27,23 @@ pub struct OzonCredentials {
     pub api_key: Secret,
 }
 
+const MAX_TRIES: u32 = 3;
+
+/// 500 ms, 1 s, 2 s … with up to 25% jitter.
+fn backoff(attempt: u32) -> Duration {
+    let base = 500u64 << attempt.saturating_sub(1).min(6);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    Duration::from_millis(base + u64::from(nanos) % (base / 4 + 1))
+}
+
 #[derive(Clone, Debug)]
 pub struct OzonClient {
     http: reqwest::Client,
     base: String,
+    pacer: std::sync::Arc<paging::Pacer>,
 }
 
 /// `POST /v1/roles`: the key's roles and, since 2026, when it expires.
@@ -34,10 +56,11 @@ pub struct RolesResponse {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Role {
-    #[serde(default)]
+    #[serde(deserialize_with = "de::string")]
     pub name: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "de::null_default")]
     pub methods: Vec<String>,
 }
 
@@ -52,12 +75,182 @@ impl OzonClient {
         Ok(OzonClient {
             http,
             base: base.trim_end_matches('/').to_string(),
+            pacer: std::sync::Arc::new(paging::Pacer::new(50)),
         })
     }
 
     /// Checks a credential: its roles and expiry.
     pub async fn roles(&self, creds: &OzonCredentials) -> Result<RolesResponse, OzonError> {
-        self.post(creds, "/v1/roles", &serde_json::json!({})).await
+        self.call(creds, "/v1/roles", &serde_json::json!({})).await
+    }
+
+    pub async fn product_list(
+        &self,
+        c: &OzonCredentials,
+        r: &ProductListRequest,
+    ) -> Result<ProductListResponse, OzonError> {
+        self.call(c, "/v3/product/list", r).await
+    }
+
+    pub async fn product_info(
+        &self,
+        c: &OzonCredentials,
+        r: &ProductInfoRequest,
+    ) -> Result<ProductInfoResponse, OzonError> {
+        self.call(c, "/v3/product/info/list", r).await
+    }
+
+    pub async fn pictures_info(
+        &self,
+        c: &OzonCredentials,
+        r: &PicturesInfoRequest,
+    ) -> Result<PicturesInfoResponse, OzonError> {
+        self.call(c, "/v2/product/pictures/info", r).await
+    }
+
+    pub async fn pictures_import(
+        &self,
+        c: &OzonCredentials,
+        r: &PicturesImportRequest,
+    ) -> Result<TaskIdResponse, OzonError> {
+        self.call(c, "/v2/product/pictures/import", r).await
+    }
+
+    pub async fn import_products(
+        &self,
+        c: &OzonCredentials,
+        r: &ImportRequest,
+    ) -> Result<ImportResponse, OzonError> {
+        self.call(c, "/v3/product/import", r).await
+    }
+
+    pub async fn import_info(
+        &self,
+        c: &OzonCredentials,
+        r: &ImportInfoRequest,
+    ) -> Result<ImportInfoResponse, OzonError> {
+        self.call(c, "/v1/product/import/info", r).await
+    }
+
+    pub async fn import_by_sku(
+        &self,
+        c: &OzonCredentials,
+        r: &ImportBySkuRequest,
+    ) -> Result<ImportBySkuResponse, OzonError> {
+        self.call(c, "/v1/product/import-by-sku", r).await
+    }
+
+    pub async fn import_prices(
+        &self,
+        c: &OzonCredentials,
+        r: &PricesRequest,
+    ) -> Result<UpdateResponse, OzonError> {
+        self.call(c, "/v1/product/import/prices", r).await
+    }
+
+    pub async fn update_stocks(
+        &self,
+        c: &OzonCredentials,
+        r: &StocksRequest,
+    ) -> Result<UpdateResponse, OzonError> {
+        self.call(c, "/v2/products/stocks", r).await
+    }
+
+    pub async fn prices_info(
+        &self,
+        c: &OzonCredentials,
+        r: &CursorRequest,
+    ) -> Result<PricesInfoResponse, OzonError> {
+        self.call(c, "/v5/product/info/prices", r).await
+    }
+
+    pub async fn stocks_info(
+        &self,
+        c: &OzonCredentials,
+        r: &CursorRequest,
+    ) -> Result<StocksInfoResponse, OzonError> {
+        self.call(c, "/v4/product/info/stocks", r).await
+    }
+
+    pub async fn category_tree(
+        &self,
+        c: &OzonCredentials,
+        r: &TreeRequest,
+    ) -> Result<TreeResponse, OzonError> {
+        self.call(c, "/v1/description-category/tree", r).await
+    }
+
+    pub async fn attributes(
+        &self,
+        c: &OzonCredentials,
+        r: &AttributesRequest,
+    ) -> Result<AttributesResponse, OzonError> {
+        self.call(c, "/v1/description-category/attribute", r).await
+    }
+
+    pub async fn attribute_values(
+        &self,
+        c: &OzonCredentials,
+        r: &ValuesRequest,
+    ) -> Result<ValuesResponse, OzonError> {
+        self.call(c, "/v1/description-category/attribute/values", r)
+            .await
+    }
+
+    pub async fn attribute_values_search(
+        &self,
+        c: &OzonCredentials,
+        r: &ValuesSearchRequest,
+    ) -> Result<ValuesResponse, OzonError> {
+        self.call(c, "/v1/description-category/attribute/values/search", r)
+            .await
+    }
+
+    pub async fn warehouses(
+        &self,
+        c: &OzonCredentials,
+        r: &WarehouseListRequest,
+    ) -> Result<WarehouseListResponse, OzonError> {
+        self.call(c, "/v2/warehouse/list", r).await
+    }
+
+    pub async fn product_limit(&self, c: &OzonCredentials) -> Result<LimitResponse, OzonError> {
+        self.call(c, "/v4/product/info/limit", &serde_json::json!({}))
+            .await
+    }
+
+    /// Sends `body` to `path`, pacing per Client-Id and retrying what is transient: 429 (after
+    /// `Retry-After`), 5xx and timeouts, three tries with jittered backoff. Other 4xx are final.
+    pub async fn call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        creds: &OzonCredentials,
+        path: &str,
+        body: &B,
+    ) -> Result<T, OzonError> {
+        let body = serde_json::to_value(body).map_err(|e| OzonError::Decode(e.to_string()))?;
+        let mut attempt = 0u32;
+        loop {
+            self.pacer.wait_turn(&creds.client_id).await;
+            let result = self.post(creds, path, &body).await;
+            attempt += 1;
+            let wait = match &result {
+                Err(OzonError::RateLimited { retry_after }) => {
+                    Duration::from_secs(retry_after.unwrap_or(1).min(60))
+                }
+                Err(OzonError::Server { .. } | OzonError::Timeout) => backoff(attempt),
+                _ => return result,
+            };
+            if attempt >= MAX_TRIES {
+                return result;
+            }
+            tracing::warn!(
+                path,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "Ozon call retried"
+            );
+            tokio::time::sleep(wait).await;
+        }
     }
 
     async fn post<T: serde::de::DeserializeOwned>(
