@@ -53,9 +53,12 @@ pub struct StocksRequest {
     pub stocks: Vec<StockItem>,
 }
 
+/// The 2026 schema requires `product_id`. (It also lists `quant_size` as required without
+/// defining it: quants were switched off on 2026-09-08, so it is not sent.)
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct StockItem {
     pub offer_id: String,
+    pub product_id: i64,
     pub stock: i64,
     pub warehouse_id: i64,
 }

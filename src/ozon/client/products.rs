@@ -288,7 +288,7 @@ pub struct ImportResponse {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ImportInfoRequest {
-    pub task_id: String,
+    pub task_id: i64,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
