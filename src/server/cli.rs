@@ -37,6 +37,15 @@ enum Command {
     Sim {
         #[arg(long, env = "SHOPBRIDGE_SIM_BIND", default_value = "127.0.0.1:3900")]
         bind: std::net::SocketAddr,
+        /// Port on 127.0.0.1 (overrides --bind)
+        #[arg(long)]
+        port: Option<u16>,
+        /// Simulated seconds per real second (e.g. 1000 makes 30 s last 30 ms)
+        #[arg(long, default_value_t = 1.0)]
+        time_scale: f64,
+        /// Requests per second per Client-Id before 429
+        #[arg(long, default_value_t = 50)]
+        rps: u32,
     },
 }
 
@@ -162,10 +171,27 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Sim { bind } => {
-            let sim = crate::sim::ozon::OzonSim::demo();
+        Command::Sim {
+            bind,
+            port,
+            time_scale,
+            rps,
+        } => {
+            let bind = port
+                .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], p)))
+                .unwrap_or(bind);
+            let config = crate::sim::ozon_catalog::SimConfig {
+                time_scale,
+                rps: Some(rps),
+                ..Default::default()
+            };
+            let sim = crate::sim::ozon::OzonSim::demo_with(config);
             let addr = crate::sim::serve_router(bind, sim.router()).await?;
             println!("Ozon 模拟器：http://{addr}（SHOPBRIDGE_OZON_API_URL=http://{addr}）");
+            println!("方法：{}", crate::sim::ozon::METHODS.join(" "));
+            println!("已停用（410）：{}", crate::sim::ozon::REMOVED.join(" "));
+            println!("商品：SB-001…SB-005（SB-005 无图片），图片 /img/<product_id>/<n>.png；仓库 22142605386000、22142605386001");
+            println!("限速：每个 Client-Id 每秒 {rps} 次；时间倍率 {time_scale}");
             println!("演示账号：Client-Id 100001 / Api-Key ozon-demo-valid-key-0001（正常）");
             println!(
                 "          Client-Id 100002 / Api-Key ozon-demo-expiring-key-0002（5 天后过期）"

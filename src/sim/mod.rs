@@ -2,6 +2,8 @@
 //! wire formats, with answers built from the recorded fixtures in `fixtures/`.
 
 pub mod ozon;
+pub mod ozon_catalog;
+pub mod png;
 
 use std::net::SocketAddr;
 

@@ -6,11 +6,39 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+
+use super::ozon_catalog::{Catalog, LoggedCall, SimConfig, WAREHOUSES};
+use super::png::png_of_size;
+
+/// Methods the simulator serves.
+pub const METHODS: &[&str] = &[
+    "/v1/roles",
+    "/v3/product/list",
+    "/v3/product/info/list",
+    "/v1/product/import/prices",
+    "/v2/products/stocks",
+    "/v5/product/info/prices",
+    "/v4/product/info/stocks",
+    "/v3/product/import",
+    "/v1/product/import/info",
+    "/v2/warehouse/list",
+    "/v4/product/info/limit",
+];
+
+/// Methods Ozon has switched off: 410 "obsolete method cannot be used".
+pub const REMOVED: &[&str] = &[
+    "/v2/product/import",
+    "/v1/product/pictures/import",
+    "/v1/warehouse/list",
+    "/v2/product/info",
+    "/v4/product/info/prices",
+];
 
 const ERRORS_FIXTURE: &str = include_str!("../../fixtures/ozon/errors.json");
 
@@ -32,13 +60,41 @@ pub struct SimAccount {
 }
 
 /// The simulator's state: the accounts it knows and every call it served (for assertions).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct OzonSim {
     accounts: Arc<Mutex<HashMap<String, SimAccount>>>,
     pub calls: Arc<Mutex<Vec<String>>>,
+    pub catalog: Arc<Mutex<Catalog>>,
+}
+
+impl Default for OzonSim {
+    fn default() -> Self {
+        OzonSim {
+            accounts: Arc::default(),
+            calls: Arc::default(),
+            catalog: Arc::new(Mutex::new(Catalog::seeded(SimConfig::default()))),
+        }
+    }
 }
 
 impl OzonSim {
+    /// The demo accounts with a catalog run by `config`.
+    pub fn demo_with(config: SimConfig) -> Self {
+        let sim = Self::demo();
+        if let Ok(mut catalog) = sim.catalog.lock() {
+            *catalog = Catalog::seeded(config);
+        }
+        sim
+    }
+
+    /// How many logged calls answered `status`.
+    pub fn count_status(&self, status: u16) -> usize {
+        self.catalog
+            .lock()
+            .map(|c| c.log.iter().filter(|l| l.status == status).count())
+            .unwrap_or(0)
+    }
+
     pub fn with_accounts(accounts: Vec<SimAccount>) -> Self {
         let sim = OzonSim::default();
         if let Ok(mut map) = sim.accounts.lock() {
@@ -90,9 +146,11 @@ impl OzonSim {
     }
 
     pub fn router(&self) -> Router {
-        Router::new()
-            .route("/v1/roles", post(roles))
-            .with_state(self.clone())
+        let mut router = Router::new().route("/img/{product_id}/{file}", get(image));
+        for path in METHODS.iter().chain(REMOVED) {
+            router = router.route(path, post(dispatch));
+        }
+        router.with_state(self.clone())
     }
 
     fn record(&self, call: String) {
@@ -159,12 +217,7 @@ fn permission_denied(message_key: &str) -> Response {
     (StatusCode::FORBIDDEN, Json(body)).into_response()
 }
 
-async fn roles(State(sim): State<OzonSim>, headers: HeaderMap) -> Response {
-    sim.record("/v1/roles".into());
-    let account = match sim.authenticate(&headers) {
-        Ok(account) => account,
-        Err((status, code)) => return fixture_error(status, code),
-    };
+fn roles_body(account: &SimAccount) -> Response {
     match account.behaviour {
         KeyBehaviour::MissingRole => permission_denied("missing a required role"),
         KeyBehaviour::IpRestricted => permission_denied("restricted to specific IP"),
@@ -172,9 +225,103 @@ async fn roles(State(sim): State<OzonSim>, headers: HeaderMap) -> Response {
             let roles: Vec<Value> = account
                 .roles
                 .iter()
-                .map(|name| json!({"name": name, "methods": ["/v3/product/list", "/v3/product/info/list"]}))
+                .map(|name| json!({"name": name, "methods": METHODS}))
                 .collect();
             Json(json!({"expires_at": account.expires_at, "roles": roles})).into_response()
         }
     }
+}
+
+/// Every method: credentials, rate limit, then the method itself; each call is logged.
+async fn dispatch(
+    State(sim): State<OzonSim>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
+    let path = uri.path().to_string();
+    sim.record(path.clone());
+    let response = answer(
+        &sim,
+        &path,
+        &headers,
+        body.map(|Json(b)| b).unwrap_or(Value::Null),
+    );
+    if let Ok(mut catalog) = sim.catalog.lock() {
+        catalog.log.push(LoggedCall {
+            path,
+            status: response.status().as_u16(),
+        });
+    }
+    response
+}
+
+fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Response {
+    if REMOVED.contains(&path) {
+        let body = json!({"code": 12, "message": "obsolete method cannot be used"});
+        return (StatusCode::GONE, Json(body)).into_response();
+    }
+    let account = match sim.authenticate(headers) {
+        Ok(account) => account,
+        Err((status, code)) => return fixture_error(status, code),
+    };
+    let Ok(mut catalog) = sim.catalog.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(wait) = catalog.over_rate(&account.client_id) {
+        let mut res = fixture_error(429, 8);
+        let h = res.headers_mut();
+        h.insert("retry-after", wait.into());
+        h.insert("ratelimit-remaining", 0.into());
+        return res;
+    }
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let base = format!("http://{host}");
+    let reply = match path {
+        "/v1/roles" => return roles_body(&account),
+        "/v3/product/list" => catalog.product_list(&body),
+        "/v3/product/info/list" => catalog.product_info(&body, &base),
+        "/v1/product/import/prices" => catalog.import_prices(&body),
+        "/v2/products/stocks" => catalog.update_stocks(&body),
+        "/v5/product/info/prices" => catalog.prices_info(),
+        "/v4/product/info/stocks" => catalog.stocks_info(),
+        "/v3/product/import" => catalog.import_products(&body),
+        "/v1/product/import/info" => catalog.import_info(&body),
+        "/v2/warehouse/list" => {
+            let list: Vec<Value> = WAREHOUSES
+                .iter()
+                .map(|(id, name)| json!({"warehouse_id": id, "name": name, "status": "created", "is_rfbs": false}))
+                .collect();
+            json!({"warehouses": list, "cursor": "", "has_next": false})
+        }
+        "/v4/product/info/limit" => json!({
+            "daily_create": {"usage": 0, "limit": 1000, "reset_at": "2026-11-23T00:00:00Z"},
+            "daily_update": {"usage": 0, "limit": 5000, "reset_at": "2026-11-23T00:00:00Z"},
+            "total": {"usage": catalog.products.len(), "limit": 10000}
+        }),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    Json(reply).into_response()
+}
+
+/// Real PNG bytes of the configured size; unknown products are 404.
+async fn image(
+    State(sim): State<OzonSim>,
+    Path((product_id, _file)): Path<(i64, String)>,
+) -> Response {
+    let Ok(catalog) = sim.catalog.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if !catalog
+        .products
+        .iter()
+        .any(|p| p.product_id == product_id && p.images > 0)
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let bytes = png_of_size(catalog.config.image_bytes, (product_id % 200) as u8);
+    ([("content-type", "image/png")], bytes).into_response()
 }

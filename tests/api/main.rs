@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod fixtures;
 mod ozon_contract;
+mod ozon_sim;
 mod ozon_swagger;
 mod security;
 mod users;

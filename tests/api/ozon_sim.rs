@@ -1,0 +1,341 @@
+//! The real Ozon client against the simulator on loopback: lookups, images, an import task
+//! reaching `imported`, the price-before-stock and 30-second stock rules inside HTTP 200,
+//! read-back, 429 with Retry-After (and the client's retry), and 410 for removed methods.
+
+use serde_json::json;
+use shopbridge::ozon::client::commerce::{
+    CursorRequest, PriceItem, PricesRequest, StockItem, StocksRequest,
+};
+use shopbridge::ozon::client::products::{
+    ImportAttribute, ImportAttributeValue, ImportInfoRequest, ImportItem, ImportRequest,
+    ProductInfoRequest, ProductListFilter, ProductListRequest,
+};
+use shopbridge::ozon::client::{paging, OzonClient, OzonCredentials, OzonError};
+use shopbridge::sim::ozon::OzonSim;
+use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::serve_router;
+use shopbridge::vault::secret::Secret;
+
+const WAREHOUSE: i64 = 22_142_605_386_000;
+
+async fn sim_with(config: SimConfig) -> (OzonSim, OzonClient, String) {
+    let sim = OzonSim::demo_with(config);
+    let addr = serve_router("127.0.0.1:0".parse().expect("addr"), sim.router())
+        .await
+        .expect("sim");
+    let base = format!("http://{addr}");
+    (sim, OzonClient::new(&base).expect("client"), base)
+}
+
+fn creds() -> OzonCredentials {
+    OzonCredentials {
+        client_id: "100001".into(),
+        api_key: Secret::new("ozon-demo-valid-key-0001"),
+    }
+}
+
+fn stock(offer: &str, product_id: i64, n: i64) -> StocksRequest {
+    StocksRequest {
+        stocks: vec![StockItem {
+            offer_id: offer.into(),
+            product_id,
+            stock: n,
+            warehouse_id: WAREHOUSE,
+        }],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_and_images_come_from_the_catalog() {
+    let (_sim, client, _) = sim_with(SimConfig {
+        image_bytes: 50_000,
+        ..Default::default()
+    })
+    .await;
+    let request = ProductListRequest {
+        filter: ProductListFilter::default(),
+        last_id: String::new(),
+        limit: 2,
+    };
+    let all = paging::list_all_products(&client, &creds(), request)
+        .await
+        .expect("list");
+    assert_eq!(
+        all.len(),
+        5,
+        "three pages of 2, 2 and 1 followed by last_id"
+    );
+
+    let info = client
+        .product_info(
+            &creds(),
+            &ProductInfoRequest {
+                offer_id: vec!["SB-001".into(), "SB-005".into(), "nope".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("info");
+    assert_eq!(info.items.len(), 2);
+    let first = info
+        .items
+        .iter()
+        .find(|p| p.offer_id == "SB-001")
+        .expect("SB-001");
+    let urls = first.ordered_images(false);
+    assert_eq!(urls.len(), 3);
+    let no_images = info
+        .items
+        .iter()
+        .find(|p| p.offer_id == "SB-005")
+        .expect("SB-005");
+    assert!(no_images.ordered_images(true).is_empty());
+
+    let bytes = reqwest::get(&urls[0])
+        .await
+        .expect("image")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(bytes.starts_with(b"\x89PNG"));
+    assert_eq!(bytes.len(), 50_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prices_come_before_stocks_and_a_pair_waits_30_seconds() {
+    // 1000x: the 30-second rule lasts 30 ms.
+    let (_sim, client, _) = sim_with(SimConfig {
+        time_scale: 1000.0,
+        ..Default::default()
+    })
+    .await;
+    let before_price = client
+        .update_stocks(&creds(), &stock("SB-001", 100_001, 7))
+        .await
+        .expect("200");
+    assert_eq!(before_price.result[0].errors[0].code, "PRICE_IS_NOT_SENT");
+    assert!(!before_price.result[0].updated);
+
+    let price = PriceItem {
+        offer_id: "SB-001".into(),
+        price: "1300.00".into(),
+        old_price: "1500.00".into(),
+        min_price: String::new(),
+        currency_code: "CNY".into(),
+        vat: "0".into(),
+    };
+    let priced = client
+        .import_prices(
+            &creds(),
+            &PricesRequest {
+                prices: vec![price],
+            },
+        )
+        .await
+        .expect("prices");
+    assert!(priced.result[0].updated);
+
+    let first = client
+        .update_stocks(&creds(), &stock("SB-001", 100_001, 7))
+        .await
+        .expect("stocks");
+    assert!(first.result[0].updated, "{:?}", first.result[0].errors);
+    let again = client
+        .update_stocks(&creds(), &stock("SB-001", 100_001, 8))
+        .await
+        .expect("200 with an error inside");
+    assert_eq!(again.result[0].errors[0].code, "TOO_MANY_REQUESTS");
+    assert_eq!(
+        again.result[0].errors[0].message,
+        "Stock is updated too frequently"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    let later = client
+        .update_stocks(&creds(), &stock("SB-001", 100_001, 9))
+        .await
+        .expect("stocks");
+    assert!(
+        later.result[0].updated,
+        "30 simulated seconds later the pair may be written again"
+    );
+
+    let filter = ProductListFilter {
+        offer_id: vec!["SB-001".into()],
+        ..Default::default()
+    };
+    let prices = paging::all_prices(
+        &client,
+        &creds(),
+        CursorRequest {
+            cursor: String::new(),
+            filter: filter.clone(),
+            limit: 100,
+        },
+    )
+    .await
+    .expect("v5");
+    let sb1 = prices
+        .iter()
+        .find(|p| p.offer_id == "SB-001")
+        .expect("SB-001 price");
+    assert_eq!(sb1.price.price.as_ref().map(|m| m.as_str()), Some("1300"));
+    let stocks = client
+        .stocks_info(
+            &creds(),
+            &CursorRequest {
+                cursor: String::new(),
+                filter,
+                limit: 100,
+            },
+        )
+        .await
+        .expect("v4");
+    let sb1 = stocks
+        .items
+        .iter()
+        .find(|s| s.offer_id == "SB-001")
+        .expect("SB-001 stock");
+    assert_eq!(sb1.stocks[0].present, Some(9));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_task_moves_from_pending_to_its_outcome() {
+    // 100x: a task takes 5 simulated seconds, 50 ms here.
+    let (_sim, client, _) = sim_with(SimConfig {
+        time_scale: 100.0,
+        ..Default::default()
+    })
+    .await;
+    let item = |offer: &str, with_attributes: bool| ImportItem {
+        offer_id: offer.into(),
+        name: "新杯子".into(),
+        description_category_id: 17_028_922,
+        type_id: 91_565,
+        price: "100".into(),
+        vat: "0".into(),
+        currency_code: "CNY".into(),
+        attributes: if with_attributes {
+            vec![ImportAttribute {
+                complex_id: 0,
+                id: 85,
+                values: vec![ImportAttributeValue {
+                    dictionary_value_id: None,
+                    value: "SB".into(),
+                }],
+            }]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    };
+    let task = client
+        .import_products(
+            &creds(),
+            &ImportRequest {
+                items: vec![
+                    item("NEW-1", true),
+                    item("NEW-2", false),
+                    item("SB-001", true),
+                ],
+            },
+        )
+        .await
+        .expect("import")
+        .result
+        .task_id
+        .expect("task id");
+    let pending = client
+        .import_info(&creds(), &ImportInfoRequest { task_id: task })
+        .await
+        .expect("info");
+    assert!(pending.result.items.iter().all(|i| i.status == "pending"));
+    tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+    let done = client
+        .import_info(&creds(), &ImportInfoRequest { task_id: task })
+        .await
+        .expect("info");
+    let status = |offer: &str| {
+        done.result
+            .items
+            .iter()
+            .find(|i| i.offer_id == offer)
+            .map(|i| (i.status.clone(), i.errors.first().map(|e| e.code.clone())))
+    };
+    assert_eq!(status("NEW-1"), Some(("imported".into(), None)));
+    assert_eq!(
+        status("NEW-2"),
+        Some(("failed".into(), Some("missing_required_attribute".into())))
+    );
+    assert_eq!(
+        status("SB-001"),
+        Some(("failed".into(), Some("SPU_already_exists".into())))
+    );
+    let info = client
+        .product_info(
+            &creds(),
+            &ProductInfoRequest {
+                offer_id: vec!["NEW-1".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("info");
+    assert_eq!(info.items[0].statuses.status, "moderating");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_answer_429_and_the_client_waits_and_retries() {
+    let (sim, client, base) = sim_with(SimConfig {
+        rps: Some(2),
+        ..Default::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..4 {
+        let res = http
+            .post(format!("{base}/v4/product/info/limit"))
+            .header("Client-Id", "100001")
+            .header("Api-Key", "ozon-demo-valid-key-0001")
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("call");
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            retry_after = res
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+        }
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(retry_after.as_deref(), Some("1"));
+    assert!(sim.count_status(429) >= 1);
+
+    // The client paces and honours Retry-After, so a burst still succeeds.
+    let client_for_burst = client.clone();
+    for _ in 0..4 {
+        client_for_burst
+            .roles(&creds())
+            .await
+            .expect("roles after waiting");
+    }
+
+    let gone = http
+        .post(format!("{base}/v2/product/import"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(gone.status(), 410);
+    let removed = client
+        .roles(&OzonCredentials {
+            client_id: "100001".into(),
+            api_key: Secret::new("wrong-key-123"),
+        })
+        .await;
+    assert!(matches!(removed, Err(OzonError::Unauthorized { .. })));
+}
