@@ -237,16 +237,26 @@ async fn dispatch(
     State(sim): State<OzonSim>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-    body: Option<Json<Value>>,
+    body: axum::body::Bytes,
 ) -> Response {
     let path = uri.path().to_string();
     sim.record(path.clone());
-    let response = answer(
-        &sim,
-        &path,
-        &headers,
-        body.map(|Json(b)| b).unwrap_or(Value::Null),
-    );
+    let json_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let response = if REMOVED.contains(&path.as_str()) || json_type {
+        let raw: &[u8] = if body.is_empty() { b"{}" } else { &body };
+        match serde_json::from_slice::<Value>(raw) {
+            Ok(body) => answer(&sim, &path, &headers, body),
+            Err(_) => {
+                let body = json!({"code": 3, "message": "invalid character in request body", "details": []});
+                (StatusCode::BAD_REQUEST, Json(body)).into_response()
+            }
+        }
+    } else {
+        fixture_error(400, 4)
+    };
     if let Ok(mut catalog) = sim.catalog.lock() {
         catalog.log.push(LoggedCall {
             path,

@@ -33,5 +33,13 @@ fn fixtures_match_the_shared_recordings() {
             compared += 1;
         }
     }
+    let swagger = "wire/ozon-swagger-2026-04-30.json";
+    let shared_swagger = std::fs::read(shared.join("..").join(swagger)).expect("shared swagger");
+    let our_swagger = std::fs::read(ours.join(swagger)).unwrap_or_default();
+    assert!(
+        shared_swagger == our_swagger,
+        "fixtures/{swagger} differs from ../shared/{swagger}"
+    );
+    compared += 1;
     assert!(compared > 20, "compared {compared} files");
 }
