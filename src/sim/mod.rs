@@ -3,6 +3,8 @@
 
 pub mod ozon;
 pub mod ozon_catalog;
+pub mod ozon_categories;
+pub mod ozon_commerce;
 pub mod png;
 
 use std::net::SocketAddr;

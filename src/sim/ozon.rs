@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::ozon_catalog::{Catalog, LoggedCall, SimConfig, WAREHOUSES};
+use super::ozon_categories as categories;
 use super::png::png_of_size;
 
 /// Methods the simulator serves.
@@ -29,6 +30,10 @@ pub const METHODS: &[&str] = &[
     "/v1/product/import/info",
     "/v2/warehouse/list",
     "/v4/product/info/limit",
+    "/v1/description-category/tree",
+    "/v1/description-category/attribute",
+    "/v1/description-category/attribute/values",
+    "/v1/description-category/attribute/values/search",
 ];
 
 /// Methods Ozon has switched off: 410 "obsolete method cannot be used".
@@ -241,6 +246,14 @@ async fn dispatch(
 ) -> Response {
     let path = uri.path().to_string();
     sim.record(path.clone());
+    let delay = sim
+        .catalog
+        .lock()
+        .map(|c| c.delay_for(&path))
+        .unwrap_or_default();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let json_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -285,6 +298,10 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         h.insert("ratelimit-remaining", 0.into());
         return res;
     }
+    if let Some(fault) = catalog.fault() {
+        let body = json!({"code": 13, "message": fault, "details": []});
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response();
+    }
     let host = headers
         .get("host")
         .and_then(|v| v.to_str().ok())
@@ -307,6 +324,10 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
                 .collect();
             json!({"warehouses": list, "cursor": "", "has_next": false})
         }
+        "/v1/description-category/tree" => categories::tree(),
+        "/v1/description-category/attribute" => categories::attributes(),
+        "/v1/description-category/attribute/values" => categories::values(&body),
+        "/v1/description-category/attribute/values/search" => categories::search(&body),
         "/v4/product/info/limit" => json!({
             "daily_create": {"usage": 0, "limit": 1000, "reset_at": "2026-11-23T00:00:00Z"},
             "daily_update": {"usage": 0, "limit": 5000, "reset_at": "2026-11-23T00:00:00Z"},

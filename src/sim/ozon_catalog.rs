@@ -16,6 +16,14 @@ pub struct SimConfig {
     pub rps: Option<u32>,
     pub image_bytes: usize,
     pub images_per_product: usize,
+    /// Every Nth call answers 500 "Internal error".
+    pub fail_every: Option<u32>,
+    /// Every call answers 500 "Circle is open" (method blocked for a while).
+    pub circle_open: bool,
+    /// Added to every answer.
+    pub latency: Duration,
+    /// Calls to these paths never answer (for client timeouts).
+    pub hang_paths: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -25,6 +33,10 @@ impl Default for SimConfig {
             rps: Some(50),
             image_bytes: 200_000,
             images_per_product: 3,
+            fail_every: None,
+            circle_open: false,
+            latency: Duration::ZERO,
+            hang_paths: Vec::new(),
         }
     }
 }
@@ -39,8 +51,8 @@ pub struct SimProduct {
     pub price: Option<String>,
     pub old_price: String,
     pub stocks: HashMap<i64, i64>,
-    last_stock_write: HashMap<i64, Instant>,
-    price_writes: Vec<Instant>,
+    pub(super) last_stock_write: HashMap<i64, Instant>,
+    pub(super) price_writes: Vec<Instant>,
     pub status: String,
 }
 
@@ -82,6 +94,7 @@ pub struct Catalog {
     tasks: HashMap<i64, Task>,
     next_task: i64,
     windows: HashMap<String, (Instant, u32)>,
+    served: u32,
     pub log: Vec<LoggedCall>,
 }
 
@@ -104,6 +117,7 @@ impl Catalog {
             tasks: HashMap::new(),
             next_task: 9_000_001,
             windows: HashMap::new(),
+            served: 0,
             log: Vec::new(),
         }
     }
@@ -111,6 +125,24 @@ impl Catalog {
     /// Simulated duration: real time multiplied by the time scale.
     fn elapsed(&self, since: Instant) -> Duration {
         since.elapsed().mul_f64(self.config.time_scale)
+    }
+
+    /// The injected fault for this call, if any.
+    pub fn fault(&mut self) -> Option<&'static str> {
+        self.served += 1;
+        if self.config.circle_open {
+            return Some("Circle is open");
+        }
+        let every = self.config.fail_every?;
+        (every > 0 && self.served.is_multiple_of(every)).then_some("Internal error")
+    }
+
+    /// How long to wait before answering `path`.
+    pub fn delay_for(&self, path: &str) -> Duration {
+        if self.config.hang_paths.iter().any(|p| p == path) {
+            return Duration::from_secs(3600);
+        }
+        self.config.latency
     }
 
     /// `Some(retry_after_secs)` when this Client-Id is over its requests per second.
@@ -128,7 +160,12 @@ impl Catalog {
         (entry.1 > rps).then_some(1)
     }
 
-    fn find(&self, offer_id: &str, product_id: Option<i64>, sku: Option<i64>) -> Option<usize> {
+    pub(super) fn find(
+        &self,
+        offer_id: &str,
+        product_id: Option<i64>,
+        sku: Option<i64>,
+    ) -> Option<usize> {
         self.products.iter().position(|p| {
             (!offer_id.is_empty() && p.offer_id == offer_id)
                 || product_id == Some(p.product_id)
@@ -186,125 +223,6 @@ impl Catalog {
             })
             .collect();
         json!({"items": items})
-    }
-
-    /// Prices: at most 10 per simulated hour per product; errors inside HTTP 200.
-    pub fn import_prices(&mut self, body: &Value) -> Value {
-        let hour = Duration::from_secs(3600);
-        let scale = self.config.time_scale;
-        let mut result = Vec::new();
-        for item in body["prices"].as_array().cloned().unwrap_or_default() {
-            let offer_id = item["offer_id"].as_str().unwrap_or_default().to_string();
-            let Some(i) = self.find(&offer_id, item["product_id"].as_i64(), None) else {
-                result.push(item_error(
-                    &offer_id,
-                    0,
-                    None,
-                    "offer_id_not_found",
-                    "Product not found",
-                ));
-                continue;
-            };
-            let p = &mut self.products[i];
-            p.price_writes
-                .retain(|at| at.elapsed().mul_f64(scale) < hour);
-            if p.price_writes.len() >= 10 {
-                result.push(item_error(
-                    &p.offer_id,
-                    p.product_id,
-                    None,
-                    "TOO_MANY_REQUESTS",
-                    "error limiting: acquire limit per item: items limit: limit exceeded",
-                ));
-                continue;
-            }
-            p.price_writes.push(Instant::now());
-            p.price = item["price"].as_str().map(str::to_string);
-            p.old_price = item["old_price"].as_str().unwrap_or_default().to_string();
-            result.push(json!({"product_id": p.product_id, "offer_id": p.offer_id, "updated": true, "errors": []}));
-        }
-        json!({"result": result})
-    }
-
-    /// Stocks: refused before a price is sent, and the same pair at most once per 30 s.
-    pub fn update_stocks(&mut self, body: &Value) -> Value {
-        let scale = self.config.time_scale;
-        let mut result = Vec::new();
-        for item in body["stocks"].as_array().cloned().unwrap_or_default() {
-            let offer_id = item["offer_id"].as_str().unwrap_or_default().to_string();
-            let warehouse = as_i64(&item["warehouse_id"]).unwrap_or(0);
-            let Some(i) = self.find(&offer_id, as_i64(&item["product_id"]), None) else {
-                result.push(item_error(
-                    &offer_id,
-                    0,
-                    Some(warehouse),
-                    "offer_id_not_found",
-                    "Product not found",
-                ));
-                continue;
-            };
-            if !WAREHOUSES.iter().any(|(id, _)| *id == warehouse) {
-                result.push(item_error(
-                    &offer_id,
-                    self.products[i].product_id,
-                    Some(warehouse),
-                    "WAREHOUSE_NOT_FOUND",
-                    "Warehouse not found",
-                ));
-                continue;
-            }
-            let p = &mut self.products[i];
-            if p.price.is_none() {
-                result.push(item_error(
-                    &p.offer_id,
-                    p.product_id,
-                    Some(warehouse),
-                    "PRICE_IS_NOT_SENT",
-                    "Price is not sent",
-                ));
-                continue;
-            }
-            let recent = p
-                .last_stock_write
-                .get(&warehouse)
-                .is_some_and(|at| at.elapsed().mul_f64(scale) < Duration::from_secs(30));
-            if recent {
-                result.push(item_error(
-                    &p.offer_id,
-                    p.product_id,
-                    Some(warehouse),
-                    "TOO_MANY_REQUESTS",
-                    "Stock is updated too frequently",
-                ));
-                continue;
-            }
-            p.last_stock_write.insert(warehouse, Instant::now());
-            p.stocks
-                .insert(warehouse, item["stock"].as_i64().unwrap_or(0));
-            result.push(json!({"warehouse_id": warehouse, "product_id": p.product_id, "offer_id": p.offer_id, "updated": true, "errors": []}));
-        }
-        json!({"result": result})
-    }
-
-    pub fn prices_info(&self) -> Value {
-        let items: Vec<Value> = self.products.iter().map(|p| {
-            // v5 sends numbers.
-            let price: Value = match p.price.as_deref().and_then(|s| s.parse::<f64>().ok()) {
-                Some(x) if x.fract() == 0.0 => Value::from(x as i64),
-                Some(x) => Value::from(x),
-                None => Value::from(0),
-            };
-            json!({"product_id": p.product_id, "offer_id": p.offer_id, "price": {"price": price, "currency_code": "CNY", "vat": 0.0}})
-        }).collect();
-        json!({"items": items, "cursor": "", "total": self.products.len()})
-    }
-
-    pub fn stocks_info(&self) -> Value {
-        let items: Vec<Value> = self.products.iter().map(|p| {
-            let present: i64 = p.stocks.values().sum();
-            json!({"product_id": p.product_id, "offer_id": p.offer_id, "stocks": [{"type": "fbs", "present": present, "reserved": 0, "sku": p.sku, "warehouse_ids": p.stocks.keys().collect::<Vec<_>>()}]})
-        }).collect();
-        json!({"items": items, "cursor": "", "total": self.products.len()})
     }
 
     /// A new card import: an item lacking attributes fails, a known offer_id is
@@ -367,7 +285,7 @@ impl Catalog {
     }
 }
 
-fn item_error(
+pub(super) fn item_error(
     offer_id: &str,
     product_id: i64,
     warehouse: Option<i64>,
@@ -381,7 +299,7 @@ fn item_error(
     v
 }
 
-fn as_i64(v: &Value) -> Option<i64> {
+pub(super) fn as_i64(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())
 }
 

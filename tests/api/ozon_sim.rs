@@ -339,3 +339,113 @@ async fn rate_limits_answer_429_and_the_client_waits_and_retries() {
         .await;
     assert!(matches!(removed, Err(OzonError::Unauthorized { .. })));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn categories_page_through_dictionary_values() {
+    use shopbridge::ozon::client::catalog::{
+        AttributesRequest, TreeRequest, ValuesRequest, ValuesSearchRequest,
+    };
+    let (_sim, client, _) = sim_with(SimConfig::default()).await;
+    let tree = client
+        .category_tree(
+            &creds(),
+            &TreeRequest {
+                language: "ZH_HANS".into(),
+            },
+        )
+        .await
+        .expect("tree");
+    assert!(!tree.result.is_empty());
+    let attributes = client
+        .attributes(
+            &creds(),
+            &AttributesRequest {
+                description_category_id: 200_000_933,
+                type_id: 93_080,
+                language: "DEFAULT".into(),
+            },
+        )
+        .await
+        .expect("attributes");
+    assert!(
+        attributes
+            .result
+            .iter()
+            .any(|a| a.id == Some(22232) && a.is_required),
+        "ТН ВЭД is required"
+    );
+    let request = ValuesRequest {
+        attribute_id: 85,
+        description_category_id: 17_054_869,
+        type_id: 97_311,
+        language: "DEFAULT".into(),
+        last_value_id: 0,
+        limit: 100,
+    };
+    let values = paging::all_values(&client, &creds(), request)
+        .await
+        .expect("values");
+    assert_eq!(
+        values.len(),
+        shopbridge::sim::ozon_categories::DICTIONARY_SIZE,
+        "three pages followed by last_value_id"
+    );
+    let mut ids: Vec<i64> = values.iter().filter_map(|v| v.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), values.len(), "no value twice");
+    let found = client
+        .attribute_values_search(
+            &creds(),
+            &ValuesSearchRequest {
+                attribute_id: 85,
+                description_category_id: 17_054_869,
+                type_id: 97_311,
+                value: "生成值 12".into(),
+                limit: 100,
+            },
+        )
+        .await
+        .expect("search");
+    assert!(found.result.iter().all(|v| v.value.contains("生成值 12")) && !found.result.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_rides_out_5xx_and_reports_faults_it_cannot() {
+    use std::time::Duration;
+    // Every second call fails: each call succeeds on its retry.
+    let (sim, client, _) = sim_with(SimConfig {
+        fail_every: Some(2),
+        ..Default::default()
+    })
+    .await;
+    for _ in 0..3 {
+        client.roles(&creds()).await.expect("retried past the 500");
+    }
+    assert!(sim.count_status(500) >= 1);
+
+    let (_sim, client, _) = sim_with(SimConfig {
+        circle_open: true,
+        ..Default::default()
+    })
+    .await;
+    let err = client.roles(&creds()).await.expect_err("blocked");
+    assert!(matches!(err, OzonError::RateLimited { .. }), "{err:?}");
+
+    let hung = SimConfig {
+        hang_paths: vec!["/v1/roles".into()],
+        ..Default::default()
+    };
+    let (_sim, _, base) = sim_with(hung).await;
+    let impatient = OzonClient::with_timeout(&base, Duration::from_millis(200)).expect("client");
+    let started = std::time::Instant::now();
+    let err = impatient.roles(&creds()).await.expect_err("times out");
+    assert_eq!(err, OzonError::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "three tries with backoff, not forever"
+    );
+    assert!(
+        !format!("{err:?} {err}").contains("ozon-demo-valid-key-0001"),
+        "no key in errors"
+    );
+}

@@ -66,9 +66,14 @@ pub struct Role {
 
 impl OzonClient {
     pub fn new(base: &str) -> anyhow::Result<Self> {
+        Self::with_timeout(base, Duration::from_secs(30))
+    }
+
+    /// A client whose requests give up after `timeout` (connect: 5 s at most).
+    pub fn with_timeout(base: &str, timeout: Duration) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ShopBridge/", env!("CARGO_PKG_VERSION")))
             .build()?;

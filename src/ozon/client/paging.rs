@@ -8,6 +8,7 @@ use tokio::time::Instant;
 
 use tokio::sync::Mutex;
 
+use super::catalog::{DictionaryValue, ValuesRequest};
 use super::commerce::{CursorRequest, PriceInfo};
 use super::products::{ProductListItem, ProductListRequest};
 use super::{OzonClient, OzonCredentials, OzonError};
@@ -85,6 +86,24 @@ pub async fn all_prices(
             return Ok(all);
         }
         request.cursor = page.cursor;
+    }
+}
+
+/// Every value of a dictionary attribute, following `last_value_id` while `has_next`.
+pub async fn all_values(
+    client: &OzonClient,
+    creds: &OzonCredentials,
+    mut request: ValuesRequest,
+) -> Result<Vec<DictionaryValue>, OzonError> {
+    let mut all = Vec::new();
+    loop {
+        let page = client.attribute_values(creds, &request).await?;
+        let last = page.result.last().and_then(|v| v.id);
+        all.extend(page.result);
+        match (page.has_next, last) {
+            (true, Some(last)) if last > request.last_value_id => request.last_value_id = last,
+            _ => return Ok(all),
+        }
     }
 }
 
