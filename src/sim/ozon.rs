@@ -30,6 +30,8 @@ pub const METHODS: &[&str] = &[
     "/v1/product/import/info",
     "/v2/warehouse/list",
     "/v4/product/info/limit",
+    "/v2/product/pictures/import",
+    "/v2/product/pictures/info",
     "/v1/description-category/tree",
     "/v1/description-category/attribute",
     "/v1/description-category/attribute/values",
@@ -324,6 +326,8 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
                 .collect();
             json!({"warehouses": list, "cursor": "", "has_next": false})
         }
+        "/v2/product/pictures/import" => catalog.import_pictures(&body),
+        "/v2/product/pictures/info" => catalog.pictures_info(&body, &base),
         "/v1/description-category/tree" => categories::tree(),
         "/v1/description-category/attribute" => categories::attributes(),
         "/v1/description-category/attribute/values" => categories::values(&body),

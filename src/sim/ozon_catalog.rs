@@ -54,9 +54,20 @@ pub struct SimProduct {
     pub(super) last_stock_write: HashMap<i64, Instant>,
     pub(super) price_writes: Vec<Instant>,
     pub status: String,
+    /// Image URLs set through `/v2/product/pictures/import`; they replace the generated ones.
+    pub external_images: Option<Vec<String>>,
 }
 
 impl SimProduct {
+    /// Imported URLs if any, else the simulator's own `/img/...` ones.
+    pub fn image_urls(&self, base: &str) -> Vec<String> {
+        self.external_images.clone().unwrap_or_else(|| {
+            (1..=self.images)
+                .map(|n| format!("{base}/img/{}/{n}.png", self.product_id))
+                .collect()
+        })
+    }
+
     fn new(n: i64, offer_id: &str, images: usize) -> Self {
         SimProduct {
             product_id: 100_000 + n,
@@ -70,6 +81,7 @@ impl SimProduct {
             last_stock_write: HashMap::new(),
             price_writes: Vec::new(),
             status: "price_sent".into(),
+            external_images: None,
         }
     }
 }
@@ -211,7 +223,7 @@ impl Catalog {
             .iter()
             .filter(|p| offer_ids.contains(&p.offer_id) || product_ids.contains(&p.product_id) || skus.contains(&p.sku))
             .map(|p| {
-                let urls: Vec<String> = (1..=p.images).map(|n| format!("{base}/img/{}/{n}.png", p.product_id)).collect();
+                let urls = p.image_urls(base);
                 json!({
                     "id": p.product_id, "offer_id": p.offer_id, "sku": p.sku, "name": p.name,
                     "primary_image": urls.iter().take(1).collect::<Vec<_>>(), "images": urls, "color_image": [],
@@ -255,6 +267,60 @@ impl Catalog {
             },
         );
         json!({"result": {"task_id": self.next_task}})
+    }
+
+    /// `/v2/product/pictures/import`: the whole set replaces the old one; re-sending the same
+    /// URLs is reported `skipped`, as Ozon does.
+    pub fn import_pictures(&mut self, body: &Value) -> Value {
+        let mut items = Vec::new();
+        for item in body["items"].as_array().cloned().unwrap_or_default() {
+            let offer_id = item["offer_id"].as_str().unwrap_or_default().to_string();
+            let mut urls: Vec<String> = item["primary_image"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            for url in strings(&item["images"]) {
+                if !urls.contains(&url) {
+                    urls.push(url);
+                }
+            }
+            let outcome = match self.find(&offer_id, None, None) {
+                None => (
+                    "failed",
+                    json!([{"code": "offer_id_not_found", "message": "Product not found", "field": "offer_id", "level": "error"}]),
+                ),
+                Some(i) if self.products[i].external_images.as_ref() == Some(&urls) => {
+                    ("skipped", json!([]))
+                }
+                Some(i) => {
+                    self.products[i].external_images = Some(urls);
+                    ("imported", json!([]))
+                }
+            };
+            items.push((offer_id, outcome.0, outcome.1));
+        }
+        self.next_task += 1;
+        self.tasks.insert(
+            self.next_task,
+            Task {
+                started: Instant::now(),
+                items,
+            },
+        );
+        json!({"task_id": self.next_task})
+    }
+
+    pub fn pictures_info(&self, body: &Value, base: &str) -> Value {
+        let ids = ints(&body["product_id"]);
+        let items: Vec<Value> = self
+            .products
+            .iter()
+            .filter(|p| ids.contains(&p.product_id))
+            .map(|p| json!({"product_id": p.product_id, "primary_photo": [], "photo": p.image_urls(base), "color_photo": [], "errors": []}))
+            .collect();
+        json!({"items": items})
     }
 
     pub fn import_info(&mut self, body: &Value) -> Value {

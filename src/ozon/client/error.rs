@@ -122,6 +122,13 @@ mod tests {
                 message: "POSTING_NOT_FOUND".into()
             }
         );
+        let quota = br#"{"code":8,"message":"too many requests"}"#;
+        assert_eq!(
+            OzonError::from_response(429, Some(7 * 60), quota),
+            OzonError::RateLimited {
+                retry_after: Some(420)
+            }
+        );
         assert_eq!(
             OzonError::from_response(429, Some(3), b"{}"),
             OzonError::RateLimited {

@@ -44,6 +44,8 @@ pub struct OzonClient {
     http: reqwest::Client,
     base: String,
     pacer: std::sync::Arc<paging::Pacer>,
+    /// `/v2/products/stocks` allows 80 requests a minute per account.
+    stocks_pacer: std::sync::Arc<paging::Pacer>,
 }
 
 /// `POST /v1/roles`: the key's roles and, since 2026, when it expires.
@@ -81,6 +83,7 @@ impl OzonClient {
             http,
             base: base.trim_end_matches('/').to_string(),
             pacer: std::sync::Arc::new(paging::Pacer::new(50)),
+            stocks_pacer: std::sync::Arc::new(paging::Pacer::every(Duration::from_millis(750))),
         })
     }
 
@@ -236,11 +239,21 @@ impl OzonClient {
         let mut attempt = 0u32;
         loop {
             self.pacer.wait_turn(&creds.client_id).await;
+            if path == "/v2/products/stocks" {
+                self.stocks_pacer.wait_turn(&creds.client_id).await;
+            }
             let result = self.post(creds, path, &body).await;
             attempt += 1;
             let wait = match &result {
+                // A product-operation quota (Item-Retry-After, minutes) is the caller's to
+                // reschedule; a per-second limit is waited out here.
+                Err(OzonError::RateLimited {
+                    retry_after: Some(secs),
+                }) if *secs > 60 => {
+                    return result;
+                }
                 Err(OzonError::RateLimited { retry_after }) => {
-                    Duration::from_secs(retry_after.unwrap_or(1).min(60))
+                    Duration::from_secs(retry_after.unwrap_or(1))
                 }
                 Err(OzonError::Server { .. } | OzonError::Timeout) => backoff(attempt),
                 _ => return result,
@@ -274,11 +287,14 @@ impl OzonClient {
             .await
             .map_err(OzonError::from_transport)?;
         let status = res.status().as_u16();
-        let retry_after = res
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        // Retry-After is in seconds; Item-Retry-After (product-operation quotas) in minutes.
+        let retry_after = header("retry-after").or(header("item-retry-after").map(|m| m * 60));
         let bytes = res.bytes().await.map_err(OzonError::from_transport)?;
         if status == 200 {
             serde_json::from_slice(&bytes).map_err(|e| OzonError::Decode(e.to_string()))

@@ -30,8 +30,13 @@ pub struct Pacer {
 
 impl Pacer {
     pub fn new(per_second: u32) -> Self {
+        Self::every(Duration::from_secs(1) / per_second.max(1))
+    }
+
+    /// One request per `interval` for each Client-Id.
+    pub fn every(interval: Duration) -> Self {
         Pacer {
-            interval: Duration::from_secs(1) / per_second.max(1),
+            interval,
             next: Mutex::new(HashMap::new()),
         }
     }
