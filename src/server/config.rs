@@ -37,6 +37,8 @@ pub struct Config {
     /// From `SHOPBRIDGE_MASTER_KEY`; `None` means the key file in the data dir.
     pub master_key: Option<MasterKey>,
     pub api_rate_per_minute: u32,
+    /// Requests per second per Ozon Client-Id (Ozon's limit is 50).
+    pub ozon_rps: u32,
 }
 
 impl Config {
@@ -79,6 +81,7 @@ impl Config {
             session_idle_minutes: parse_minutes(get("SHOPBRIDGE_SESSION_IDLE_MINUTES"))?,
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
+            ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
             public_url,
             data_dir,
         })
@@ -112,6 +115,18 @@ fn parse_rate(value: Option<String>) -> Result<u32, ConfigError> {
             var: "SHOPBRIDGE_API_RATE_PER_MINUTE",
             value: format!("{value:?}"),
             reason: "应为 1 到 100000 之间的整数",
+        }),
+    }
+}
+
+fn parse_ozon_rps(value: Option<String>) -> Result<u32, ConfigError> {
+    let Some(value) = value else { return Ok(50) };
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=50).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            var: "SHOPBRIDGE_OZON_RPS",
+            value: format!("{value:?}"),
+            reason: "应为 1 到 50 之间的整数（Ozon 每个 Client-Id 每秒最多 50 次）",
         }),
     }
 }
@@ -244,6 +259,7 @@ mod tests {
             ("SHOPBRIDGE_SESSION_IDLE_MINUTES", "0"),
             ("SHOPBRIDGE_MASTER_KEY", "bm90LWEta2V5"),
             ("SHOPBRIDGE_API_RATE_PER_MINUTE", "lots"),
+            ("SHOPBRIDGE_OZON_RPS", "500"),
         ];
         for (var, value) in cases {
             let err = config_with(&[(var, value)]).expect_err(var);

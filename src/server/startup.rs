@@ -53,7 +53,7 @@ pub async fn run(
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
         sealer,
-        ozon: OzonClient::new(&config.ozon_api_url)?,
+        ozon: OzonClient::new(&config.ozon_api_url)?.with_rate(config.ozon_rps),
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         config: Arc::new(config),
     };

@@ -79,7 +79,7 @@ pub struct PricesInfoResponse {
     pub items: Vec<PriceInfo>,
     #[serde(deserialize_with = "string")]
     pub cursor: String,
-    #[serde(deserialize_with = "int64")]
+    #[serde(alias = "total_items", deserialize_with = "int64")]
     pub total: Option<i64>,
 }
 
@@ -119,7 +119,7 @@ pub struct StocksInfoResponse {
     pub items: Vec<StockInfo>,
     #[serde(deserialize_with = "string")]
     pub cursor: String,
-    #[serde(deserialize_with = "int64")]
+    #[serde(alias = "total_items", deserialize_with = "int64")]
     pub total: Option<i64>,
 }
 

@@ -71,6 +71,12 @@ impl OzonClient {
         Self::with_timeout(base, Duration::from_secs(30))
     }
 
+    /// Paces every Client-Id to `per_second` requests (Ozon allows 50).
+    pub fn with_rate(mut self, per_second: u32) -> Self {
+        self.pacer = std::sync::Arc::new(paging::Pacer::new(per_second));
+        self
+    }
+
     /// A client whose requests give up after `timeout` (connect: 5 s at most).
     pub fn with_timeout(base: &str, timeout: Duration) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()

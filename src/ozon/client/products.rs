@@ -58,7 +58,7 @@ pub struct ProductListResponse {
 pub struct ProductListResult {
     #[serde(deserialize_with = "null_default")]
     pub items: Vec<ProductListItem>,
-    #[serde(deserialize_with = "int64")]
+    #[serde(alias = "total_items", deserialize_with = "int64")]
     pub total: Option<i64>,
     #[serde(deserialize_with = "string")]
     pub last_id: String,
@@ -303,7 +303,7 @@ pub struct ImportInfoResponse {
 pub struct ImportInfoResult {
     #[serde(deserialize_with = "null_default")]
     pub items: Vec<ImportInfoItem>,
-    #[serde(deserialize_with = "int64")]
+    #[serde(alias = "total_items", deserialize_with = "int64")]
     pub total: Option<i64>,
 }
 
