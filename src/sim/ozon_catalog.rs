@@ -134,6 +134,17 @@ impl Catalog {
         }
     }
 
+    /// Records a task whose items reach their outcome 5 simulated seconds from now.
+    fn start_task(&mut self, items: Vec<(String, &'static str, Value)>) -> i64 {
+        self.next_task += 1;
+        let task = Task {
+            started: Instant::now(),
+            items,
+        };
+        self.tasks.insert(self.next_task, task);
+        self.next_task
+    }
+
     /// Simulated duration: real time multiplied by the time scale.
     fn elapsed(&self, since: Instant) -> Duration {
         since.elapsed().mul_f64(self.config.time_scale)
@@ -258,15 +269,8 @@ impl Catalog {
             };
             items.push((offer_id, outcome.0, outcome.1));
         }
-        self.next_task += 1;
-        self.tasks.insert(
-            self.next_task,
-            Task {
-                started: Instant::now(),
-                items,
-            },
-        );
-        json!({"result": {"task_id": self.next_task}})
+        let task_id = self.start_task(items);
+        json!({"result": {"task_id": task_id}})
     }
 
     /// `/v2/product/pictures/import`: the whole set replaces the old one; re-sending the same
@@ -301,15 +305,8 @@ impl Catalog {
             };
             items.push((offer_id, outcome.0, outcome.1));
         }
-        self.next_task += 1;
-        self.tasks.insert(
-            self.next_task,
-            Task {
-                started: Instant::now(),
-                items,
-            },
-        );
-        json!({"task_id": self.next_task})
+        let task_id = self.start_task(items);
+        json!({"task_id": task_id})
     }
 
     pub fn pictures_info(&self, body: &Value, base: &str) -> Value {

@@ -72,16 +72,30 @@ pub struct CursorRequest {
     pub limit: i64,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct PricesInfoResponse {
+/// A page of a cursor-paged read (`/v5/product/info/prices`, `/v4/product/info/stocks`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, bound(deserialize = "T: serde::de::DeserializeOwned"))]
+pub struct CursorPage<T> {
     #[serde(deserialize_with = "null_default")]
-    pub items: Vec<PriceInfo>,
+    pub items: Vec<T>,
     #[serde(deserialize_with = "string")]
     pub cursor: String,
     #[serde(alias = "total_items", deserialize_with = "int64")]
     pub total: Option<i64>,
 }
+
+impl<T> Default for CursorPage<T> {
+    fn default() -> Self {
+        CursorPage {
+            items: Vec::new(),
+            cursor: String::new(),
+            total: None,
+        }
+    }
+}
+
+pub type PricesInfoResponse = CursorPage<PriceInfo>;
+pub type StocksInfoResponse = CursorPage<StockInfo>;
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -110,17 +124,6 @@ pub struct PriceDetails {
     /// A number (0.2) in v5 responses; kept as text.
     #[serde(deserialize_with = "string")]
     pub vat: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct StocksInfoResponse {
-    #[serde(deserialize_with = "null_default")]
-    pub items: Vec<StockInfo>,
-    #[serde(deserialize_with = "string")]
-    pub cursor: String,
-    #[serde(alias = "total_items", deserialize_with = "int64")]
-    pub total: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
