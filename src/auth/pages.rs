@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use super::api::{AddUser, ChangePassword, Login, ResetUserPassword, SetUserDisabled};
 use super::{LoginOutcome, Role, UserSummary};
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS,
+    LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -222,11 +222,7 @@ pub fn AuditPage() -> impl IntoView {
                     {text::AUDIT_ACTIONS.iter().map(|(key, label)| view! { <option value=*key>{*label}</option> }).collect_view()}
                 </select>
             </div>
-            <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::AUDIT_EMPTY}</p> }.into_any(),
-                        Ok(list) => view! {
+            {resource_list(entries, text::AUDIT_EMPTY, move |list| view! {
                             <table class=TABLE_CLASS>
                                 <TableHead columns=&[text::AUDIT_TIME, text::AUDIT_ACTOR, text::AUDIT_ACTION, text::AUDIT_TARGET, text::AUDIT_DETAIL, text::AUDIT_IP]/>
                                 <tbody class="divide-y divide-slate-100">
@@ -242,11 +238,7 @@ pub fn AuditPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                        Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                    }
-                })}
-            </Transition>
+                        }.into_any())}
         </Card>
     }
 }

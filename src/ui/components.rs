@@ -91,3 +91,30 @@ pub fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
         </thead>
     }
 }
+
+/// A list loaded from the server: "加载中…" while loading, `empty` for no rows, the error as a
+/// notice, otherwise `render(rows)`. Keeps the previous rows on screen while reloading.
+pub fn resource_list<T, F>(
+    resource: Resource<Result<Vec<T>, AppError>>,
+    empty: &'static str,
+    render: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(Vec<T>) -> AnyView + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(rows) if rows.is_empty() => view! { <p class="text-slate-500">{empty}</p> }.into_any(),
+                        Ok(rows) => render(rows),
+                        Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

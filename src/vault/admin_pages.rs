@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use super::api::{CreateApiKey, RevokeApiKey, UpdatePlatformApp};
 use super::PlatformAppView;
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS,
+    LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -104,11 +104,7 @@ pub fn ApiKeysPage() -> impl IntoView {
             <div class="lg:col-span-2">
                 <Card>
                     {move || action_notice(revoke.value().get())}
-                    <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
-                        {move || Suspend::new(async move {
-                            match keys.await {
-                                Ok(list) if list.is_empty() => view! { <p class="text-slate-500">{text::KEYS_EMPTY}</p> }.into_any(),
-                                Ok(list) => view! {
+                    {resource_list(keys, text::KEYS_EMPTY, move |list| view! {
                                     <table class=TABLE_CLASS>
                                         <TableHead columns=&[text::KEYS_NAME, text::KEYS_PREFIX, text::KEYS_CREATOR, text::KEYS_CREATED, text::KEYS_LAST_USED, text::CRED_ACTIONS]/>
                                         <tbody class="divide-y divide-slate-100">
@@ -133,11 +129,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                }.into_any(),
-                                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                                }.into_any())}
                 </Card>
             </div>
             <Card>

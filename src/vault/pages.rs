@@ -7,8 +7,8 @@ use super::api::{CreateCredential, DeleteCredential, TestCredential, UpdateCrede
 use super::{ConnectionCheck, CredentialView, EXPIRY_WARNING_DAYS};
 use crate::app::Me;
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS,
+    LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 
@@ -135,11 +135,7 @@ fn AdminCredentials() -> impl IntoView {
                 <Card>
                     <div data-testid="test-result">{test_result}</div>
                     {move || action_notice(delete.value().get())}
-                    <Transition fallback=|| view! { <p class="text-slate-500">{text::LOADING}</p> }>
-                        {move || Suspend::new(async move {
-                            match list.await {
-                                Ok(rows) if rows.is_empty() => view! { <p class="text-slate-500">{text::CRED_EMPTY}</p> }.into_any(),
-                                Ok(rows) => view! {
+                    {resource_list(list, text::CRED_EMPTY, move |rows| view! {
                                     <table class=TABLE_CLASS>
                                         <TableHead columns=&[text::CRED_NAME, text::CRED_CLIENT_ID, text::CRED_API_KEY, text::CRED_EXPIRES, text::CRED_LAST_CHECK, text::CRED_ACTIONS]/>
                                         <tbody class="divide-y divide-slate-100">
@@ -173,11 +169,7 @@ fn AdminCredentials() -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                }.into_any(),
-                                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                                }.into_any())}
                 </Card>
                 {move || editing.get().map(|c| view! { <EditCredential credential=c update=update editing=editing/> })}
             </div>
