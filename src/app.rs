@@ -58,15 +58,27 @@ fn set_content_security_policy() {
     else {
         return;
     };
+    // Thumbnails come from the media store, which may be another origin (an R2 domain).
+    let media = use_context::<crate::server::state::AppState>()
+        .map(|state| origin_of(&state.config.media_public_url))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: {media}; connect-src 'self'; \
          font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
+}
+
+/// `scheme://host[:port]` of a URL.
+#[cfg(feature = "ssr")]
+fn origin_of(url: &str) -> String {
+    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = url[start..].find('/').map(|i| start + i).unwrap_or(url.len());
+    url[..end].to_string()
 }
 
 #[component]

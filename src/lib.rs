@@ -14,6 +14,8 @@ pub mod vault;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sim;
+#[cfg(feature = "ssr")]
+pub mod storage;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,4 +1,5 @@
-//! Ozon Seller API: the client (server only) and, later, the image and listing pipelines.
+//! Ozon Seller API: the client (server only) and the image pipeline; the listing pipeline later.
 
 #[cfg(feature = "ssr")]
 pub mod client;
+pub mod images;

@@ -39,6 +39,41 @@ pub struct Config {
     pub api_rate_per_minute: u32,
     /// Requests per second per Ozon Client-Id (Ozon's limit is 50).
     pub ozon_rps: u32,
+    pub s3: S3Settings,
+    pub download: DownloadSettings,
+}
+
+/// S3/R2 access for an `s3://bucket/prefix` storage URL.
+#[derive(Clone, Debug, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<crate::vault::secret::Secret>,
+    pub region: Option<String>,
+}
+
+/// Bounds of the image download pipeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DownloadSettings {
+    /// Images in flight at once, over all requests (`SHOPBRIDGE_DOWNLOAD_CONCURRENCY`, 16).
+    pub concurrency: usize,
+    /// Images in flight per image host (`SHOPBRIDGE_DOWNLOAD_PER_HOST`, 16).
+    pub per_host: usize,
+    /// Largest image read, in bytes (`SHOPBRIDGE_DOWNLOAD_MAX_MB`, 30 MB).
+    pub max_bytes: u64,
+    /// Deadline of one request (`SHOPBRIDGE_DOWNLOAD_DEADLINE_SECS`, 120 s).
+    pub deadline_secs: u64,
+}
+
+impl Default for DownloadSettings {
+    fn default() -> Self {
+        DownloadSettings {
+            concurrency: 16,
+            per_host: 16,
+            max_bytes: 30 * 1024 * 1024,
+            deadline_secs: 120,
+        }
+    }
 }
 
 impl Config {
@@ -82,6 +117,22 @@ impl Config {
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
+            s3: S3Settings {
+                endpoint: get("SHOPBRIDGE_S3_ENDPOINT")
+                    .map(|v| parse_url("SHOPBRIDGE_S3_ENDPOINT", v))
+                    .transpose()?,
+                access_key_id: get("AWS_ACCESS_KEY_ID"),
+                secret_access_key: get("AWS_SECRET_ACCESS_KEY")
+                    .map(crate::vault::secret::Secret::new),
+                region: get("AWS_REGION"),
+            },
+            download: DownloadSettings {
+                concurrency: parse_range("SHOPBRIDGE_DOWNLOAD_CONCURRENCY", &get, 16, 1, 256)?
+                    as usize,
+                per_host: parse_range("SHOPBRIDGE_DOWNLOAD_PER_HOST", &get, 16, 1, 256)? as usize,
+                max_bytes: parse_range("SHOPBRIDGE_DOWNLOAD_MAX_MB", &get, 30, 1, 500)? * 1024 * 1024,
+                deadline_secs: parse_range("SHOPBRIDGE_DOWNLOAD_DEADLINE_SECS", &get, 120, 1, 3600)?,
+            },
             public_url,
             data_dir,
         })
@@ -115,6 +166,26 @@ fn parse_rate(value: Option<String>) -> Result<u32, ConfigError> {
             var: "SHOPBRIDGE_API_RATE_PER_MINUTE",
             value: format!("{value:?}"),
             reason: "应为 1 到 100000 之间的整数",
+        }),
+    }
+}
+
+fn parse_range(
+    var: &'static str,
+    get: &impl Fn(&str) -> Option<String>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(value) = get(var) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            var,
+            value: format!("{value:?}"),
+            reason: "超出允许范围（见 README 的配置表）",
         }),
     }
 }
@@ -260,6 +331,9 @@ mod tests {
             ("SHOPBRIDGE_MASTER_KEY", "bm90LWEta2V5"),
             ("SHOPBRIDGE_API_RATE_PER_MINUTE", "lots"),
             ("SHOPBRIDGE_OZON_RPS", "500"),
+            ("SHOPBRIDGE_DOWNLOAD_CONCURRENCY", "0"),
+            ("SHOPBRIDGE_DOWNLOAD_MAX_MB", "huge"),
+            ("SHOPBRIDGE_S3_ENDPOINT", "minio:9000"),
         ];
         for (var, value) in cases {
             let err = config_with(&[(var, value)]).expect_err(var);

@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/logout", post(logout))
+        .route("/media/{*key}", get(media))
+        .merge(crate::ozon::images::routes::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,
@@ -69,6 +71,31 @@ async fn healthz(State(state): State<AppState>) -> Response {
             tracing::error!(error = %err, "health check failed");
             let body = serde_json::json!({"status": "unavailable"});
             (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}
+
+/// Stored media, read-only, from whichever store is configured (public, like an R2 bucket).
+async fn media(
+    State(state): State<AppState>,
+    axum::extract::Path(key): axum::extract::Path<String>,
+) -> Response {
+    if key.split('/').any(|part| part.is_empty() || part == "..") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match state.pipeline.media().get(&key).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, crate::storage::content_type_of(&key)),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(object_store::Error::NotFound { .. }) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "media read failed");
+            StatusCode::NOT_FOUND.into_response()
         }
     }
 }

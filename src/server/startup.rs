@@ -18,6 +18,8 @@ use super::state::AppState;
 use super::{db, http, lock};
 use crate::auth::{password, store, throttle};
 use crate::ozon::client::OzonClient;
+use crate::ozon::images::pipeline::Pipeline;
+use crate::ozon::images::service::Tasks;
 use crate::vault::api_keys::RateLimiter;
 
 /// The Leptos options in `Leptos.toml`, read from the working directory when present.
@@ -49,11 +51,25 @@ pub async fn run(
     }
     let sealer = crate::vault::keyfile::open_vault(&pool, &config).await?;
     password::warm_up().await;
+    let ozon = OzonClient::new(&config.ozon_api_url)?.with_rate(config.ozon_rps);
+    let media = crate::storage::MediaStore::from_config(&config)?;
+    let pipeline = Pipeline::new(
+        ozon.clone(),
+        media,
+        &config.download,
+        config.fetch_allow_private,
+    )?;
+    let interrupted = crate::ozon::images::store::mark_interrupted(&pool).await?;
+    if interrupted > 0 {
+        tracing::warn!(interrupted, "上次停止时有图片下载任务未完成，已标记为中断");
+    }
     let state = AppState {
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
         sealer,
-        ozon: OzonClient::new(&config.ozon_api_url)?.with_rate(config.ozon_rps),
+        pipeline,
+        image_tasks: Tasks::default(),
+        ozon,
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         config: Arc::new(config),
     };

@@ -8,6 +8,8 @@ use sqlx::SqlitePool;
 
 use super::config::Config;
 use crate::ozon::client::OzonClient;
+use crate::ozon::images::pipeline::Pipeline;
+use crate::ozon::images::service::Tasks;
 use crate::vault::api_keys::RateLimiter;
 use crate::vault::seal::Sealer;
 
@@ -19,6 +21,9 @@ pub struct AppState {
     pub sealer: Sealer,
     pub ozon: OzonClient,
     pub api_limiter: Arc<RateLimiter>,
+    pub pipeline: Pipeline,
+    /// Image download tasks running in this process (the page's door).
+    pub image_tasks: Tasks,
 }
 
 impl FromRef<AppState> for LeptosOptions {

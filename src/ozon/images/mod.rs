@@ -1,0 +1,344 @@
+//! Ozon image download: one pipeline (`pipeline`) behind the REST door (`rest`) and the
+//! 图片下载 page (`pages` → `api` → `service`). Types here are shared with the browser.
+
+pub mod api;
+pub mod pages;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod fetch;
+#[cfg(feature = "ssr")]
+pub mod pipeline;
+#[cfg(feature = "ssr")]
+pub mod process;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sniff;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+/// Which product field the articles are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupField {
+    #[default]
+    OfferId,
+    Sku,
+    VendorCode,
+}
+
+impl LookupField {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "offer_id" => Some(Self::OfferId),
+            "sku" => Some(Self::Sku),
+            "vendor_code" => Some(Self::VendorCode),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OfferId => "offer_id",
+            Self::Sku => "sku",
+            Self::VendorCode => "vendor_code",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+/// Optional processing of every image of a request. The default keeps the bytes as Ozon sent
+/// them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProcessOptions {
+    /// Convert to this format; `None` keeps the original.
+    pub format: Option<OutputFormat>,
+    /// Scale down so the longest side is at most this many pixels.
+    pub max_side: Option<u32>,
+    /// JPEG quality 1–100 (default 85).
+    pub quality: Option<u8>,
+    /// Pad to 3:4 (width:height) on white, Ozon's recommended shape.
+    pub pad_3x4: bool,
+    /// Make a white or plain background transparent (flood fill from the border; PNG output).
+    pub remove_background: bool,
+    /// Colour distance 0–255 the background fill accepts (default 24).
+    pub tolerance: Option<u8>,
+}
+
+impl ProcessOptions {
+    pub fn is_noop(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Success,
+    Failed,
+}
+
+/// What became of one image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageOutcome {
+    /// 1-based position in the product's image order.
+    pub n: u32,
+    /// Where Ozon serves it.
+    pub source: String,
+    /// Public URL when stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Error code when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub bytes: u64,
+}
+
+impl ImageOutcome {
+    pub fn ok(&self) -> bool {
+        self.url.is_some()
+    }
+}
+
+/// One article of the contract's report. `images` is ShopBridge's detail for the page; the
+/// REST door leaves it out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemReport {
+    pub article: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    pub status: ItemStatus,
+    pub total_images: u32,
+    pub success_images: u32,
+    pub failed_images: u32,
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageOutcome>,
+}
+
+impl ItemReport {
+    /// An article that failed as a whole (not found, no images).
+    pub fn failed(article: &str, product_id: Option<i64>, code: &str, message: &str) -> Self {
+        ItemReport {
+            article: article.to_string(),
+            product_id,
+            status: ItemStatus::Failed,
+            total_images: 0,
+            success_images: 0,
+            failed_images: 0,
+            urls: Vec::new(),
+            error: Some(format!("{code}: {message}")),
+            images: Vec::new(),
+        }
+    }
+
+    /// Builds the counts, URLs and status from the image outcomes.
+    pub fn from_images(article: &str, product_id: Option<i64>, images: Vec<ImageOutcome>) -> Self {
+        let success = images.iter().filter(|i| i.ok()).count() as u32;
+        let failed = images.len() as u32 - success;
+        let urls = images.iter().filter_map(|i| i.url.clone()).collect();
+        let error = images.iter().find(|i| !i.ok()).map(|first| {
+            let code = first.code.as_deref().unwrap_or("DOWNLOAD_FAILED");
+            let message = first.message.as_deref().unwrap_or("");
+            if failed == 1 {
+                format!("{code}: 第 {} 张图片：{message}", first.n)
+            } else {
+                format!(
+                    "{code}: {failed} 张图片失败，第 {} 张图片：{message}",
+                    first.n
+                )
+            }
+        });
+        ItemReport {
+            article: article.to_string(),
+            product_id,
+            status: if success > 0 {
+                ItemStatus::Success
+            } else {
+                ItemStatus::Failed
+            },
+            total_images: images.len() as u32,
+            success_images: success,
+            failed_images: failed,
+            urls,
+            error,
+            images,
+        }
+    }
+
+    /// True when an image of this item was cut off by the deadline.
+    pub fn timed_out(&self) -> bool {
+        self.images
+            .iter()
+            .any(|i| i.code.as_deref() == Some("TIMEOUT"))
+    }
+}
+
+/// The contract's `data`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub total_articles: u32,
+    pub processed: u32,
+    pub total_images: u32,
+    pub success_images: u32,
+    pub failed_images: u32,
+    pub items: Vec<ItemReport>,
+}
+
+impl Report {
+    pub fn from_items(items: Vec<ItemReport>) -> Self {
+        Report {
+            total_articles: items.len() as u32,
+            processed: items.iter().filter(|i| !i.timed_out()).count() as u32,
+            total_images: items.iter().map(|i| i.total_images).sum(),
+            success_images: items.iter().map(|i| i.success_images).sum(),
+            failed_images: items.iter().map(|i| i.failed_images).sum(),
+            items,
+        }
+    }
+
+    /// The report without the per-image detail, as the REST contract has it.
+    pub fn contract_view(mut self) -> Self {
+        for item in &mut self.items {
+            item.images.clear();
+        }
+        self
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Running,
+    Done,
+    Failed,
+    Interrupted,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "done" => Self::Done,
+            "interrupted" => Self::Interrupted,
+            _ => Self::Failed,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Running => "进行中",
+            Self::Done => "已完成",
+            Self::Failed => "失败",
+            Self::Interrupted => "已中断",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        self != Self::Running
+    }
+}
+
+/// One row of the task history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub id: i64,
+    pub username: String,
+    pub credential_name: String,
+    pub status: TaskStatus,
+    pub total_articles: u32,
+    pub total_images: u32,
+    pub success_images: u32,
+    pub failed_images: u32,
+    pub created_at: String,
+}
+
+/// A task as the page shows it, live or from the database. `items` grow image by image while
+/// it runs; articles not yet resolved have no item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: i64,
+    pub username: String,
+    pub credential_name: String,
+    pub field: LookupField,
+    pub options: ProcessOptions,
+    pub articles: Vec<String>,
+    pub status: TaskStatus,
+    pub error: Option<String>,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+    pub items: Vec<ItemReport>,
+}
+
+impl TaskView {
+    /// Images planned so far (0 until the products are found).
+    pub fn total_images(&self) -> u32 {
+        self.items.iter().map(|i| i.total_images).sum()
+    }
+
+    /// Images with an outcome, success or not.
+    pub fn finished_images(&self) -> u32 {
+        self.items
+            .iter()
+            .map(|i| i.success_images + i.failed_images)
+            .sum()
+    }
+
+    pub fn success_images(&self) -> u32 {
+        self.items.iter().map(|i| i.success_images).sum()
+    }
+
+    pub fn failed_images(&self) -> u32 {
+        self.items.iter().map(|i| i.failed_images).sum()
+    }
+
+    /// Whether "retry failed" / "continue" has anything to do.
+    pub fn has_missing(&self) -> bool {
+        self.articles.len() > self.items.len()
+            || self
+                .items
+                .iter()
+                .any(|i| i.failed_images > 0 || i.status == ItemStatus::Failed)
+    }
+
+    /// Progress in per cent, for the bar.
+    pub fn percent(&self) -> u32 {
+        if self.status == TaskStatus::Done {
+            return 100;
+        }
+        let total = self.total_images();
+        if total == 0 {
+            return 0;
+        }
+        (self.finished_images() * 100 / total).min(100)
+    }
+}

@@ -1,0 +1,507 @@
+//! The download pipeline: validate → resolve articles through `/v3/product/info/list` →
+//! fetch every image concurrently (bounded globally and per host, in memory, size-capped,
+//! sniffed, retried) → optionally process → upload to the media store → the contract's report.
+//!
+//! It is plain async Rust: the REST handler and the page's task runner both call [`Pipeline::run`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::fetch::{FetchError, Fetcher};
+use super::sniff::ImageKind;
+use super::validate::{self, Invalid};
+use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, Report};
+use crate::ozon::client::paging::chunks;
+use crate::ozon::client::products::{ProductInfo, ProductInfoRequest};
+use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
+use crate::server::config::DownloadSettings;
+use crate::storage::MediaStore;
+
+const TRIES: u32 = 3;
+/// `/v3/product/info/list` takes at most 1000 ids per request.
+const INFO_CHUNK: usize = 1000;
+
+/// One download request, from either door.
+#[derive(Clone, Debug)]
+pub struct DownloadRequest {
+    pub credentials: OzonCredentials,
+    pub articles: Vec<String>,
+    pub field: LookupField,
+    pub user_id: String,
+    pub options: ProcessOptions,
+    /// Images stored by an earlier run (article → image number → URL); they are not fetched
+    /// again. Used by "retry failed" and "continue after a restart".
+    pub done: HashMap<String, HashMap<u32, String>>,
+}
+
+/// A failure of the whole request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct PipelineError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<Invalid> for PipelineError {
+    fn from(err: Invalid) -> Self {
+        PipelineError {
+            code: err.code,
+            message: err.message,
+        }
+    }
+}
+
+/// One article after resolution: how many images it has, or why it has none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    pub article: String,
+    pub product_id: Option<i64>,
+    pub total_images: u32,
+    pub error: Option<String>,
+}
+
+/// Where a run reports as it goes. Both methods are called from the run's own task.
+pub trait Progress: Send + Sync {
+    fn planned(&self, _items: &[Planned]) {}
+    fn image(&self, _article: &str, _outcome: &ImageOutcome) {}
+}
+
+/// A run nobody watches (the REST door).
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    ozon: OzonClient,
+    fetcher: Fetcher,
+    media: MediaStore,
+    global: Arc<Semaphore>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    per_host: usize,
+    deadline: Duration,
+}
+
+/// What one image job needs.
+struct Job {
+    article: String,
+    user_id: String,
+    n: u32,
+    source: String,
+    options: Arc<ProcessOptions>,
+}
+
+impl Pipeline {
+    pub fn new(
+        ozon: OzonClient,
+        media: MediaStore,
+        settings: &DownloadSettings,
+        allow_private: bool,
+    ) -> anyhow::Result<Self> {
+        let fetcher = Fetcher::new(allow_private, settings.max_bytes, Duration::from_secs(60))?;
+        Ok(Pipeline {
+            ozon,
+            fetcher,
+            media,
+            global: Arc::new(Semaphore::new(settings.concurrency)),
+            hosts: Arc::default(),
+            per_host: settings.per_host,
+            deadline: Duration::from_secs(settings.deadline_secs),
+        })
+    }
+
+    pub fn media(&self) -> &MediaStore {
+        &self.media
+    }
+
+    /// Runs one request to its report. Per-article and per-image failures are in the report;
+    /// only bad input, bad credentials, an Ozon outage or a deadline hit before resolution
+    /// fail the whole request.
+    pub async fn run(
+        &self,
+        req: DownloadRequest,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Report, PipelineError> {
+        let articles = validate::articles(&req.articles)?;
+        let user_id = validate::user_id(&req.user_id)?;
+        validate::credential(&req.credentials.client_id, req.credentials.api_key.expose())?;
+        validate::options(&req.options)?;
+        let deadline = Instant::now() + self.deadline;
+
+        let found = tokio::time::timeout_at(
+            deadline,
+            self.resolve(&req.credentials, &articles, req.field),
+        )
+        .await
+        .map_err(|_| PipelineError {
+            code: "TIMEOUT",
+            message: format!("{} 秒内未能从 Ozon 查到商品", self.deadline.as_secs()),
+        })??;
+
+        // Plan: each article's images in order, or its reason for having none.
+        let mut plans = Vec::with_capacity(articles.len());
+        let mut sources: Vec<Vec<String>> = Vec::with_capacity(articles.len());
+        for article in &articles {
+            let (plan, images) = match found.get(article) {
+                None => (
+                    Planned {
+                        article: article.clone(),
+                        product_id: None,
+                        total_images: 0,
+                        error: Some(format!(
+                            "PRODUCT_NOT_FOUND: 按 {} 找不到商品 {}",
+                            req.field.as_str(),
+                            validate::shown(article)
+                        )),
+                    },
+                    Vec::new(),
+                ),
+                Some(info) => {
+                    let images = info.ordered_images(false);
+                    let error = images
+                        .is_empty()
+                        .then(|| "NO_IMAGES: 该商品在 Ozon 上没有图片".to_string());
+                    (
+                        Planned {
+                            article: article.clone(),
+                            product_id: info.id,
+                            total_images: images.len() as u32,
+                            error,
+                        },
+                        images,
+                    )
+                }
+            };
+            plans.push(plan);
+            sources.push(images);
+        }
+        progress.planned(&plans);
+
+        let options = Arc::new(req.options.clone());
+        let mut outcomes: Vec<Vec<Option<ImageOutcome>>> =
+            sources.iter().map(|s| vec![None; s.len()]).collect();
+        let mut set = JoinSet::new();
+        let mut jobs: HashMap<tokio::task::Id, (usize, usize)> = HashMap::new();
+        for (idx, images) in sources.iter().enumerate() {
+            let article = &articles[idx];
+            let stored = req.done.get(article);
+            for (i, source) in images.iter().enumerate() {
+                let n = i as u32 + 1;
+                if let Some(url) = stored.and_then(|m| m.get(&n)) {
+                    let outcome = ImageOutcome {
+                        n,
+                        source: source.clone(),
+                        url: Some(url.clone()),
+                        code: None,
+                        message: None,
+                        bytes: 0,
+                    };
+                    progress.image(article, &outcome);
+                    outcomes[idx][i] = Some(outcome);
+                    continue;
+                }
+                let job = Job {
+                    article: article.clone(),
+                    user_id: user_id.clone(),
+                    n,
+                    source: source.clone(),
+                    options: options.clone(),
+                };
+                let handle = set.spawn(self.clone().one_image(job));
+                jobs.insert(handle.id(), (idx, i));
+            }
+        }
+
+        loop {
+            match tokio::time::timeout_at(deadline, set.join_next_with_id()).await {
+                Ok(Some(Ok((id, outcome)))) => {
+                    if let Some(&(idx, i)) = jobs.get(&id) {
+                        progress.image(&articles[idx], &outcome);
+                        outcomes[idx][i] = Some(outcome);
+                    }
+                }
+                Ok(Some(Err(err))) => {
+                    tracing::error!(error = %err, "image job failed");
+                    if let Some(&(idx, i)) = jobs.get(&err.id()) {
+                        let outcome = failed(
+                            i as u32 + 1,
+                            &sources[idx][i],
+                            "DOWNLOAD_FAILED",
+                            "内部错误",
+                        );
+                        progress.image(&articles[idx], &outcome);
+                        outcomes[idx][i] = Some(outcome);
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    set.abort_all();
+                    break;
+                }
+            }
+        }
+
+        let items = plans
+            .into_iter()
+            .zip(outcomes)
+            .enumerate()
+            .map(|(idx, (plan, images))| {
+                if let Some(error) = plan.error {
+                    let (code, message) = error.split_once(": ").unwrap_or(("", &error));
+                    return ItemReport::failed(&plan.article, plan.product_id, code, message);
+                }
+                let images = images
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        o.unwrap_or_else(|| {
+                            let message = format!("超过 {} 秒的期限，未完成", self.deadline.as_secs());
+                            failed(i as u32 + 1, &sources[idx][i], "TIMEOUT", &message)
+                        })
+                    })
+                    .collect();
+                ItemReport::from_images(&plan.article, plan.product_id, images)
+            })
+            .collect();
+        Ok(Report::from_items(items))
+    }
+
+    /// Finds the products of `articles`, keyed by article.
+    async fn resolve(
+        &self,
+        creds: &OzonCredentials,
+        articles: &[String],
+        field: LookupField,
+    ) -> Result<HashMap<String, ProductInfo>, PipelineError> {
+        let mut found = HashMap::new();
+        let lookup: Vec<String> = match field {
+            // SKUs are numbers; anything else cannot be one and is simply not found.
+            LookupField::Sku => articles
+                .iter()
+                .filter(|a| a.parse::<i64>().is_ok())
+                .cloned()
+                .collect(),
+            LookupField::OfferId | LookupField::VendorCode => articles.to_vec(),
+        };
+        for chunk in chunks(&lookup, INFO_CHUNK) {
+            let request = match field {
+                LookupField::Sku => ProductInfoRequest {
+                    sku: chunk,
+                    ..Default::default()
+                },
+                _ => ProductInfoRequest {
+                    offer_id: chunk,
+                    ..Default::default()
+                },
+            };
+            let response = self
+                .ozon
+                .product_info(creds, &request)
+                .await
+                .map_err(ozon_failure)?;
+            for info in response.items {
+                let key = match field {
+                    LookupField::Sku => info.sku.map(|s| s.to_string()).unwrap_or_default(),
+                    _ => info.offer_id.clone(),
+                };
+                if articles.contains(&key) {
+                    found.entry(key).or_insert(info);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn host_slot(&self, source: &str) -> Arc<Semaphore> {
+        let host = reqwest::Url::parse(source)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut hosts = match self.hosts.lock() {
+            Ok(hosts) => hosts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+            .clone()
+    }
+
+    /// Fetch → process → upload one image. Holds a global and a per-host slot throughout, so
+    /// at most `concurrency` images are in memory at once.
+    async fn one_image(self, job: Job) -> ImageOutcome {
+        let Job {
+            article,
+            user_id,
+            n,
+            source,
+            options,
+        } = job;
+        let host = self.host_slot(&source);
+        let Ok(_host) = host.acquire().await else {
+            return failed(n, &source, "DOWNLOAD_FAILED", "下载队列已关闭");
+        };
+        let Ok(_global) = self.global.acquire().await else {
+            return failed(n, &source, "DOWNLOAD_FAILED", "下载队列已关闭");
+        };
+        let fetched = match self.fetch_with_retries(&source).await {
+            Ok(fetched) => fetched,
+            Err(err) => {
+                tracing::warn!(article = %article, n, error = %err, "image download failed");
+                return failed(n, &source, "DOWNLOAD_FAILED", &err.to_string());
+            }
+        };
+        let (bytes, kind) = if options.is_noop() {
+            (fetched.bytes, fetched.kind)
+        } else {
+            let input = fetched.bytes;
+            let opts = options.clone();
+            let kind = fetched.kind;
+            match tokio::task::spawn_blocking(move || super::process::apply(&input, kind, &opts))
+                .await
+            {
+                Ok(Ok((out, kind))) => (Bytes::from(out), kind),
+                Ok(Err(message)) => return failed(n, &source, "PROCESS_FAILED", &message),
+                Err(_) => return failed(n, &source, "PROCESS_FAILED", "图片处理中断"),
+            }
+        };
+        let key = object_key(&user_id, &article, n, kind);
+        let size = bytes.len() as u64;
+        let mut last = String::new();
+        for attempt in 1..=TRIES {
+            match self
+                .media
+                .put(&key, bytes.clone(), kind.content_type())
+                .await
+            {
+                Ok(()) => {
+                    return ImageOutcome {
+                        n,
+                        source,
+                        url: Some(self.media.public_url(&key)),
+                        code: None,
+                        message: None,
+                        bytes: size,
+                    }
+                }
+                Err(err) => {
+                    last = err.to_string().chars().take(200).collect();
+                    tracing::warn!(article = %article, n, attempt, error = %last, "upload failed");
+                    if attempt < TRIES {
+                        tokio::time::sleep(backoff(attempt)).await;
+                    }
+                }
+            }
+        }
+        failed(
+            n,
+            &source,
+            "R2_UPLOAD_FAILED",
+            &format!("上传到存储失败：{last}"),
+        )
+    }
+
+    async fn fetch_with_retries(
+        &self,
+        source: &str,
+    ) -> Result<super::fetch::Fetched, FetchError> {
+        let mut attempt = 1;
+        loop {
+            match self.fetcher.fetch(source).await {
+                Ok(fetched) => return Ok(fetched),
+                Err(err) if err.is_transient() && attempt < TRIES => {
+                    let wait = match &err {
+                        FetchError::Status {
+                            retry_after: Some(secs),
+                            ..
+                        } => Duration::from_secs((*secs).min(30)),
+                        _ => backoff(attempt),
+                    };
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+}
+
+/// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are validated first.
+pub fn object_key(user_id: &str, article: &str, n: u32, kind: ImageKind) -> String {
+    format!(
+        "users/{user_id}/ozon/{article}/{article}_{n}.{}",
+        kind.ext()
+    )
+}
+
+fn failed(n: u32, source: &str, code: &str, message: &str) -> ImageOutcome {
+    ImageOutcome {
+        n,
+        source: source.to_string(),
+        url: None,
+        code: Some(code.to_string()),
+        message: Some(message.to_string()),
+        bytes: 0,
+    }
+}
+
+/// 250 ms, 500 ms, 1 s … with up to 25% jitter.
+fn backoff(attempt: u32) -> Duration {
+    let base = 250u64 << attempt.saturating_sub(1).min(6);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    Duration::from_millis(base + u64::from(nanos) % (base / 4 + 1))
+}
+
+/// How an Ozon failure during resolution fails the request.
+fn ozon_failure(err: OzonError) -> PipelineError {
+    let message = err.to_string();
+    let code = match &err {
+        OzonError::Unauthorized { .. } | OzonError::Forbidden { .. } => "INVALID_CREDENTIALS",
+        OzonError::BadRequest { message, .. }
+            if message.to_ascii_lowercase().contains("client") =>
+        {
+            "INVALID_CREDENTIALS"
+        }
+        OzonError::Timeout => "TIMEOUT",
+        _ => "OZON_API_ERROR",
+    };
+    PipelineError { code, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_follow_the_contract() {
+        assert_eq!(
+            object_key("user_123", "123456", 2, ImageKind::Jpeg),
+            "users/user_123/ozon/123456/123456_2.jpg"
+        );
+    }
+
+    #[test]
+    fn ozon_failures_map_to_contract_codes() {
+        let unauthorized = OzonError::Unauthorized {
+            message: "Api-key is deactivated".into(),
+        };
+        assert_eq!(ozon_failure(unauthorized).code, "INVALID_CREDENTIALS");
+        let bad_client = OzonError::BadRequest {
+            code: 3,
+            message: "Invalid Client-Id".into(),
+        };
+        assert_eq!(ozon_failure(bad_client).code, "INVALID_CREDENTIALS");
+        assert_eq!(
+            ozon_failure(OzonError::Server { status: 500 }).code,
+            "OZON_API_ERROR"
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! The page's door to the pipeline: every run is a task row; progress is kept in a watch
+//! channel that the page follows over SSE, and saved to SQLite every second while it runs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::pipeline::{DownloadRequest, Planned, Progress};
+use super::store::{self, NewTask};
+use super::validate;
+use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, TaskStatus, TaskView};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::server::state::AppState;
+use crate::vault::service::open_credential;
+
+/// Live tasks of this process: id → the latest view.
+#[derive(Clone, Debug, Default)]
+pub struct Tasks {
+    live: Arc<Mutex<HashMap<i64, watch::Receiver<TaskView>>>>,
+}
+
+impl Tasks {
+    pub fn subscribe(&self, id: i64) -> Option<watch::Receiver<TaskView>> {
+        self.live.lock().ok()?.get(&id).cloned()
+    }
+
+    fn insert(&self, id: i64, rx: watch::Receiver<TaskView>) {
+        if let Ok(mut live) = self.live.lock() {
+            live.insert(id, rx);
+        }
+    }
+
+    fn remove(&self, id: i64) {
+        if let Ok(mut live) = self.live.lock() {
+            live.remove(&id);
+        }
+    }
+}
+
+/// Feeds the pipeline's progress into the task's view. Articles being re-run replace their
+/// old items when planned; the others keep theirs.
+struct TaskProgress {
+    tx: watch::Sender<TaskView>,
+}
+
+impl Progress for TaskProgress {
+    fn planned(&self, plans: &[Planned]) {
+        self.tx.send_modify(|view| {
+            for plan in plans {
+                let item = match &plan.error {
+                    Some(error) => {
+                        let (code, message) = error.split_once(": ").unwrap_or(("", error));
+                        ItemReport::failed(&plan.article, plan.product_id, code, message)
+                    }
+                    None => {
+                        let mut item =
+                            ItemReport::from_images(&plan.article, plan.product_id, Vec::new());
+                        item.total_images = plan.total_images;
+                        item
+                    }
+                };
+                match view.items.iter_mut().find(|i| i.article == plan.article) {
+                    Some(slot) => *slot = item,
+                    None => view.items.push(item),
+                }
+            }
+            let order = view.articles.clone();
+            view.items.sort_by_key(|i| order.iter().position(|a| *a == i.article));
+        });
+    }
+
+    fn image(&self, article: &str, outcome: &ImageOutcome) {
+        self.tx.send_modify(|view| {
+            if let Some(item) = view.items.iter_mut().find(|i| i.article == article) {
+                let total = item.total_images;
+                let mut images = std::mem::take(&mut item.images);
+                images.retain(|i| i.n != outcome.n);
+                images.push(outcome.clone());
+                images.sort_by_key(|i| i.n);
+                *item = ItemReport::from_images(article, item.product_id, images);
+                item.total_images = total;
+                item.failed_images = item.images.len() as u32 - item.success_images;
+            }
+        });
+    }
+}
+
+/// Starts a task on a stored credential; returns its id at once.
+pub async fn start(
+    state: &AppState,
+    user: &CurrentUser,
+    credential_id: i64,
+    articles_text: &str,
+    field: LookupField,
+    options: ProcessOptions,
+) -> Result<i64, AppError> {
+    let articles = validate::articles(&validate::split_lines(articles_text))
+        .map_err(|e| AppError::Invalid(e.message))?;
+    validate::options(&options).map_err(|e| AppError::Invalid(e.message))?;
+    let (row, _) = open_credential(&state.pool, &state.sealer, credential_id).await?;
+    let id = store::insert(
+        &state.pool,
+        &NewTask {
+            user_id: user.id,
+            username: &user.name,
+            credential_id,
+            credential_name: &row.name,
+            field,
+            options: &options,
+            articles: &articles,
+        },
+    )
+    .await?;
+    let (view, _) = store::find(&state.pool, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    launch(state.clone(), view, credential_id, user.id, HashMap::new()).await?;
+    Ok(id)
+}
+
+/// Runs the articles of a finished task that are missing images again, keeping every image
+/// already stored ("重试失败项" and "继续" after an interruption).
+pub async fn resume(state: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let (view, credential_id) = store::find(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::Invalid("任务不存在".into()))?;
+    if view.status == TaskStatus::Running {
+        return Err(AppError::Invalid("任务正在进行中".into()));
+    }
+    if !view.has_missing() {
+        return Err(AppError::Invalid("没有需要重试的图片".into()));
+    }
+    let credential_id = credential_id.ok_or_else(|| {
+        AppError::Invalid("该任务使用的 Ozon 凭证已删除，请新建任务".into())
+    })?;
+    let mut done: HashMap<String, HashMap<u32, String>> = HashMap::new();
+    for item in &view.items {
+        for image in &item.images {
+            if let Some(url) = &image.url {
+                done.entry(item.article.clone())
+                    .or_default()
+                    .insert(image.n, url.clone());
+            }
+        }
+    }
+    if !store::reopen(&state.pool, id).await? {
+        return Err(AppError::Invalid("任务正在进行中".into()));
+    }
+    let mut view = view;
+    view.status = TaskStatus::Running;
+    view.error = None;
+    view.finished_at = None;
+    launch(state.clone(), view, credential_id, user.id, done).await
+}
+
+async fn launch(
+    state: AppState,
+    view: TaskView,
+    credential_id: i64,
+    user_id: i64,
+    done: HashMap<String, HashMap<u32, String>>,
+) -> Result<(), AppError> {
+    let (_, credentials) = open_credential(&state.pool, &state.sealer, credential_id).await?;
+    // Only articles with something missing run; complete ones keep their items.
+    let complete: Vec<&str> = view
+        .items
+        .iter()
+        .filter(|i| i.status == super::ItemStatus::Success && i.failed_images == 0)
+        .map(|i| i.article.as_str())
+        .collect();
+    let articles: Vec<String> = view
+        .articles
+        .iter()
+        .filter(|a| !complete.contains(&a.as_str()))
+        .cloned()
+        .collect();
+    let request = DownloadRequest {
+        credentials,
+        articles,
+        field: view.field,
+        user_id: user_id.to_string(),
+        options: view.options.clone(),
+        done,
+    };
+    let id = view.id;
+    let (tx, rx) = watch::channel(view);
+    state.image_tasks.insert(id, rx);
+    tokio::spawn(run(state, id, request, tx));
+    Ok(())
+}
+
+async fn run(state: AppState, id: i64, request: DownloadRequest, tx: watch::Sender<TaskView>) {
+    let progress = Arc::new(TaskProgress { tx });
+    let saver = tokio::spawn(save_every_second(
+        state.pool.clone(),
+        progress.tx.subscribe(),
+    ));
+    let result = state.pipeline.run(request, progress.clone()).await;
+    saver.abort();
+    progress.tx.send_modify(|view| match result {
+        Ok(report) => {
+            for item in report.items {
+                match view.items.iter_mut().find(|i| i.article == item.article) {
+                    Some(slot) => *slot = item,
+                    None => view.items.push(item),
+                }
+            }
+            let order = view.articles.clone();
+            view.items.sort_by_key(|i| order.iter().position(|a| *a == i.article));
+            view.status = TaskStatus::Done;
+        }
+        Err(err) => {
+            view.status = TaskStatus::Failed;
+            view.error = Some(err.to_string());
+        }
+    });
+    let view = progress.tx.borrow().clone();
+    if let Err(err) = store::save(&state.pool, &view, true).await {
+        tracing::error!(task = id, error = %err, "saving the finished task failed");
+    }
+    tracing::info!(
+        task = id,
+        status = view.status.as_str(),
+        success = view.success_images(),
+        failed = view.failed_images(),
+        "image task finished"
+    );
+    // Watchers get the final state before the task leaves the live list.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    state.image_tasks.remove(id);
+}
+
+async fn save_every_second(pool: sqlx::SqlitePool, mut rx: watch::Receiver<TaskView>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if !rx.has_changed().unwrap_or(false) {
+            continue;
+        }
+        let view = rx.borrow_and_update().clone();
+        if let Err(err) = store::save(&pool, &view, false).await {
+            tracing::warn!(task = view.id, error = %err, "saving task progress failed");
+        }
+    }
+}
+
+/// The task as it stands: live if it runs here, else from the database.
+pub async fn view(state: &AppState, id: i64) -> Result<TaskView, AppError> {
+    if let Some(rx) = state.image_tasks.subscribe(id) {
+        return Ok(rx.borrow().clone());
+    }
+    store::find(&state.pool, id)
+        .await?
+        .map(|(view, _)| view)
+        .ok_or_else(|| AppError::Invalid("任务不存在".into()))
+}

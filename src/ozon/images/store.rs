@@ -1,0 +1,166 @@
+//! SQL of the image task history.
+
+use sqlx::SqlitePool;
+
+use super::{ItemReport, LookupField, ProcessOptions, TaskStatus, TaskSummary, TaskView};
+use crate::server::db::now_unix;
+use crate::ui::time::format_timestamp;
+
+/// Who started a task and with what.
+pub struct NewTask<'a> {
+    pub user_id: i64,
+    pub username: &'a str,
+    pub credential_id: i64,
+    pub credential_name: &'a str,
+    pub field: LookupField,
+    pub options: &'a ProcessOptions,
+    pub articles: &'a [String],
+}
+
+pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<i64> {
+    let now = now_unix();
+    let articles = serde_json::to_string(task.articles).unwrap_or_else(|_| "[]".into());
+    let options = serde_json::to_string(task.options).unwrap_or_else(|_| "{}".into());
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO image_tasks (user_id, username, credential_id, credential_name, field, options, \
+         articles, status, total_articles, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+    )
+    .bind(task.user_id)
+    .bind(task.username)
+    .bind(task.credential_id)
+    .bind(task.credential_name)
+    .bind(task.field.as_str())
+    .bind(options)
+    .bind(articles)
+    .bind(task.articles.len() as i64)
+    .bind(now)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Saves the items and counts; `finished` also stamps the end.
+pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::Result<()> {
+    let now = now_unix();
+    let items = serde_json::to_string(&view.items).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "UPDATE image_tasks SET status = ?, total_images = ?, success_images = ?, \
+         failed_images = ?, items = ?, error = ?, updated_at = ?, \
+         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?",
+    )
+    .bind(view.status.as_str())
+    .bind(view.total_images())
+    .bind(view.success_images())
+    .bind(view.failed_images())
+    .bind(items)
+    .bind(view.error.as_deref())
+    .bind(now)
+    .bind(finished)
+    .bind(now)
+    .bind(view.id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Marks the task running again (retry / continue).
+pub async fn reopen(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE image_tasks SET status = 'running', error = NULL, finished_at = NULL, \
+         updated_at = ? WHERE id = ? AND status != 'running'",
+    )
+    .bind(now_unix())
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// At start-up: every task still `running` was cut off by the last stop.
+pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE image_tasks SET status = 'interrupted', \
+         error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = ? \
+         WHERE status = 'running'",
+    )
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    username: String,
+    credential_id: Option<i64>,
+    credential_name: String,
+    field: String,
+    options: String,
+    articles: String,
+    status: String,
+    total_articles: i64,
+    total_images: i64,
+    success_images: i64,
+    failed_images: i64,
+    items: String,
+    error: Option<String>,
+    created_at: i64,
+    finished_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, username, credential_id, credential_name, field, options, articles, \
+                       status, total_articles, total_images, success_images, failed_images, \
+                       items, error, created_at, finished_at";
+
+pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSummary>> {
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "SELECT {COLUMNS} FROM image_tasks ORDER BY created_at DESC, id DESC LIMIT ?"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TaskSummary {
+            id: r.id,
+            username: r.username,
+            credential_name: r.credential_name,
+            status: TaskStatus::parse(&r.status),
+            total_articles: r.total_articles as u32,
+            total_images: r.total_images as u32,
+            success_images: r.success_images as u32,
+            failed_images: r.failed_images as u32,
+            created_at: format_timestamp(r.created_at),
+        })
+        .collect())
+}
+
+/// The task and the credential it used (if that still exists).
+pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
+    let row = sqlx::query_as::<_, Row>(&format!(
+        "SELECT {COLUMNS} FROM image_tasks WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| {
+        let items: Vec<ItemReport> = serde_json::from_str(&r.items).unwrap_or_default();
+        let view = TaskView {
+            id: r.id,
+            username: r.username,
+            credential_name: r.credential_name,
+            field: LookupField::parse(&r.field).unwrap_or_default(),
+            options: serde_json::from_str(&r.options).unwrap_or_default(),
+            articles: serde_json::from_str(&r.articles).unwrap_or_default(),
+            status: TaskStatus::parse(&r.status),
+            error: r.error,
+            created_at: format_timestamp(r.created_at),
+            finished_at: r.finished_at.map(format_timestamp),
+            items,
+        };
+        (view, r.credential_id)
+    }))
+}

@@ -1,0 +1,205 @@
+//! Input rules of the download pipeline, shared by the REST door, the page and the browser.
+//! Every failure has a code and a message that names what is wrong.
+
+use super::ProcessOptions;
+
+pub const MAX_ARTICLES: usize = 100;
+pub const MAX_ARTICLE_CHARS: usize = 50;
+pub const MAX_USER_ID_CHARS: usize = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Why `value` cannot be one path segment of an object key, if it cannot.
+fn segment_problem(value: &str, max_chars: usize) -> Option<String> {
+    if value.is_empty() {
+        return Some("不能为空".into());
+    }
+    let chars = value.chars().count();
+    if chars > max_chars {
+        return Some(format!("长度 {chars} 超过 {max_chars} 个字符"));
+    }
+    if value.contains('/') || value.contains('\\') {
+        return Some("不能包含 / 或 \\".into());
+    }
+    if value.contains("..") {
+        return Some("不能包含 ..".into());
+    }
+    if value.chars().any(char::is_control) {
+        return Some("不能包含控制字符".into());
+    }
+    None
+}
+
+/// Shows a value in a message: at most 60 characters, control characters escaped.
+pub fn shown(value: &str) -> String {
+    let mut out: String = value.chars().take(60).collect::<String>();
+    if value.chars().count() > 60 {
+        out.push('…');
+    }
+    out.escape_debug().to_string()
+}
+
+/// Trims each article, refuses bad ones, and collapses duplicates (first one wins).
+pub fn articles(raw: &[String]) -> Result<Vec<String>, Invalid> {
+    if raw.is_empty() {
+        return Err(invalid("INVALID_ARTICLES", "articles 不能为空，需要 1 到 100 个货号"));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, value) in raw.iter().enumerate() {
+        let value = value.trim();
+        if let Some(problem) = segment_problem(value, MAX_ARTICLE_CHARS) {
+            return Err(invalid(
+                "INVALID_ARTICLE",
+                format!("第 {} 个货号 \"{}\" {problem}", i + 1, shown(value)),
+            ));
+        }
+        if !out.iter().any(|a| a == value) {
+            out.push(value.to_string());
+        }
+    }
+    if out.len() > MAX_ARTICLES {
+        return Err(invalid(
+            "INVALID_ARTICLES",
+            format!("一次最多 {MAX_ARTICLES} 个货号，收到 {} 个", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// The articles pasted into the page: one per line (commas, tabs and semicolons also split).
+pub fn split_lines(text: &str) -> Vec<String> {
+    text.split(['\n', '\r', ',', ';', '\t', '，', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn user_id(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    match segment_problem(value, MAX_USER_ID_CHARS) {
+        None => Ok(value.to_string()),
+        Some(problem) => Err(invalid(
+            "INVALID_USER_ID",
+            format!("user_id \"{}\" {problem}", shown(value)),
+        )),
+    }
+}
+
+/// A Client-Id and Api-Key given in a request: present and of a plausible size.
+pub fn credential(client_id: &str, api_key: &str) -> Result<(), Invalid> {
+    let client_id = client_id.trim();
+    if client_id.is_empty() || api_key.trim().is_empty() {
+        return Err(invalid(
+            "INVALID_CREDENTIAL",
+            "credential.client_id 和 credential.api_key 都不能为空",
+        ));
+    }
+    if client_id.chars().count() > 32 || client_id.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(invalid("INVALID_CREDENTIAL", "credential.client_id 格式不正确"));
+    }
+    if api_key.chars().count() > 128 || api_key.chars().any(char::is_control) {
+        return Err(invalid("INVALID_CREDENTIAL", "credential.api_key 格式不正确"));
+    }
+    Ok(())
+}
+
+pub fn options(options: &ProcessOptions) -> Result<(), Invalid> {
+    if let Some(side) = options.max_side {
+        if !(16..=10_000).contains(&side) {
+            return Err(invalid(
+                "INVALID_OPTIONS",
+                format!("options.max_side 应在 16 到 10000 之间，收到 {side}"),
+            ));
+        }
+    }
+    if let Some(q) = options.quality {
+        if !(1..=100).contains(&q) {
+            return Err(invalid(
+                "INVALID_OPTIONS",
+                format!("options.quality 应在 1 到 100 之间，收到 {q}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn articles_are_trimmed_and_deduplicated() {
+        let got = articles(&strings(&[" A-1 ", "B", "A-1", "货号"])).expect("valid");
+        assert_eq!(got, strings(&["A-1", "B", "货号"]));
+    }
+
+    #[test]
+    fn hostile_articles_are_refused_with_their_position() {
+        for (value, code) in [
+            ("../etc/passwd", "INVALID_ARTICLE"),
+            ("a/b", "INVALID_ARTICLE"),
+            ("a\\b", "INVALID_ARTICLE"),
+            ("..", "INVALID_ARTICLE"),
+            ("a\u{0}b", "INVALID_ARTICLE"),
+            ("  ", "INVALID_ARTICLE"),
+        ] {
+            let err = articles(&strings(&["ok", value])).expect_err(value);
+            assert_eq!(err.code, code, "{value}");
+            assert!(err.message.contains("第 2 个货号"), "{}", err.message);
+        }
+        let long = "x".repeat(51);
+        let err = articles(&[long]).expect_err("long");
+        assert!(err.message.contains("51"), "{}", err.message);
+        assert_eq!(articles(&[]).expect_err("empty").code, "INVALID_ARTICLES");
+        let many: Vec<String> = (0..101).map(|i| format!("A{i}")).collect();
+        assert_eq!(articles(&many).expect_err("101").code, "INVALID_ARTICLES");
+        let dup: Vec<String> = (0..150).map(|i| format!("A{}", i % 100)).collect();
+        assert_eq!(articles(&dup).expect("100 distinct").len(), 100);
+    }
+
+    #[test]
+    fn user_ids_follow_the_same_rules() {
+        assert_eq!(user_id(" user_123 ").expect("valid"), "user_123");
+        for bad in ["", "../x", "a/b", "a\nb", &"u".repeat(51)] {
+            assert_eq!(user_id(bad).expect_err(bad).code, "INVALID_USER_ID");
+        }
+    }
+
+    #[test]
+    fn pasted_text_splits_on_lines_and_separators() {
+        assert_eq!(
+            split_lines("A\r\nB, C\n\n D ；E"),
+            strings(&["A", "B", "C", "D", "E"])
+        );
+    }
+
+    #[test]
+    fn credentials_and_options_are_checked() {
+        assert!(credential("100001", "key").is_ok());
+        assert_eq!(credential("", "k").expect_err("empty").code, "INVALID_CREDENTIAL");
+        assert_eq!(credential("1", " ").expect_err("empty key").code, "INVALID_CREDENTIAL");
+        let bad = ProcessOptions {
+            max_side: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(options(&bad).expect_err("side").code, "INVALID_OPTIONS");
+        assert!(options(&ProcessOptions::default()).is_ok());
+    }
+}

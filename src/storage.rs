@@ -1,0 +1,212 @@
+//! Object storage: a local directory by default, S3/R2 or memory per `SHOPBRIDGE_STORAGE_URL`,
+//! all through the `object_store` crate. Public URLs are `SHOPBRIDGE_MEDIA_PUBLIC_URL` + key.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use bytes::Bytes;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::prefix::PrefixStore;
+use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
+
+use crate::server::config::Config;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    File,
+    Memory,
+    S3,
+}
+
+/// The media store and the public base its objects are served from.
+#[derive(Clone, Debug)]
+pub struct MediaStore {
+    store: Arc<dyn ObjectStore>,
+    kind: StoreKind,
+    public_base: String,
+}
+
+impl MediaStore {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let url = config.storage_url.as_str();
+        let public_base = config.media_public_url.trim_end_matches('/').to_string();
+        if let Some(dir) = url.strip_prefix("file://") {
+            std::fs::create_dir_all(dir).with_context(|| format!("无法创建媒体目录 {dir}"))?;
+            let store = LocalFileSystem::new_with_prefix(dir)
+                .with_context(|| format!("无法打开媒体目录 {dir}"))?;
+            return Ok(Self::new(Arc::new(store), StoreKind::File, public_base));
+        }
+        if url.starts_with("memory://") {
+            return Ok(Self::new(
+                Arc::new(InMemory::new()),
+                StoreKind::Memory,
+                public_base,
+            ));
+        }
+        let Some(rest) = url.strip_prefix("s3://") else {
+            anyhow::bail!("SHOPBRIDGE_STORAGE_URL 无效");
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        anyhow::ensure!(!bucket.is_empty(), "SHOPBRIDGE_STORAGE_URL 缺少桶名");
+        let s3 = &config.s3;
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(s3.region.clone().unwrap_or_else(|| "auto".into()));
+        if let Some(endpoint) = &s3.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(id) = &s3.access_key_id {
+            builder = builder.with_access_key_id(id);
+        }
+        if let Some(secret) = &s3.secret_access_key {
+            builder = builder.with_secret_access_key(secret.expose());
+        }
+        let store = builder.build().context("S3 存储配置无效")?;
+        let prefix = prefix.trim_matches('/');
+        let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(PrefixStore::new(store, prefix))
+        };
+        Ok(Self::new(store, StoreKind::S3, public_base))
+    }
+
+    pub fn new(store: Arc<dyn ObjectStore>, kind: StoreKind, public_base: String) -> Self {
+        MediaStore {
+            store,
+            kind,
+            public_base,
+        }
+    }
+
+    pub fn kind(&self) -> StoreKind {
+        self.kind
+    }
+
+    /// Stores `bytes` under `key`, with its content type where the backend keeps one.
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: &'static str,
+    ) -> object_store::Result<()> {
+        let path = Path::parse(key).map_err(object_store::Error::from)?;
+        let mut opts = PutOptions::default();
+        if self.kind == StoreKind::S3 {
+            let mut attributes = Attributes::new();
+            attributes.insert(Attribute::ContentType, content_type.into());
+            opts.attributes = attributes;
+        }
+        self.store
+            .put_opts(&path, PutPayload::from_bytes(bytes), opts)
+            .await
+            .map(|_| ())
+    }
+
+    /// The whole object under `key`.
+    pub async fn get(&self, key: &str) -> object_store::Result<Bytes> {
+        let path = Path::parse(key).map_err(object_store::Error::from)?;
+        self.store.get(&path).await?.bytes().await
+    }
+
+    /// The public URL of `key`: each segment percent-encoded.
+    pub fn public_url(&self, key: &str) -> String {
+        let encoded: Vec<String> = key.split('/').map(encode_segment).collect();
+        format!("{}/{}", self.public_base, encoded.join("/"))
+    }
+}
+
+impl MediaStore {
+    /// The key behind one of our public URLs, or `None` for any other URL.
+    pub fn key_of(&self, url: &str) -> Option<String> {
+        let rest = url.strip_prefix(&self.public_base)?.strip_prefix('/')?;
+        let parts: Option<Vec<String>> = rest.split('/').map(decode_segment).collect();
+        let key = parts?.join("/");
+        Path::parse(&key).ok()?;
+        (!key.split('/').any(|p| p == ".." || p.is_empty())).then_some(key)
+    }
+}
+
+/// Reverses [`encode_segment`]; `None` for broken escapes or bytes that are not UTF-8.
+pub fn decode_segment(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The content type of a stored key, from its extension.
+pub fn content_type_of(key: &str) -> &'static str {
+    match key.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("heic") => "image/heic",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn memory_store_round_trips_and_urls_are_encoded() {
+        let store = MediaStore::new(
+            Arc::new(InMemory::new()),
+            StoreKind::Memory,
+            "https://r2.example.com".into(),
+        );
+        let key = "users/u1/ozon/货号 1/货号 1_1.jpg";
+        store
+            .put(key, Bytes::from_static(b"abc"), "image/jpeg")
+            .await
+            .expect("put");
+        assert_eq!(store.get(key).await.expect("get").as_ref(), b"abc");
+        assert_eq!(
+            store.public_url("users/u1/ozon/A-1/A-1_1.jpg"),
+            "https://r2.example.com/users/u1/ozon/A-1/A-1_1.jpg"
+        );
+        assert_eq!(
+            store.public_url("users/u1/ozon/a b/x#.png"),
+            "https://r2.example.com/users/u1/ozon/a%20b/x%23.png"
+        );
+        assert!(store.get("users/u1/ozon/none.jpg").await.is_err());
+        assert_eq!(
+            store.key_of("https://r2.example.com/users/u1/ozon/a%20b/x%23.png"),
+            Some("users/u1/ozon/a b/x#.png".to_string())
+        );
+        assert_eq!(store.key_of("https://other.example.com/users/a.png"), None);
+        assert_eq!(store.key_of("https://r2.example.com/users/%2E%2E/a.png"), None);
+    }
+}
