@@ -77,7 +77,10 @@ fn set_content_security_policy() {
 #[cfg(feature = "ssr")]
 fn origin_of(url: &str) -> String {
     let start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[start..].find('/').map(|i| start + i).unwrap_or(url.len());
+    let end = url[start..]
+        .find('/')
+        .map(|i| start + i)
+        .unwrap_or(url.len());
     url[..end].to_string()
 }
 

@@ -165,7 +165,12 @@ pub fn encode_segment(segment: &str) -> String {
 
 /// The content type of a stored key, from its extension.
 pub fn content_type_of(key: &str) -> &'static str {
-    match key.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+    match key
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
         Some("webp") => "image/webp",
@@ -207,6 +212,9 @@ mod tests {
             Some("users/u1/ozon/a b/x#.png".to_string())
         );
         assert_eq!(store.key_of("https://other.example.com/users/a.png"), None);
-        assert_eq!(store.key_of("https://r2.example.com/users/%2E%2E/a.png"), None);
+        assert_eq!(
+            store.key_of("https://r2.example.com/users/%2E%2E/a.png"),
+            None
+        );
     }
 }

@@ -46,6 +46,15 @@ enum Command {
         /// Requests per second per Client-Id before 429
         #[arg(long, default_value_t = 50)]
         rps: u32,
+        /// Extra products BULK-001… (benchmarks)
+        #[arg(long, default_value_t = 0)]
+        bulk_products: usize,
+        /// Images per product
+        #[arg(long, default_value_t = 3)]
+        images_per_product: usize,
+        /// Size of each image in KB
+        #[arg(long, default_value_t = 200)]
+        image_kb: usize,
     },
 }
 
@@ -176,6 +185,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             port,
             time_scale,
             rps,
+            bulk_products,
+            images_per_product,
+            image_kb,
         } => {
             let bind = port
                 .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], p)))
@@ -183,6 +195,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let config = crate::sim::ozon_catalog::SimConfig {
                 time_scale,
                 rps: Some(rps),
+                bulk_products,
+                images_per_product,
+                image_bytes: image_kb * 1000,
                 ..Default::default()
             };
             let sim = crate::sim::ozon::OzonSim::demo_with(config);

@@ -130,8 +130,16 @@ impl Config {
                 concurrency: parse_range("SHOPBRIDGE_DOWNLOAD_CONCURRENCY", &get, 16, 1, 256)?
                     as usize,
                 per_host: parse_range("SHOPBRIDGE_DOWNLOAD_PER_HOST", &get, 16, 1, 256)? as usize,
-                max_bytes: parse_range("SHOPBRIDGE_DOWNLOAD_MAX_MB", &get, 30, 1, 500)? * 1024 * 1024,
-                deadline_secs: parse_range("SHOPBRIDGE_DOWNLOAD_DEADLINE_SECS", &get, 120, 1, 3600)?,
+                max_bytes: parse_range("SHOPBRIDGE_DOWNLOAD_MAX_MB", &get, 30, 1, 500)?
+                    * 1024
+                    * 1024,
+                deadline_secs: parse_range(
+                    "SHOPBRIDGE_DOWNLOAD_DEADLINE_SECS",
+                    &get,
+                    120,
+                    1,
+                    3600,
+                )?,
             },
             public_url,
             data_dir,

@@ -24,6 +24,10 @@ pub struct SimConfig {
     pub latency: Duration,
     /// Calls to these paths never answer (for client timeouts).
     pub hang_paths: Vec<String>,
+    /// Image requests per second (all products) before 429 with `Retry-After: 1`.
+    pub image_rps: Option<u32>,
+    /// Extra products `BULK-001`… with `images_per_product` images each (benchmarks).
+    pub bulk_products: usize,
 }
 
 impl Default for SimConfig {
@@ -37,6 +41,8 @@ impl Default for SimConfig {
             circle_open: false,
             latency: Duration::ZERO,
             hang_paths: Vec::new(),
+            image_rps: None,
+            bulk_products: 0,
         }
     }
 }
@@ -68,7 +74,7 @@ impl SimProduct {
         })
     }
 
-    fn new(n: i64, offer_id: &str, images: usize) -> Self {
+    pub fn new(n: i64, offer_id: &str, images: usize) -> Self {
         SimProduct {
             product_id: 100_000 + n,
             offer_id: offer_id.to_string(),
@@ -108,6 +114,7 @@ pub struct Catalog {
     windows: HashMap<String, (Instant, u32)>,
     served: u32,
     pub log: Vec<LoggedCall>,
+    image_hits: HashMap<String, u32>,
 }
 
 /// Warehouses every simulated account has.
@@ -120,9 +127,12 @@ impl Catalog {
     /// Five products `SB-001`…`SB-005`; the last has no images.
     pub fn seeded(config: SimConfig) -> Self {
         let images = config.images_per_product;
-        let products = (1..=5)
+        let mut products: Vec<SimProduct> = (1..=5)
             .map(|n| SimProduct::new(n, &format!("SB-{n:03}"), if n == 5 { 0 } else { images }))
             .collect();
+        for b in 1..=config.bulk_products as i64 {
+            products.push(SimProduct::new(1000 + b, &format!("BULK-{b:03}"), images));
+        }
         Catalog {
             config,
             products,
@@ -131,7 +141,35 @@ impl Catalog {
             windows: HashMap::new(),
             served: 0,
             log: Vec::new(),
+            image_hits: HashMap::new(),
         }
+    }
+
+    /// Adds a product with `images` generated images; returns it for further set-up.
+    pub fn add_product(&mut self, offer_id: &str, images: usize) -> &mut SimProduct {
+        let n = self.products.len() as i64 + 1;
+        self.products.push(SimProduct::new(n, offer_id, images));
+        let last = self.products.len() - 1;
+        &mut self.products[last]
+    }
+
+    /// How many times the image at `path` was asked for (before this request).
+    pub fn image_hit(&mut self, path: &str) -> u32 {
+        let count = self.image_hits.entry(path.to_string()).or_insert(0);
+        *count += 1;
+        *count - 1
+    }
+
+    /// `Some(1)` when images are over their requests per second.
+    pub fn over_image_rate(&mut self) -> Option<u64> {
+        let rps = self.config.image_rps?;
+        let now = Instant::now();
+        let entry = self.windows.entry("/img".into()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(1) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        (entry.1 > rps).then_some(1)
     }
 
     /// Records a task whose items reach their outcome 5 simulated seconds from now.

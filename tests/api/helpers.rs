@@ -50,6 +50,7 @@ pub fn captured_logs() -> String {
 
 pub struct TestApp {
     pub base: String,
+    pub sim_url: String,
     pub ozon_sim: OzonSim,
     pub pool: SqlitePool,
     pub dir: tempfile::TempDir,
@@ -114,6 +115,7 @@ impl TestApp {
         let pool = db::open_database(&config.db_path()).await.expect("open db");
         TestApp {
             base,
+            sim_url,
             ozon_sim,
             pool,
             dir,

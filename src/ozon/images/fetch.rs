@@ -138,9 +138,8 @@ impl Resolve for GuardedResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let allowed: Vec<SocketAddr> = addrs
                 .iter()
                 .copied()
@@ -274,14 +273,19 @@ impl Fetcher {
             }
             return self.read_body(response).await;
         }
-        Err(FetchError::Refused(format!("重定向超过 {MAX_REDIRECTS} 次")))
+        Err(FetchError::Refused(format!(
+            "重定向超过 {MAX_REDIRECTS} 次"
+        )))
     }
 
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Fetched, FetchError> {
         let too_large = FetchError::TooLarge {
             limit_mb: self.max_bytes / (1024 * 1024),
         };
-        if response.content_length().is_some_and(|n| n > self.max_bytes) {
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
             return Err(too_large);
         }
         let capacity = response.content_length().unwrap_or(64 * 1024) as usize;
@@ -350,7 +354,12 @@ mod tests {
             let ip: IpAddr = ip.parse().expect(ip);
             assert!(forbidden_address(ip).is_some(), "{ip} should be forbidden");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "185.73.193.64"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "185.73.193.64",
+        ] {
             let ip: IpAddr = ip.parse().expect(ip);
             assert_eq!(forbidden_address(ip), None, "{ip} is public");
         }

@@ -260,7 +260,8 @@ impl Pipeline {
                     .enumerate()
                     .map(|(i, o)| {
                         o.unwrap_or_else(|| {
-                            let message = format!("超过 {} 秒的期限，未完成", self.deadline.as_secs());
+                            let message =
+                                format!("超过 {} 秒的期限，未完成", self.deadline.as_secs());
                             failed(i as u32 + 1, &sources[idx][i], "TIMEOUT", &message)
                         })
                     })
@@ -406,10 +407,7 @@ impl Pipeline {
         )
     }
 
-    async fn fetch_with_retries(
-        &self,
-        source: &str,
-    ) -> Result<super::fetch::Fetched, FetchError> {
+    async fn fetch_with_retries(&self, source: &str) -> Result<super::fetch::Fetched, FetchError> {
         let mut attempt = 1;
         loop {
             match self.fetcher.fetch(source).await {

@@ -189,7 +189,10 @@ mod tests {
         // 40×20 capped to 20×10, then padded to 3:4 → 20×27.
         assert_eq!(img.dimensions(), (20, 27));
         let corner = img.get_pixel(0, 0);
-        assert!(corner[0] > 240 && corner[1] > 240 && corner[2] > 240, "{corner:?}");
+        assert!(
+            corner[0] > 240 && corner[1] > 240 && corner[2] > 240,
+            "{corner:?}"
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ async fn parse(body: Body) -> Result<DownloadRequest, PipelineError> {
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         bad(
             "INVALID_JSON",
-            format!("请求体不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
+            format!(
+                "请求体不是有效的 JSON（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     let Value::Object(mut body) = value else {
@@ -103,12 +107,8 @@ async fn parse(body: Body) -> Result<DownloadRequest, PipelineError> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                text(Some(v)).ok_or_else(|| {
-                    bad(
-                        "INVALID_ARTICLE",
-                        format!("第 {} 个货号应为字符串", i + 1),
-                    )
-                })
+                text(Some(v))
+                    .ok_or_else(|| bad("INVALID_ARTICLE", format!("第 {} 个货号应为字符串", i + 1)))
             })
             .collect::<Result<Vec<_>, _>>()?,
         Some(_) => return Err(bad("INVALID_ARTICLES", "articles 应为字符串数组")),
@@ -164,9 +164,7 @@ pub fn openapi() -> Value {
         }
     });
     let error_ref = json!({"$ref": "#/components/schemas/Error"});
-    let error_response = |text: &str| {
-        json!({"description": text, "content": {"application/json": {"schema": error_ref.clone()}}})
-    };
+    let error_response = |text: &str| json!({"description": text, "content": {"application/json": {"schema": error_ref.clone()}}});
     json!({
         "openapi": "3.0.3",
         "info": {

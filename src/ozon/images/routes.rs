@@ -38,11 +38,7 @@ fn event_of(view: &TaskView) -> Event {
 }
 
 /// The task's view now, then at most every 250 ms while it changes, until it ends.
-async fn events(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Response {
+async fn events(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
     if !signed_in(&state, &session).await {
         return refuse(StatusCode::UNAUTHORIZED, "请先登录");
     }

@@ -68,7 +68,8 @@ impl Progress for TaskProgress {
                 }
             }
             let order = view.articles.clone();
-            view.items.sort_by_key(|i| order.iter().position(|a| *a == i.article));
+            view.items
+                .sort_by_key(|i| order.iter().position(|a| *a == i.article));
         });
     }
 
@@ -133,9 +134,8 @@ pub async fn resume(state: &AppState, user: &CurrentUser, id: i64) -> Result<(),
     if !view.has_missing() {
         return Err(AppError::Invalid("没有需要重试的图片".into()));
     }
-    let credential_id = credential_id.ok_or_else(|| {
-        AppError::Invalid("该任务使用的 Ozon 凭证已删除，请新建任务".into())
-    })?;
+    let credential_id = credential_id
+        .ok_or_else(|| AppError::Invalid("该任务使用的 Ozon 凭证已删除，请新建任务".into()))?;
     let mut done: HashMap<String, HashMap<u32, String>> = HashMap::new();
     for item in &view.items {
         for image in &item.images {
@@ -209,7 +209,8 @@ async fn run(state: AppState, id: i64, request: DownloadRequest, tx: watch::Send
                 }
             }
             let order = view.articles.clone();
-            view.items.sort_by_key(|i| order.iter().position(|a| *a == i.article));
+            view.items
+                .sort_by_key(|i| order.iter().position(|a| *a == i.article));
             view.status = TaskStatus::Done;
         }
         Err(err) => {

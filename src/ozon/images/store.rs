@@ -140,12 +140,10 @@ pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSumma
 
 /// The task and the credential it used (if that still exists).
 pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
-    let row = sqlx::query_as::<_, Row>(&format!(
-        "SELECT {COLUMNS} FROM image_tasks WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+    let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM image_tasks WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
     Ok(row.map(|r| {
         let items: Vec<ItemReport> = serde_json::from_str(&r.items).unwrap_or_default();
         let view = TaskView {

@@ -54,7 +54,10 @@ pub fn shown(value: &str) -> String {
 /// Trims each article, refuses bad ones, and collapses duplicates (first one wins).
 pub fn articles(raw: &[String]) -> Result<Vec<String>, Invalid> {
     if raw.is_empty() {
-        return Err(invalid("INVALID_ARTICLES", "articles 不能为空，需要 1 到 100 个货号"));
+        return Err(invalid(
+            "INVALID_ARTICLES",
+            "articles 不能为空，需要 1 到 100 个货号",
+        ));
     }
     let mut out: Vec<String> = Vec::new();
     for (i, value) in raw.iter().enumerate() {
@@ -108,10 +111,16 @@ pub fn credential(client_id: &str, api_key: &str) -> Result<(), Invalid> {
         ));
     }
     if client_id.chars().count() > 32 || client_id.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(invalid("INVALID_CREDENTIAL", "credential.client_id 格式不正确"));
+        return Err(invalid(
+            "INVALID_CREDENTIAL",
+            "credential.client_id 格式不正确",
+        ));
     }
     if api_key.chars().count() > 128 || api_key.chars().any(char::is_control) {
-        return Err(invalid("INVALID_CREDENTIAL", "credential.api_key 格式不正确"));
+        return Err(invalid(
+            "INVALID_CREDENTIAL",
+            "credential.api_key 格式不正确",
+        ));
     }
     Ok(())
 }
@@ -193,8 +202,14 @@ mod tests {
     #[test]
     fn credentials_and_options_are_checked() {
         assert!(credential("100001", "key").is_ok());
-        assert_eq!(credential("", "k").expect_err("empty").code, "INVALID_CREDENTIAL");
-        assert_eq!(credential("1", " ").expect_err("empty key").code, "INVALID_CREDENTIAL");
+        assert_eq!(
+            credential("", "k").expect_err("empty").code,
+            "INVALID_CREDENTIAL"
+        );
+        assert_eq!(
+            credential("1", " ").expect_err("empty key").code,
+            "INVALID_CREDENTIAL"
+        );
         let bad = ProcessOptions {
             max_side: Some(5),
             ..Default::default()
