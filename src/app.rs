@@ -9,6 +9,7 @@ use crate::auth::api::whoami;
 use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::ozon::images::pages::{ImageTaskPage, ImagesPage};
 use crate::ui::components::{Card, NotYetOpen, PageHeader};
 use crate::ui::text;
 use crate::vault::admin_pages::{ApiKeysPage, ExpiryBanner, PlatformAppsPage};
@@ -104,7 +105,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ozon/credentials") view=CredentialsPage/>
                     <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
                     <Route path=path!("/api-keys") view=|| view! { <AdminOnly><ApiKeysPage/></AdminOnly> }/>
-                    <Route path=path!("/ozon/images") view=|| view! { <NotYetOpen title=text::NAV_OZON_IMAGES/> }/>
+                    <Route path=path!("/ozon/images") view=ImagesPage/>
+                    <Route path=path!("/ozon/images/tasks/:id") view=ImageTaskPage/>
                     <Route path=path!("/ozon/listing") view=|| view! { <NotYetOpen title=text::NAV_OZON_LISTING/> }/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
                     <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>

@@ -392,7 +392,8 @@ async fn image(
             return (StatusCode::FOUND, [("location", next)]).into_response();
         }
     }
-    if stem.starts_with("flaky") && catalog.image_hit(&format!("{product_id}/{file}")) == 0 {
+    let earlier = catalog.image_hit(&format!("{product_id}/{file}"));
+    if stem.starts_with("flaky") && earlier == 0 {
         return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")]).into_response();
     }
     let bytes = png_of_size(catalog.config.image_bytes, shade);

@@ -160,6 +160,11 @@ impl Catalog {
         *count - 1
     }
 
+    /// How many image requests `product_id/file` got (served past the rate limit).
+    pub fn image_hits(&self, path: &str) -> u32 {
+        self.image_hits.get(path).copied().unwrap_or(0)
+    }
+
     /// `Some(1)` when images are over their requests per second.
     pub fn over_image_rate(&mut self) -> Option<u64> {
         let rps = self.config.image_rps?;

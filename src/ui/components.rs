@@ -118,3 +118,19 @@ where
         </Transition>
     }
 }
+
+/// A horizontal progress bar, 0–100.
+#[component]
+pub fn ProgressBar(
+    #[prop(into)] percent: Signal<u32>,
+    #[prop(optional)] small: bool,
+) -> impl IntoView {
+    let height = if small { "h-1.5" } else { "h-3" };
+    view! {
+        <div class=format!("{height} w-full overflow-hidden rounded-full bg-slate-200") role="progressbar"
+            aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent.get().to_string()>
+            <div class=format!("{height} rounded-full bg-indigo-600 transition-all duration-300")
+                style=move || format!("width: {}%", percent.get().min(100))></div>
+        </div>
+    }
+}

@@ -88,8 +88,12 @@ impl TestApp {
 
     /// The app with its own data dir and its own Ozon simulator (demo accounts).
     pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        Self::spawn_in(tempfile::tempdir().expect("tempdir"), extra).await
+    }
+
+    /// The app on an existing data dir (a restart), with a fresh simulator.
+    pub async fn spawn_in(dir: tempfile::TempDir, extra: &[(&str, &str)]) -> TestApp {
         logs();
-        let dir = tempfile::tempdir().expect("tempdir");
         let ozon_sim = OzonSim::demo();
         let sim_addr = serve_router("127.0.0.1:0".parse().expect("addr"), ozon_sim.router())
             .await
@@ -179,7 +183,18 @@ impl TestApp {
         body
     }
 
+    /// Stops the app and hands back its data dir.
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        self.shutdown_and_wait().await;
+        let placeholder = tempfile::tempdir().expect("tempdir");
+        std::mem::replace(&mut self.dir, placeholder)
+    }
+
     pub async fn stop(mut self) {
+        self.shutdown_and_wait().await;
+    }
+
+    async fn shutdown_and_wait(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod fixtures;
+mod images_page;
 mod images_rest;
 mod ozon_contract;
 mod ozon_sim;

@@ -20,13 +20,14 @@ pub async fn start_task(
     options: String,
 ) -> Result<i64, AppError> {
     let (state, user) = guard::require_user().await?;
-    let field = LookupField::parse(&field)
-        .ok_or_else(|| AppError::Invalid("查询字段应为 offer_id、sku 或 vendor_code".into()))?;
+    let field = LookupField::parse(&field).ok_or_else(|| {
+        AppError::Invalid("查询字段应为 offer_id、sku 或 vendor_code".into()).respond()
+    })?;
     let options: ProcessOptions = if options.trim().is_empty() {
         ProcessOptions::default()
     } else {
         serde_json::from_str(&options)
-            .map_err(|e| AppError::Invalid(format!("处理选项无效：{e}")))?
+            .map_err(|e| AppError::Invalid(format!("处理选项无效：{e}")).respond())?
     };
     service::start(&state, &user, credential_id, &articles, field, options)
         .await
@@ -52,4 +53,15 @@ pub async fn resume_task(id: i64) -> Result<(), AppError> {
     service::resume(&state, &user, id)
         .await
         .map_err(AppError::respond)
+}
+
+/// The articles in an uploaded CSV/TXT/XLSX (base64 of its bytes), for the article box.
+#[server(prefix = "/sf", endpoint = "image_articles_from_file")]
+pub async fn articles_from_file(name: String, data: String) -> Result<Vec<String>, AppError> {
+    use base64::Engine;
+    guard::require_user().await?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|_| AppError::Invalid("文件内容无效".into()).respond())?;
+    super::sheet::articles_from_file(&name, &bytes).map_err(|m| AppError::Invalid(m).respond())
 }

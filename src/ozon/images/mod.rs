@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod task_page;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
@@ -17,6 +18,8 @@ pub mod rest;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod sniff;
 #[cfg(feature = "ssr")]
@@ -186,6 +189,11 @@ impl ItemReport {
         }
     }
 
+    /// Every image of a found product is stored.
+    pub fn is_complete(&self) -> bool {
+        self.total_images > 0 && self.success_images == self.total_images
+    }
+
     /// True when an image of this item was cut off by the deadline.
     pub fn timed_out(&self) -> bool {
         self.images
@@ -323,11 +331,7 @@ impl TaskView {
 
     /// Whether "retry failed" / "continue" has anything to do.
     pub fn has_missing(&self) -> bool {
-        self.articles.len() > self.items.len()
-            || self
-                .items
-                .iter()
-                .any(|i| i.failed_images > 0 || i.status == ItemStatus::Failed)
+        self.articles.len() > self.items.len() || self.items.iter().any(|i| !i.is_complete())
     }
 
     /// Progress in per cent, for the bar.
@@ -341,4 +345,45 @@ impl TaskView {
         }
         (self.finished_images() * 100 / total).min(100)
     }
+}
+
+/// Standard base64, for sending a chosen file's bytes to a server function from the browser.
+pub fn to_base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use base64::Engine;
+
+    #[test]
+    fn base64_matches_the_standard_engine() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let expected = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            assert_eq!(super::to_base64(&bytes), expected, "length {len}");
+        }
+    }
+}
+
+/// Largest article file the page sends (the server checks again).
+pub const fn sheet_limit() -> usize {
+    1024 * 1024
 }

@@ -168,7 +168,7 @@ async fn launch(
     let complete: Vec<&str> = view
         .items
         .iter()
-        .filter(|i| i.status == super::ItemStatus::Success && i.failed_images == 0)
+        .filter(|i| i.is_complete())
         .map(|i| i.article.as_str())
         .collect();
     let articles: Vec<String> = view
