@@ -10,7 +10,9 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
+use object_store::{
+    Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload, RetryConfig,
+};
 
 use crate::server::config::Config;
 
@@ -52,7 +54,14 @@ impl MediaStore {
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         anyhow::ensure!(!bucket.is_empty(), "SHOPBRIDGE_STORAGE_URL 缺少桶名");
         let s3 = &config.s3;
+        // Few, quick retries: the pipeline retries uploads itself and has a deadline.
+        let retry = RetryConfig {
+            max_retries: 2,
+            retry_timeout: std::time::Duration::from_secs(15),
+            ..Default::default()
+        };
         let mut builder = AmazonS3Builder::new()
+            .with_retry(retry)
             .with_bucket_name(bucket)
             .with_region(s3.region.clone().unwrap_or_else(|| "auto".into()));
         if let Some(endpoint) = &s3.endpoint {

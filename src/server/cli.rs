@@ -55,6 +55,9 @@ enum Command {
         /// Size of each image in KB
         #[arg(long, default_value_t = 200)]
         image_kb: usize,
+        /// Delay before each image answer, in milliseconds
+        #[arg(long, default_value_t = 0)]
+        image_delay_ms: u64,
     },
 }
 
@@ -188,6 +191,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             bulk_products,
             images_per_product,
             image_kb,
+            image_delay_ms,
         } => {
             let bind = port
                 .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], p)))
@@ -198,6 +202,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 bulk_products,
                 images_per_product,
                 image_bytes: image_kb * 1000,
+                image_latency: std::time::Duration::from_millis(image_delay_ms),
                 ..Default::default()
             };
             let sim = crate::sim::ozon::OzonSim::demo_with(config);

@@ -350,6 +350,14 @@ async fn image(
     State(sim): State<OzonSim>,
     Path((product_id, file)): Path<(i64, String)>,
 ) -> Response {
+    let delay = sim
+        .catalog
+        .lock()
+        .map(|c| c.config.image_latency)
+        .unwrap_or_default();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let Ok(mut catalog) = sim.catalog.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

@@ -7,6 +7,7 @@ mod cli;
 mod fixtures;
 mod images_page;
 mod images_rest;
+mod images_s3;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;

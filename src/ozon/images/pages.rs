@@ -50,7 +50,19 @@ fn parse_u32(value: &str) -> Option<u32> {
 fn StartForm() -> impl IntoView {
     let credentials = Resource::new(|| (), |_| credential_names());
     let start = ServerAction::<StartTask>::new();
-    let credential = RwSignal::new(String::new());
+    // The chosen credential, or the first one until someone chooses.
+    let chosen = RwSignal::new(None::<String>);
+    let credential = Signal::derive(move || {
+        chosen
+            .get()
+            .or_else(|| {
+                credentials
+                    .get()
+                    .and_then(|r| r.ok())
+                    .and_then(|list| list.first().map(|c| c.id.to_string()))
+            })
+            .unwrap_or_default()
+    });
     let articles = RwSignal::new(String::new());
     let field = RwSignal::new("offer_id".to_string());
     let format = RwSignal::new(String::new());
@@ -115,18 +127,13 @@ fn StartForm() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match credentials.await {
                                 Ok(list) if list.is_empty() => view! { <Notice message=text::IMG_NO_CREDENTIAL error=true/> }.into_any(),
-                                Ok(list) => {
-                                    if credential.get_untracked().is_empty() {
-                                        credential.set(list[0].id.to_string());
-                                    }
-                                    view! {
-                                        <select name="credential_id" class=INPUT_CLASS
-                                            prop:value=move || credential.get()
-                                            on:change=move |ev| credential.set(event_target_value(&ev))>
-                                            {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
-                                        </select>
-                                    }.into_any()
-                                }
+                                Ok(list) => view! {
+                                    <select name="credential_id" class=INPUT_CLASS
+                                        prop:value=move || credential.get()
+                                        on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                                        {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                                    </select>
+                                }.into_any(),
                                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
                             }
                         })}
