@@ -156,7 +156,11 @@ async fn measure(
             .await
             .expect("report");
         let secs = start.elapsed().as_secs_f64();
-        assert_eq!(report.success_images as usize, ARTICLES * IMAGES, "all images stored");
+        assert_eq!(
+            report.success_images as usize,
+            ARTICLES * IMAGES,
+            "all images stored"
+        );
         let bytes: u64 = report
             .items
             .iter()

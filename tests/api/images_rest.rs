@@ -522,16 +522,32 @@ async fn the_deadline_keeps_what_finished_and_times_out_the_rest() {
     ])
     .await;
     set_images(&app, "SLOW", 8, None);
-    app.ozon_sim.catalog.lock().expect("catalog").config.image_latency =
-        std::time::Duration::from_millis(300);
+    app.ozon_sim
+        .catalog
+        .lock()
+        .expect("catalog")
+        .config
+        .image_latency = std::time::Duration::from_millis(300);
     let (status, res) = post(&app, &key, &body(&["SLOW"])).await;
     assert_eq!(status, 200, "{res}");
     let item = &res["data"]["items"][0];
     let done = item["success_images"].as_u64().unwrap_or(0);
-    assert!((1..8).contains(&done), "some finished before the deadline: {item}");
+    assert!(
+        (1..8).contains(&done),
+        "some finished before the deadline: {item}"
+    );
     assert_eq!(item["failed_images"].as_u64(), Some(8 - done));
-    assert!(item["error"].as_str().unwrap_or_default().starts_with("TIMEOUT"), "{item}");
-    assert_eq!(res["data"]["processed"], 0, "the article did not finish: {res}");
+    assert!(
+        item["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("TIMEOUT"),
+        "{item}"
+    );
+    assert_eq!(
+        res["data"]["processed"], 0,
+        "the article did not finish: {res}"
+    );
     assert_eq!(item["urls"].as_array().map(Vec::len), Some(done as usize));
     app.stop().await;
 }
@@ -543,16 +559,32 @@ async fn processing_options_convert_what_is_stored() {
     request["options"] = json!({"format": "jpeg", "max_side": 16, "quality": 70, "pad_3x4": true});
     let (status, res) = post(&app, &key, &request).await;
     assert_eq!(status, 200, "{res}");
-    let url = res["data"]["items"][0]["urls"][0].as_str().unwrap_or_default().to_string();
-    assert!(url.ends_with("/users/user_123/ozon/SB-001/SB-001_1.jpg"), "{url}");
-    let stored = std::fs::read(app.dir.path().join("media/users/user_123/ozon/SB-001/SB-001_1.jpg"))
-        .expect("stored jpeg");
+    let url = res["data"]["items"][0]["urls"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        url.ends_with("/users/user_123/ozon/SB-001/SB-001_1.jpg"),
+        "{url}"
+    );
+    let stored = std::fs::read(
+        app.dir
+            .path()
+            .join("media/users/user_123/ozon/SB-001/SB-001_1.jpg"),
+    )
+    .expect("stored jpeg");
     assert!(stored.starts_with(&[0xFF, 0xD8, 0xFF]), "a real JPEG");
 
     request["options"] = json!({"remove_background": true});
     request["articles"] = json!(["SB-002"]);
     let (_, res) = post(&app, &key, &request).await;
-    let url = res["data"]["items"][0]["urls"][0].as_str().unwrap_or_default().to_string();
-    assert!(url.ends_with("SB-002_1.png"), "background removal gives PNG: {url}");
+    let url = res["data"]["items"][0]["urls"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        url.ends_with("SB-002_1.png"),
+        "background removal gives PNG: {url}"
+    );
     app.stop().await;
 }

@@ -37,7 +37,14 @@ impl Moto {
             .expect("free port")
             .port();
         let child = Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -77,7 +84,9 @@ async fn images_land_in_s3_byte_for_byte() {
         ("SHOPBRIDGE_MEDIA_PUBLIC_URL", "https://r2.example.com"),
     ])
     .await;
-    let key = create_api_key(&app.pool, &Actor::cli(), "erp").await.expect("key");
+    let key = create_api_key(&app.pool, &Actor::cli(), "erp")
+        .await
+        .expect("key");
     let body = json!({
         "credential": {"client_id": "100001", "api_key": "ozon-demo-valid-key-0001"},
         "articles": ["SB-001", "SB-002"],
@@ -114,12 +123,19 @@ async fn images_land_in_s3_byte_for_byte() {
             let key = format!("shop/users/u42/ozon/{article}/{article}_{n}.png");
             let object = s3.get(&Path::from(key.as_str())).await.expect("object");
             assert_eq!(
-                object.attributes.get(&Attribute::ContentType).map(|v| v.to_string()),
+                object
+                    .attributes
+                    .get(&Attribute::ContentType)
+                    .map(|v| v.to_string()),
                 Some("image/png".to_string()),
                 "{key}"
             );
             let bytes = object.bytes().await.expect("bytes");
-            assert_eq!(bytes.as_ref(), png_of_size(200_000, (product % 200) as u8).as_slice(), "{key}");
+            assert_eq!(
+                bytes.as_ref(),
+                png_of_size(200_000, (product % 200) as u8).as_slice(),
+                "{key}"
+            );
         }
     }
     // /media reads through the same store.
@@ -128,7 +144,10 @@ async fn images_land_in_s3_byte_for_byte() {
         .send()
         .await
         .expect("media");
-    assert_eq!(served.bytes().await.expect("bytes").as_ref(), png_of_size(200_000, 1).as_slice());
+    assert_eq!(
+        served.bytes().await.expect("bytes").as_ref(),
+        png_of_size(200_000, 1).as_slice()
+    );
 
     // The store goes away: each image fails with R2_UPLOAD_FAILED, the request still answers.
     drop(moto);
@@ -143,7 +162,9 @@ async fn images_land_in_s3_byte_for_byte() {
         .await
         .expect("json");
     assert_eq!(res["data"]["failed_images"], 6, "{res}");
-    let error = res["data"]["items"][0]["error"].as_str().unwrap_or_default();
+    let error = res["data"]["items"][0]["error"]
+        .as_str()
+        .unwrap_or_default();
     assert!(error.starts_with("R2_UPLOAD_FAILED"), "{error}");
     assert!(!res.to_string().contains("testing-secret"), "{res}");
     app.stop().await;

@@ -29,9 +29,9 @@ pub struct OzonCredentials {
 
 const MAX_TRIES: u32 = 3;
 
-/// 500 ms, 1 s, 2 s … with up to 25% jitter.
-fn backoff(attempt: u32) -> Duration {
-    let base = 500u64 << attempt.saturating_sub(1).min(6);
+/// `first_ms`, then doubling for each attempt, with up to 25% jitter.
+pub fn backoff(first_ms: u64, attempt: u32) -> Duration {
+    let base = first_ms << attempt.saturating_sub(1).min(6);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -261,7 +261,7 @@ impl OzonClient {
                 Err(OzonError::RateLimited { retry_after }) => {
                     Duration::from_secs(retry_after.unwrap_or(1))
                 }
-                Err(OzonError::Server { .. } | OzonError::Timeout) => backoff(attempt),
+                Err(OzonError::Server { .. } | OzonError::Timeout) => backoff(500, attempt),
                 _ => return result,
             };
             if attempt >= MAX_TRIES {

@@ -77,6 +77,10 @@ fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
     }
 }
 
+fn v4_of(high: u16, low: u16) -> Ipv4Addr {
+    Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))
+}
+
 fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return forbidden_v4(v4);
@@ -94,20 +98,10 @@ fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
         Some("链路本地地址")
     } else if seg[0] == 0x64 && seg[1] == 0xff9b {
         // NAT64: the IPv4 address is in the last 32 bits.
-        forbidden_v4(Ipv4Addr::new(
-            (seg[6] >> 8) as u8,
-            seg[6] as u8,
-            (seg[7] >> 8) as u8,
-            seg[7] as u8,
-        ))
+        forbidden_v4(v4_of(seg[6], seg[7]))
     } else if seg[0] == 0x2002 {
         // 6to4 carries an IPv4 address in bits 16..48.
-        forbidden_v4(Ipv4Addr::new(
-            (seg[1] >> 8) as u8,
-            seg[1] as u8,
-            (seg[2] >> 8) as u8,
-            seg[2] as u8,
-        ))
+        forbidden_v4(v4_of(seg[1], seg[2]))
     } else if seg[0..6] == [0, 0, 0, 0, 0, 0] {
         Some("保留地址")
     } else {

@@ -50,19 +50,8 @@ fn parse_u32(value: &str) -> Option<u32> {
 fn StartForm() -> impl IntoView {
     let credentials = Resource::new(|| (), |_| credential_names());
     let start = ServerAction::<StartTask>::new();
-    // The chosen credential, or the first one until someone chooses.
-    let chosen = RwSignal::new(None::<String>);
-    let credential = Signal::derive(move || {
-        chosen
-            .get()
-            .or_else(|| {
-                credentials
-                    .get()
-                    .and_then(|r| r.ok())
-                    .and_then(|list| list.first().map(|c| c.id.to_string()))
-            })
-            .unwrap_or_default()
-    });
+    // Read at submit time, so the choice is whatever the select shows.
+    let select = NodeRef::<leptos::html::Select>::new();
     let articles = RwSignal::new(String::new());
     let field = RwSignal::new("offer_id".to_string());
     let format = RwSignal::new(String::new());
@@ -107,7 +96,10 @@ fn StartForm() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let credential_id = credential.get().parse::<i64>().unwrap_or(0);
+        let credential_id = select
+            .get_untracked()
+            .and_then(|el| el.value().parse::<i64>().ok())
+            .unwrap_or(0);
         let options = serde_json::to_string(&options()).unwrap_or_else(|_| "{}".into());
         start.dispatch(StartTask {
             credential_id,
@@ -128,9 +120,7 @@ fn StartForm() -> impl IntoView {
                             match credentials.await {
                                 Ok(list) if list.is_empty() => view! { <Notice message=text::IMG_NO_CREDENTIAL error=true/> }.into_any(),
                                 Ok(list) => view! {
-                                    <select name="credential_id" class=INPUT_CLASS
-                                        prop:value=move || credential.get()
-                                        on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                                    <select name="credential_id" class=INPUT_CLASS node_ref=select>
                                         {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
                                     </select>
                                 }.into_any(),
@@ -198,7 +188,7 @@ fn StartForm() -> impl IntoView {
                     </div>
                 </details>
                 <button type="submit" class=BUTTON_CLASS data-testid="start-task"
-                    disabled=move || start.pending().get() || credential.get().is_empty()>{text::IMG_START}</button>
+                    disabled=move || start.pending().get()>{text::IMG_START}</button>
                 {move || start.value().get().and_then(|r| r.err()).map(|err| view! { <Notice message=err.to_string() error=true/> })}
             </form>
         </Card>

@@ -19,7 +19,7 @@ use super::validate::{self, Invalid};
 use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, Report};
 use crate::ozon::client::paging::chunks;
 use crate::ozon::client::products::{ProductInfo, ProductInfoRequest};
-use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
+use crate::ozon::client::{backoff, OzonClient, OzonCredentials, OzonError};
 use crate::server::config::DownloadSettings;
 use crate::storage::MediaStore;
 
@@ -394,7 +394,7 @@ impl Pipeline {
                     last = err.to_string().chars().take(200).collect();
                     tracing::warn!(article = %article, n, attempt, error = %last, "upload failed");
                     if attempt < TRIES {
-                        tokio::time::sleep(backoff(attempt)).await;
+                        tokio::time::sleep(backoff(250, attempt)).await;
                     }
                 }
             }
@@ -418,7 +418,7 @@ impl Pipeline {
                             retry_after: Some(secs),
                             ..
                         } => Duration::from_secs((*secs).min(30)),
-                        _ => backoff(attempt),
+                        _ => backoff(250, attempt),
                     };
                     tokio::time::sleep(wait).await;
                     attempt += 1;
@@ -446,16 +446,6 @@ fn failed(n: u32, source: &str, code: &str, message: &str) -> ImageOutcome {
         message: Some(message.to_string()),
         bytes: 0,
     }
-}
-
-/// 250 ms, 500 ms, 1 s … with up to 25% jitter.
-fn backoff(attempt: u32) -> Duration {
-    let base = 250u64 << attempt.saturating_sub(1).min(6);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    Duration::from_millis(base + u64::from(nanos) % (base / 4 + 1))
 }
 
 /// How an Ozon failure during resolution fails the request.

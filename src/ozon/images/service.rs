@@ -33,11 +33,25 @@ impl Tasks {
         }
     }
 
-    fn remove(&self, id: i64) {
+    /// Forgets task `id` if `mine` is still its channel (a retry may have replaced it).
+    fn remove_if_same(&self, id: i64, mine: &watch::Receiver<TaskView>) {
         if let Ok(mut live) = self.live.lock() {
-            live.remove(&id);
+            if live.get(&id).is_some_and(|rx| rx.same_channel(mine)) {
+                live.remove(&id);
+            }
         }
     }
+}
+
+/// Replaces the article's item (or adds it), keeping the task's article order.
+fn put_item(view: &mut TaskView, item: ItemReport) {
+    match view.items.iter_mut().find(|i| i.article == item.article) {
+        Some(slot) => *slot = item,
+        None => view.items.push(item),
+    }
+    let order = &view.articles;
+    view.items
+        .sort_by_key(|i| order.iter().position(|a| *a == i.article));
 }
 
 /// Feeds the pipeline's progress into the task's view. Articles being re-run replace their
@@ -62,14 +76,8 @@ impl Progress for TaskProgress {
                         item
                     }
                 };
-                match view.items.iter_mut().find(|i| i.article == plan.article) {
-                    Some(slot) => *slot = item,
-                    None => view.items.push(item),
-                }
+                put_item(view, item);
             }
-            let order = view.articles.clone();
-            view.items
-                .sort_by_key(|i| order.iter().position(|a| *a == i.article));
         });
     }
 
@@ -101,6 +109,9 @@ pub async fn start(
     let articles = validate::articles(&validate::split_lines(articles_text))
         .map_err(|e| AppError::Invalid(e.message))?;
     validate::options(&options).map_err(|e| AppError::Invalid(e.message))?;
+    if credential_id <= 0 {
+        return Err(AppError::Invalid("请选择 Ozon 凭证".into()));
+    }
     let (row, _) = open_credential(&state.pool, &state.sealer, credential_id).await?;
     let id = store::insert(
         &state.pool,
@@ -203,14 +214,8 @@ async fn run(state: AppState, id: i64, request: DownloadRequest, tx: watch::Send
     progress.tx.send_modify(|view| match result {
         Ok(report) => {
             for item in report.items {
-                match view.items.iter_mut().find(|i| i.article == item.article) {
-                    Some(slot) => *slot = item,
-                    None => view.items.push(item),
-                }
+                put_item(view, item);
             }
-            let order = view.articles.clone();
-            view.items
-                .sort_by_key(|i| order.iter().position(|a| *a == i.article));
             view.status = TaskStatus::Done;
         }
         Err(err) => {
@@ -230,8 +235,9 @@ async fn run(state: AppState, id: i64, request: DownloadRequest, tx: watch::Send
         "image task finished"
     );
     // Watchers get the final state before the task leaves the live list.
+    let mine = progress.tx.subscribe();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    state.image_tasks.remove(id);
+    state.image_tasks.remove_if_same(id, &mine);
 }
 
 async fn save_every_second(pool: sqlx::SqlitePool, mut rx: watch::Receiver<TaskView>) {

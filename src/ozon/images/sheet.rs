@@ -155,26 +155,10 @@ fn unescape(text: &str) -> String {
 
 /// Every `<tag …>text</tag>` inside `xml`, unescaped and joined (rich text runs).
 fn texts_of(xml: &str, tag: &str) -> String {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut out = String::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        rest = &rest[i + open.len()..];
-        // `<t>` or `<t xml:space=…>`, not `<tx…>`.
-        if !rest.starts_with('>') && !rest.starts_with(' ') {
-            continue;
-        }
-        let Some(gt) = rest.find('>') else { break };
-        if rest[..gt].ends_with('/') {
-            rest = &rest[gt + 1..];
-            continue;
-        }
-        let Some(end) = rest.find(&close) else { break };
-        out.push_str(&unescape(&rest[gt + 1..end]));
-        rest = &rest[end + close.len()..];
-    }
-    out
+    elements(xml, tag)
+        .into_iter()
+        .map(|(_, inner)| unescape(inner))
+        .collect()
 }
 
 /// The blocks `<tag …>…</tag>` (or self-closed) of `xml`, with their attribute text.
