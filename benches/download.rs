@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use object_store::local::LocalFileSystem;
-use object_store::ObjectStore;
+use object_store::{ObjectStore, ObjectStoreExt};
 use shopbridge::ozon::client::products::ProductInfoRequest;
 use shopbridge::ozon::client::{OzonClient, OzonCredentials};
 use shopbridge::ozon::images::pipeline::{DownloadRequest, NoProgress, Pipeline};

@@ -62,6 +62,10 @@ fn set_content_security_policy() {
     // Thumbnails come from the media store, which may be another origin (an R2 domain).
     let media = use_context::<crate::server::state::AppState>()
         .map(|state| origin_of(&state.config.media_public_url))
+        .filter(|origin| {
+            use_context::<crate::server::state::AppState>()
+                .is_some_and(|state| *origin != origin_of(&state.config.public_url))
+        })
         .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \

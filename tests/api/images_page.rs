@@ -68,6 +68,15 @@ async fn wait_done(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
     panic!("task {id} did not finish");
 }
 
+/// How often the simulator served an image (`product_id/file`).
+fn hits(app: &TestApp, path: &str) -> u32 {
+    app.ozon_sim
+        .catalog
+        .lock()
+        .expect("catalog")
+        .image_hits(path)
+}
+
 fn sim_files(app: &TestApp, offer_id: &str, files: &[&str]) {
     let mut catalog = app.ozon_sim.catalog.lock().expect("catalog");
     let product = catalog.add_product(offer_id, 1);
@@ -99,7 +108,7 @@ async fn staff_run_a_task_and_watch_it_to_the_end() {
     let last = text
         .lines()
         .filter_map(|l| l.strip_prefix("data: "))
-        .last()
+        .next_back()
         .expect("an event");
     let last: Value = serde_json::from_str(last).expect("json event");
     assert_eq!(last["status"], "done", "{last}");
@@ -265,19 +274,13 @@ async fn retry_fetches_only_the_failed_images() {
         view["items"][1]["success_images"], 3,
         "the complete item is kept"
     );
-    let catalog = app.ozon_sim.catalog.lock().expect("catalog");
     assert_eq!(
-        catalog.image_hits(&format!("{product}/1.png")),
+        hits(&app, &format!("{product}/1.png")),
         1,
         "image 1 was not fetched again"
     );
-    assert_eq!(catalog.image_hits(&format!("{product}/2.png")), 1);
-    assert_eq!(
-        catalog.image_hits("100002/1.png"),
-        1,
-        "SB-002 was not run again"
-    );
-    drop(catalog);
+    assert_eq!(hits(&app, &format!("{product}/2.png")), 1);
+    assert_eq!(hits(&app, "100002/1.png"), 1, "SB-002 was not run again");
     let (status, body) = app
         .call(&staff, "image_task_resume", &[("id", &id.to_string())])
         .await;
@@ -335,14 +338,12 @@ async fn a_restart_marks_running_tasks_interrupted_and_continue_finishes_them() 
     assert_eq!(view["status"], "done", "{view}");
     assert_eq!(view["items"][0]["success_images"], 3, "{view}");
     assert_eq!(view["items"][1]["success_images"], 3, "{view}");
-    let catalog = app.ozon_sim.catalog.lock().expect("catalog");
     assert_eq!(before, 1);
     assert_eq!(
-        catalog.image_hits("100001/1.png"),
+        hits(&app, "100001/1.png"),
         0,
         "the stored image was not fetched again"
     );
-    assert_eq!(catalog.image_hits("100001/2.png"), 1);
-    drop(catalog);
+    assert_eq!(hits(&app, "100001/2.png"), 1);
     app.stop().await;
 }

@@ -125,3 +125,34 @@ async fn a_second_server_on_the_same_data_dir_is_refused() {
     assert!(health.status().is_success());
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_media_domain_elsewhere_is_allowed_for_images_only() {
+    let app =
+        TestApp::spawn_with(&[("SHOPBRIDGE_MEDIA_PUBLIC_URL", "https://r2.example.com/m")]).await;
+    let res = app
+        .client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_string();
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        directive("img-src"),
+        "img-src 'self' data: https://r2.example.com"
+    );
+    for other in ["script-src", "connect-src", "default-src", "style-src"] {
+        assert!(!directive(other).contains("r2.example.com"), "{csp}");
+    }
+    app.stop().await;
+}

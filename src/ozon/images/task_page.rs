@@ -174,11 +174,9 @@ fn ItemRow(item: ItemReport, running: bool) -> impl IntoView {
     } else {
         (text::IMG_ITEM_DONE, "text-emerald-700")
     };
-    let percent = if item.total_images == 0 {
-        100
-    } else {
-        finished * 100 / item.total_images
-    };
+    let percent = (finished * 100)
+        .checked_div(item.total_images)
+        .unwrap_or(100);
     let failures: Vec<_> = item.images.iter().filter(|i| !i.ok()).cloned().collect();
     let thumbs: Vec<_> = item.images.iter().filter(|i| i.ok()).cloned().collect();
     view! {
@@ -188,7 +186,7 @@ fn ItemRow(item: ItemReport, running: bool) -> impl IntoView {
                 <span class="text-slate-500">{item.product_id.map(|p| format!("product_id {p}"))}</span>
                 <span class=class>{format!("{label} · {}/{} 张", item.success_images, item.total_images)}</span>
             </div>
-            <div class="mt-2"><ProgressBar percent=Signal::derive(move || percent) small=true/></div>
+            {(!whole_failure).then(|| view! { <div class="mt-2"><ProgressBar percent=Signal::derive(move || percent) small=true/></div> })}
             {whole_failure.then(|| item.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> }))}
             <div class="mt-3 flex flex-wrap gap-2">
                 {thumbs.into_iter().filter_map(|img| img.url.map(|url| {
