@@ -3,3 +3,4 @@
 #[cfg(feature = "ssr")]
 pub mod client;
 pub mod images;
+pub mod listing;

@@ -329,7 +329,9 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         "/v2/product/pictures/import" => catalog.import_pictures(&body),
         "/v2/product/pictures/info" => catalog.pictures_info(&body, &base),
         "/v1/description-category/tree" => categories::tree(),
-        "/v1/description-category/attribute" => categories::attributes(),
+        "/v1/description-category/attribute" => {
+            categories::attributes_requiring(&catalog.config.now_required)
+        }
         "/v1/description-category/attribute/values" => categories::values(&body),
         "/v1/description-category/attribute/values/search" => categories::search(&body),
         "/v4/product/info/limit" => json!({

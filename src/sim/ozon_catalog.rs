@@ -26,6 +26,8 @@ pub struct SimConfig {
     pub hang_paths: Vec<String>,
     /// Image requests per second (all products) before 429 with `Retry-After: 1`.
     pub image_rps: Option<u32>,
+    /// Attribute ids the attribute method reports as required on top of the recorded ones.
+    pub now_required: Vec<i64>,
     /// Added to every image answer.
     pub image_latency: Duration,
     /// Extra products `BULK-001`… with `images_per_product` images each (benchmarks).
@@ -44,6 +46,7 @@ impl Default for SimConfig {
             latency: Duration::ZERO,
             hang_paths: Vec::new(),
             image_rps: None,
+            now_required: Vec::new(),
             image_latency: Duration::ZERO,
             bulk_products: 0,
         }

@@ -20,6 +20,19 @@ pub fn tree() -> Value {
     first_body(TREE)
 }
 
+/// The attributes, with the ids in `now_required` made required (as Ozon does over time).
+pub fn attributes_requiring(now_required: &[i64]) -> Value {
+    let mut body = attributes();
+    if let Some(list) = body["result"].as_array_mut() {
+        for attr in list {
+            if now_required.contains(&attr["id"].as_i64().unwrap_or(0)) {
+                attr["is_required"] = Value::Bool(true);
+            }
+        }
+    }
+    body
+}
+
 /// The recorded attributes plus a required ТН ВЭД code (22232), as Ozon added in 2025.
 pub fn attributes() -> Value {
     let mut body = first_body(ATTRIBUTES);

@@ -8,6 +8,7 @@ mod fixtures;
 mod images_page;
 mod images_rest;
 mod images_s3;
+mod listing_cache;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;

@@ -1,0 +1,563 @@
+//! The category cache of one stored credential's account: the tree (中文 and Russian names),
+//! attributes per (category, type), and dictionary values fetched on first use.
+//!
+//! A refresh fetches everything first and keeps it in its `catalog_refreshes` row, attribute
+//! pair by attribute pair, so a restart resumes where it stopped; then one transaction swaps
+//! the new tree and attributes in, stores the diff and flags the drafts it touches. Readers
+//! never see a half-written tree.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+use super::AttributeSpec;
+use crate::ozon::client::catalog::{
+    Attribute, AttributesRequest, TreeNode, TreeRequest, ValuesRequest,
+};
+use crate::ozon::client::paging::all_values;
+use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
+use crate::server::db::now_unix;
+
+/// `/attribute/values` pages hold at most 2000 values.
+pub const MAX_VALUES_PAGE: i64 = 2000;
+
+/// One flattened node: a category (`type_id` 0) or a type under its category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub category_id: i64,
+    pub type_id: i64,
+    pub parent_id: i64,
+    pub name_zh: String,
+    pub name_ru: String,
+    pub path: String,
+    pub disabled: bool,
+}
+
+/// What a refresh changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogDiff {
+    pub added_types: Vec<String>,
+    pub removed_types: Vec<String>,
+    /// "类目路径：属性名" of attributes that became required or appeared as required.
+    pub newly_required: Vec<String>,
+    pub removed_attributes: Vec<String>,
+    /// (category, type) pairs whose attributes changed or disappeared.
+    pub touched_pairs: Vec<(i64, i64)>,
+    pub flagged_drafts: Vec<String>,
+}
+
+impl CatalogDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added_types.is_empty()
+            && self.removed_types.is_empty()
+            && self.newly_required.is_empty()
+            && self.removed_attributes.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("{0}")]
+    Ozon(#[from] OzonError),
+    #[error("数据库错误")]
+    Db(#[from] sqlx::Error),
+}
+
+pub fn spec_of(a: &Attribute) -> AttributeSpec {
+    AttributeSpec {
+        id: a.id.unwrap_or_default(),
+        name: a.name.clone(),
+        kind: a.kind.clone(),
+        is_collection: a.is_collection,
+        is_required: a.is_required,
+        max_value_count: a.max_value_count.unwrap_or_default(),
+        dictionary_id: a.dictionary_id.unwrap_or_default(),
+        group_name: a.group_name.clone(),
+    }
+}
+
+/// Flattens the tree: categories and the types under them, with a readable path.
+pub fn flatten(zh: &[TreeNode], ru: &[TreeNode]) -> Vec<Node> {
+    let mut ru_names = HashMap::new();
+    walk(ru, 0, "", &mut |n: &Node| {
+        ru_names.insert((n.category_id, n.type_id), n.name_zh.clone());
+    });
+    let mut out = Vec::new();
+    walk(zh, 0, "", &mut |n: &Node| {
+        let mut n = n.clone();
+        n.name_ru = ru_names
+            .get(&(n.category_id, n.type_id))
+            .cloned()
+            .unwrap_or_default();
+        out.push(n);
+    });
+    out
+}
+
+fn walk(nodes: &[TreeNode], parent: i64, path: &str, visit: &mut impl FnMut(&Node)) {
+    for node in nodes {
+        let (category_id, type_id, name) = match (node.description_category_id, node.type_id) {
+            (Some(cat), _) => (cat, 0, node.category_name.clone()),
+            (None, Some(type_id)) => (parent, type_id, node.type_name.clone()),
+            (None, None) => continue,
+        };
+        let path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} / {name}")
+        };
+        visit(&Node {
+            category_id,
+            type_id,
+            parent_id: parent,
+            name_zh: name,
+            name_ru: String::new(),
+            path: path.clone(),
+            disabled: node.disabled,
+        });
+        if type_id == 0 {
+            walk(&node.children, category_id, &path, visit);
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RefreshRow {
+    id: i64,
+    tree_zh: Option<String>,
+    tree_ru: Option<String>,
+    pending: String,
+    fetched: String,
+}
+
+type Fetched = Vec<((i64, i64), Vec<AttributeSpec>)>;
+
+/// Refreshes the cache of `credential_id`, resuming an interrupted refresh if there is one.
+pub async fn refresh(
+    pool: &SqlitePool,
+    ozon: &OzonClient,
+    credential_id: i64,
+    creds: &OzonCredentials,
+) -> Result<CatalogDiff, CacheError> {
+    let row = match sqlx::query_as::<_, RefreshRow>(
+        "SELECT id, tree_zh, tree_ru, pending, fetched FROM catalog_refreshes \
+         WHERE credential_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(credential_id)
+    .fetch_optional(pool)
+    .await?
+    {
+        Some(row) => row,
+        None => {
+            let pending = serde_json::to_string(&pairs_in_use(pool, credential_id).await?)
+                .unwrap_or_else(|_| "[]".into());
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO catalog_refreshes (credential_id, status, pending, started_at) \
+                 VALUES (?, 'running', ?, ?) RETURNING id",
+            )
+            .bind(credential_id)
+            .bind(&pending)
+            .bind(now_unix())
+            .fetch_one(pool)
+            .await?;
+            RefreshRow {
+                id,
+                tree_zh: None,
+                tree_ru: None,
+                pending,
+                fetched: "[]".into(),
+            }
+        }
+    };
+    match run_refresh(pool, ozon, credential_id, creds, row).await {
+        Ok(diff) => Ok(diff),
+        Err(err) => {
+            tracing::warn!(credential = credential_id, error = %err, "catalog refresh stopped; it resumes next time");
+            Err(err)
+        }
+    }
+}
+
+async fn run_refresh(
+    pool: &SqlitePool,
+    ozon: &OzonClient,
+    credential_id: i64,
+    creds: &OzonCredentials,
+    row: RefreshRow,
+) -> Result<CatalogDiff, CacheError> {
+    let id = row.id;
+    let (tree_zh, tree_ru) = match (row.tree_zh, row.tree_ru) {
+        (Some(zh), Some(ru)) => (zh, ru),
+        _ => {
+            let fetch = |language: &str| TreeRequest {
+                language: language.into(),
+            };
+            let zh = ozon.category_tree(creds, &fetch("ZH_HANS")).await?.result;
+            let ru = ozon.category_tree(creds, &fetch("DEFAULT")).await?.result;
+            let (zh, ru) = (
+                serde_json::to_string(&zh).unwrap_or_default(),
+                serde_json::to_string(&ru).unwrap_or_default(),
+            );
+            sqlx::query("UPDATE catalog_refreshes SET tree_zh = ?, tree_ru = ? WHERE id = ?")
+                .bind(&zh)
+                .bind(&ru)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            (zh, ru)
+        }
+    };
+    let mut pending: Vec<(i64, i64)> = serde_json::from_str(&row.pending).unwrap_or_default();
+    let mut fetched: Fetched = serde_json::from_str(&row.fetched).unwrap_or_default();
+    while let Some(&(category_id, type_id)) = pending.first() {
+        let request = AttributesRequest {
+            description_category_id: category_id,
+            type_id,
+            language: "ZH_HANS".into(),
+        };
+        let specs = ozon
+            .attributes(creds, &request)
+            .await?
+            .result
+            .iter()
+            .map(spec_of)
+            .collect();
+        fetched.push(((category_id, type_id), specs));
+        pending.remove(0);
+        sqlx::query("UPDATE catalog_refreshes SET pending = ?, fetched = ? WHERE id = ?")
+            .bind(serde_json::to_string(&pending).unwrap_or_default())
+            .bind(serde_json::to_string(&fetched).unwrap_or_default())
+            .bind(id)
+            .execute(pool)
+            .await?;
+    }
+    let zh: Vec<TreeNode> = serde_json::from_str(&tree_zh).unwrap_or_default();
+    let ru: Vec<TreeNode> = serde_json::from_str(&tree_ru).unwrap_or_default();
+    swap_in(pool, credential_id, id, flatten(&zh, &ru), fetched).await
+}
+
+/// The (category, type) pairs whose attributes are cached or used by a draft.
+async fn pairs_in_use(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    let mut pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT category_id, type_id FROM catalog_attributes WHERE credential_id = ? \
+         UNION SELECT json_extract(data, '$.description_category_id'), json_extract(data, '$.type_id') \
+         FROM listing_drafts WHERE credential_id = ? \
+         AND json_extract(data, '$.type_id') IS NOT NULL \
+         AND json_extract(data, '$.description_category_id') IS NOT NULL",
+    )
+    .bind(credential_id)
+    .bind(credential_id)
+    .fetch_all(pool)
+    .await?;
+    pairs.sort();
+    pairs.dedup();
+    Ok(pairs)
+}
+
+async fn swap_in(
+    pool: &SqlitePool,
+    credential_id: i64,
+    refresh_id: i64,
+    nodes: Vec<Node>,
+    fetched: Fetched,
+) -> Result<CatalogDiff, CacheError> {
+    let mut tx = pool.begin().await?;
+    let old_nodes: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT category_id, type_id, path FROM catalog_nodes WHERE credential_id = ? AND type_id > 0",
+    )
+    .bind(credential_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let old_attrs: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT category_id, type_id, attributes FROM catalog_attributes WHERE credential_id = ?",
+    )
+    .bind(credential_id)
+    .fetch_all(&mut *tx)
+    .await?;
+
+    let mut diff = CatalogDiff::default();
+    let new_types: HashMap<(i64, i64), &str> = nodes
+        .iter()
+        .filter(|n| n.type_id > 0)
+        .map(|n| ((n.category_id, n.type_id), n.path.as_str()))
+        .collect();
+    let old_types: HashMap<(i64, i64), &str> = old_nodes
+        .iter()
+        .map(|(c, t, p)| ((*c, *t), p.as_str()))
+        .collect();
+    if !old_types.is_empty() {
+        diff.added_types = new_types
+            .iter()
+            .filter(|(k, _)| !old_types.contains_key(k))
+            .map(|(_, p)| p.to_string())
+            .collect();
+    }
+    diff.removed_types = old_types
+        .iter()
+        .filter(|(k, _)| !new_types.contains_key(k))
+        .map(|(_, p)| p.to_string())
+        .collect();
+    let mut touched: HashSet<(i64, i64)> = old_types
+        .keys()
+        .filter(|k| !new_types.contains_key(k))
+        .copied()
+        .collect();
+    let old_by_pair: HashMap<(i64, i64), Vec<AttributeSpec>> = old_attrs
+        .iter()
+        .map(|(c, t, a)| ((*c, *t), serde_json::from_str(a).unwrap_or_default()))
+        .collect();
+    for (pair, specs) in &fetched {
+        let Some(old) = old_by_pair.get(pair) else {
+            continue;
+        };
+        let path = new_types.get(pair).copied().unwrap_or("");
+        let before: BTreeMap<i64, &AttributeSpec> = old.iter().map(|s| (s.id, s)).collect();
+        let after: BTreeMap<i64, &AttributeSpec> = specs.iter().map(|s| (s.id, s)).collect();
+        for (id, spec) in &after {
+            if spec.is_required && before.get(id).is_none_or(|b| !b.is_required) {
+                diff.newly_required
+                    .push(format!("{path}：{}（{id}）", spec.name));
+                touched.insert(*pair);
+            }
+        }
+        for (id, spec) in &before {
+            if !after.contains_key(id) {
+                diff.removed_attributes
+                    .push(format!("{path}：{}（{id}）", spec.name));
+                touched.insert(*pair);
+            }
+        }
+    }
+    diff.added_types.sort();
+    diff.removed_types.sort();
+    diff.touched_pairs = touched.iter().copied().collect();
+    diff.touched_pairs.sort();
+
+    sqlx::query("DELETE FROM catalog_nodes WHERE credential_id = ?")
+        .bind(credential_id)
+        .execute(&mut *tx)
+        .await?;
+    for n in &nodes {
+        sqlx::query(
+            "INSERT OR REPLACE INTO catalog_nodes (credential_id, category_id, type_id, parent_id, \
+             name_zh, name_ru, path, disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(credential_id)
+        .bind(n.category_id)
+        .bind(n.type_id)
+        .bind(n.parent_id)
+        .bind(&n.name_zh)
+        .bind(&n.name_ru)
+        .bind(&n.path)
+        .bind(n.disabled)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let now = now_unix();
+    for ((category_id, type_id), specs) in &fetched {
+        sqlx::query(
+            "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, \
+             attributes, fetched_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(credential_id)
+        .bind(category_id)
+        .bind(type_id)
+        .bind(serde_json::to_string(specs).unwrap_or_default())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (category_id, type_id) in &diff.touched_pairs {
+        let flagged: Vec<String> = sqlx::query_scalar(
+            "UPDATE listing_drafts SET flag = '类目属性已变化，请检查后再提交' \
+             WHERE credential_id = ? AND json_extract(data, '$.description_category_id') = ? \
+             AND json_extract(data, '$.type_id') = ? RETURNING offer_id",
+        )
+        .bind(credential_id)
+        .bind(category_id)
+        .bind(type_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        diff.flagged_drafts.extend(flagged);
+    }
+    diff.flagged_drafts.sort();
+    if !diff.is_empty() {
+        sqlx::query(
+            "INSERT INTO catalog_diffs (credential_id, created_at, changes) VALUES (?, ?, ?)",
+        )
+        .bind(credential_id)
+        .bind(now)
+        .bind(serde_json::to_string(&diff).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE catalog_refreshes SET status = 'done', finished_at = ?, tree_zh = NULL, \
+         tree_ru = NULL, fetched = '[]' WHERE id = ?",
+    )
+    .bind(now)
+    .bind(refresh_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(diff)
+}
+
+/// The attributes of a pair: from the cache, or fetched and cached on first use.
+pub async fn attributes(
+    pool: &SqlitePool,
+    ozon: &OzonClient,
+    credential_id: i64,
+    creds: &OzonCredentials,
+    category_id: i64,
+    type_id: i64,
+) -> Result<Vec<AttributeSpec>, CacheError> {
+    let cached: Option<String> = sqlx::query_scalar(
+        "SELECT attributes FROM catalog_attributes WHERE credential_id = ? AND category_id = ? AND type_id = ?",
+    )
+    .bind(credential_id)
+    .bind(category_id)
+    .bind(type_id)
+    .fetch_optional(pool)
+    .await?;
+    if let Some(json) = cached {
+        return Ok(serde_json::from_str(&json).unwrap_or_default());
+    }
+    let request = AttributesRequest {
+        description_category_id: category_id,
+        type_id,
+        language: "ZH_HANS".into(),
+    };
+    let specs: Vec<AttributeSpec> = ozon
+        .attributes(creds, &request)
+        .await?
+        .result
+        .iter()
+        .map(spec_of)
+        .collect();
+    sqlx::query(
+        "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, attributes, fetched_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(credential_id)
+    .bind(category_id)
+    .bind(type_id)
+    .bind(serde_json::to_string(&specs).unwrap_or_default())
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(specs)
+}
+
+/// A dictionary's values: from the cache, or every page fetched and cached on first use.
+pub async fn values(
+    pool: &SqlitePool,
+    ozon: &OzonClient,
+    credential_id: i64,
+    creds: &OzonCredentials,
+    (attribute_id, category_id, type_id): (i64, i64, i64),
+    page_size: i64,
+) -> Result<Vec<(i64, String)>, CacheError> {
+    let select = "SELECT value_id, value FROM catalog_values WHERE credential_id = ? \
+                  AND attribute_id = ? AND category_id = ? AND type_id = ? ORDER BY value_id";
+    let cached: Vec<(i64, String)> = sqlx::query_as(select)
+        .bind(credential_id)
+        .bind(attribute_id)
+        .bind(category_id)
+        .bind(type_id)
+        .fetch_all(pool)
+        .await?;
+    if !cached.is_empty() {
+        return Ok(cached);
+    }
+    let request = ValuesRequest {
+        attribute_id,
+        description_category_id: category_id,
+        type_id,
+        language: "ZH_HANS".into(),
+        last_value_id: 0,
+        limit: page_size.clamp(1, MAX_VALUES_PAGE),
+    };
+    let all = all_values(ozon, creds, request).await?;
+    let mut tx = pool.begin().await?;
+    for v in &all {
+        sqlx::query(
+            "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, type_id, value_id, value) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(credential_id)
+        .bind(attribute_id)
+        .bind(category_id)
+        .bind(type_id)
+        .bind(v.id.unwrap_or_default())
+        .bind(&v.value)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(all
+        .into_iter()
+        .map(|v| (v.id.unwrap_or_default(), v.value))
+        .collect())
+}
+
+/// Types whose path contains `query` (case-insensitive), for the picker.
+pub async fn search_types(
+    pool: &SqlitePool,
+    credential_id: i64,
+    query: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Node>> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows: Vec<(i64, i64, i64, String, String, String, bool)> = sqlx::query_as(
+        "SELECT category_id, type_id, parent_id, name_zh, name_ru, path, disabled FROM catalog_nodes \
+         WHERE credential_id = ? AND type_id > 0 AND disabled = 0 \
+         AND (path LIKE ? ESCAPE '\\' OR name_ru LIKE ? ESCAPE '\\') ORDER BY path LIMIT ?",
+    )
+    .bind(credential_id)
+    .bind(&pattern)
+    .bind(&pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(category_id, type_id, parent_id, name_zh, name_ru, path, disabled)| Node {
+                category_id,
+                type_id,
+                parent_id,
+                name_zh,
+                name_ru,
+                path,
+                disabled,
+            },
+        )
+        .collect())
+}
+
+/// Whether the pair is a known, enabled type under its category.
+pub async fn pair_known(
+    pool: &SqlitePool,
+    credential_id: i64,
+    category_id: i64,
+    type_id: i64,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = ? AND category_id = ? AND type_id = ? AND type_id > 0",
+    )
+    .bind(credential_id)
+    .bind(category_id)
+    .bind(type_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}

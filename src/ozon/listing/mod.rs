@@ -1,0 +1,93 @@
+//! Ozon listing, part 1: the category cache, product drafts and the pre-submit validator.
+//! Drafts keep every field as typed (strings), so nothing is lost when a value is invalid;
+//! `validate` says what is wrong, field by field.
+
+pub mod domain;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod cache;
+
+use serde::{Deserialize, Serialize};
+
+/// New card, or follow an existing card.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftMode {
+    #[default]
+    New,
+    /// Copy another seller's card by its SKU (`/v1/product/import-by-sku`).
+    FollowSku,
+    /// A new card with the same barcode, which Ozon may match to the existing one.
+    FollowBarcode,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dictionary_value_id: Option<i64>,
+    #[serde(default)]
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftAttribute {
+    pub id: i64,
+    #[serde(default)]
+    pub values: Vec<DraftValue>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftStock {
+    pub warehouse_id: i64,
+    pub stock: String,
+}
+
+/// A product draft, keyed by `offer_id`. Numbers are kept as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub offer_id: String,
+    pub name: String,
+    pub description: String,
+    pub description_category_id: Option<i64>,
+    pub type_id: Option<i64>,
+    pub barcode: String,
+    pub depth: String,
+    pub width: String,
+    pub height: String,
+    pub dimension_unit: String,
+    pub weight: String,
+    pub weight_unit: String,
+    pub price: String,
+    pub old_price: String,
+    pub vat: String,
+    pub currency_code: String,
+    pub attributes: Vec<DraftAttribute>,
+    /// Ordered; the first is the main image.
+    pub images: Vec<String>,
+    pub mode: DraftMode,
+    pub follow_sku: String,
+    pub stocks: Vec<DraftStock>,
+}
+
+/// What the validator needs to know of one attribute (from the cache).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeSpec {
+    pub id: i64,
+    pub name: String,
+    /// `String`, `Decimal`, `Integer`, `Boolean`, … as Ozon names them.
+    pub kind: String,
+    pub is_collection: bool,
+    pub is_required: bool,
+    pub max_value_count: i64,
+    pub dictionary_id: i64,
+    pub group_name: String,
+}
+
+/// One problem, next to its field (`barcode`, `attributes.22232`, `images.2`, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
