@@ -98,6 +98,9 @@ fn valid() -> Draft {
     }
 }
 
+/// Breaks one thing in a valid draft.
+type Breaker = Box<dyn Fn(&mut Draft)>;
+
 fn fields(draft: &Draft) -> Vec<String> {
     validate(draft, &facts())
         .into_iter()
@@ -112,7 +115,7 @@ fn a_complete_draft_has_no_problems() {
 
 #[test]
 fn each_rule_names_its_field() {
-    let cases: Vec<(Box<dyn Fn(&mut Draft)>, &str)> = vec![
+    let cases: Vec<(Breaker, &str)> = vec![
         (Box::new(|d| d.offer_id = String::new()), "offer_id"),
         (
             Box::new(|d| d.offer_id = "../etc/passwd".into()),
