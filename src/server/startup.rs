@@ -74,6 +74,7 @@ pub async fn run(
         config: Arc::new(config),
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
+    let catalog_refresh = tokio::spawn(crate::ozon::listing::cache::refresh_daily(state.clone()));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -81,6 +82,7 @@ pub async fn run(
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    catalog_refresh.abort();
     pool.close().await;
     tracing::info!("ShopBridge 已停止");
     served.context("HTTP 服务异常退出")

@@ -36,7 +36,10 @@ pub fn attributes_requiring(now_required: &[i64]) -> Value {
 /// The recorded attributes plus a required ТН ВЭД code (22232), as Ozon added in 2025.
 pub fn attributes() -> Value {
     let mut body = first_body(ATTRIBUTES);
-    if let Some(list) = body["result"].as_array_mut() {
+    if let Some(list) = body["result"]
+        .as_array_mut()
+        .filter(|list| !list.iter().any(|a| a["id"] == 22232))
+    {
         list.push(json!({
             "id": 22232, "attribute_complex_id": 0, "name": "ТН ВЭД коды ЕАЭС", "description": "",
             "type": "String", "is_collection": false, "is_required": true, "is_aspect": false,

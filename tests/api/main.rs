@@ -9,6 +9,7 @@ mod images_page;
 mod images_rest;
 mod images_s3;
 mod listing_cache;
+mod listing_drafts;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;

@@ -223,13 +223,41 @@ impl Fetcher {
 
     /// GETs `url`, following up to 3 redirects, each checked again.
     pub async fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
+        let response = self.follow(url, reqwest::Method::GET).await?;
+        self.read_body(response).await
+    }
+
+    /// HEADs `url` the same way: its content type and length, for the listing checks.
+    pub async fn probe(&self, url: &str) -> Result<(String, Option<u64>), FetchError> {
+        let response = self.follow(url, reqwest::Method::HEAD).await?;
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let length = response
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        Ok((content_type, length))
+    }
+
+    /// Sends `method` to `url`, following up to 3 redirects, each checked again; a final
+    /// status other than 2xx is an error.
+    async fn follow(
+        &self,
+        url: &str,
+        method: reqwest::Method,
+    ) -> Result<reqwest::Response, FetchError> {
         let mut url = Url::parse(url.trim())
             .map_err(|_| FetchError::Refused(format!("无效的图片地址 {}", shorten(url))))?;
         for hop in 0..=MAX_REDIRECTS {
             self.check_url(&url)?;
             let response = self
                 .http
-                .get(url.clone())
+                .request(method.clone(), url.clone())
                 .header(reqwest::header::ACCEPT, "image/*")
                 .send()
                 .await
@@ -265,7 +293,7 @@ impl Fetcher {
                     retry_after,
                 });
             }
-            return self.read_body(response).await;
+            return Ok(response);
         }
         Err(FetchError::Refused(format!(
             "重定向超过 {MAX_REDIRECTS} 次"

@@ -115,6 +115,11 @@ impl Pipeline {
         })
     }
 
+    /// The SSRF-guarded fetcher, for other checks of image URLs.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
     pub fn media(&self) -> &MediaStore {
         &self.media
     }

@@ -8,10 +8,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use super::AttributeSpec;
+use super::{AttributeSpec, CatalogDiff, Node};
 use crate::ozon::client::catalog::{
     Attribute, AttributesRequest, TreeNode, TreeRequest, ValuesRequest,
 };
@@ -21,40 +20,6 @@ use crate::server::db::now_unix;
 
 /// `/attribute/values` pages hold at most 2000 values.
 pub const MAX_VALUES_PAGE: i64 = 2000;
-
-/// One flattened node: a category (`type_id` 0) or a type under its category.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Node {
-    pub category_id: i64,
-    pub type_id: i64,
-    pub parent_id: i64,
-    pub name_zh: String,
-    pub name_ru: String,
-    pub path: String,
-    pub disabled: bool,
-}
-
-/// What a refresh changed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatalogDiff {
-    pub added_types: Vec<String>,
-    pub removed_types: Vec<String>,
-    /// "类目路径：属性名" of attributes that became required or appeared as required.
-    pub newly_required: Vec<String>,
-    pub removed_attributes: Vec<String>,
-    /// (category, type) pairs whose attributes changed or disappeared.
-    pub touched_pairs: Vec<(i64, i64)>,
-    pub flagged_drafts: Vec<String>,
-}
-
-impl CatalogDiff {
-    pub fn is_empty(&self) -> bool {
-        self.added_types.is_empty()
-            && self.removed_types.is_empty()
-            && self.newly_required.is_empty()
-            && self.removed_attributes.is_empty()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -560,4 +525,40 @@ pub async fn pair_known(
     .fetch_one(pool)
     .await?;
     Ok(n > 0)
+}
+
+/// Daily: refreshes the cache of every credential that has one (and finishes any refresh a
+/// restart interrupted, right after start-up).
+pub async fn refresh_daily(state: crate::server::state::AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        tick.tick().await;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT credential_id FROM catalog_nodes \
+             UNION SELECT credential_id FROM catalog_refreshes WHERE status = 'running'",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .unwrap_or_default();
+        for id in ids {
+            let opened =
+                crate::vault::service::open_credential(&state.pool, &state.sealer, id).await;
+            let Ok((_, creds)) = opened else {
+                continue;
+            };
+            match refresh(&state.pool, &state.ozon, id, &creds).await {
+                Ok(diff) if !diff.is_empty() => {
+                    tracing::warn!(
+                        credential = id,
+                        flagged = diff.flagged_drafts.len(),
+                        "类目缓存有变化"
+                    )
+                }
+                Ok(_) => tracing::info!(credential = id, "category cache refreshed"),
+                Err(err) => {
+                    tracing::warn!(credential = id, error = %err, "category cache refresh failed")
+                }
+            }
+        }
+    }
 }

@@ -2,11 +2,14 @@
 //! Drafts keep every field as typed (strings), so nothing is lost when a value is invalid;
 //! `validate` says what is wrong, field by field.
 
+pub mod api;
 pub mod domain;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod cache;
+#[cfg(feature = "ssr")]
+pub mod drafts;
 
 use serde::{Deserialize, Serialize};
 
@@ -90,4 +93,38 @@ pub struct AttributeSpec {
 pub struct Problem {
     pub field: String,
     pub message: String,
+}
+
+/// One flattened node: a category (`type_id` 0) or a type under its category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub category_id: i64,
+    pub type_id: i64,
+    pub parent_id: i64,
+    pub name_zh: String,
+    pub name_ru: String,
+    pub path: String,
+    pub disabled: bool,
+}
+
+/// What a refresh changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogDiff {
+    pub added_types: Vec<String>,
+    pub removed_types: Vec<String>,
+    /// "类目路径：属性名" of attributes that became required or appeared as required.
+    pub newly_required: Vec<String>,
+    pub removed_attributes: Vec<String>,
+    /// (category, type) pairs whose attributes changed or disappeared.
+    pub touched_pairs: Vec<(i64, i64)>,
+    pub flagged_drafts: Vec<String>,
+}
+
+impl CatalogDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added_types.is_empty()
+            && self.removed_types.is_empty()
+            && self.newly_required.is_empty()
+            && self.removed_attributes.is_empty()
+    }
 }
