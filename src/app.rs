@@ -10,6 +10,7 @@ use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::ozon::images::pages::{ImageTaskPage, ImagesPage};
+use crate::ozon::listing::pages::{DraftEditorPage, ListingPage};
 use crate::ui::components::{Card, NotYetOpen, PageHeader};
 use crate::ui::text;
 use crate::vault::admin_pages::{ApiKeysPage, ExpiryBanner, PlatformAppsPage};
@@ -111,7 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view=|| view! { <AdminOnly><ApiKeysPage/></AdminOnly> }/>
                     <Route path=path!("/ozon/images") view=ImagesPage/>
                     <Route path=path!("/ozon/images/tasks/:id") view=ImageTaskPage/>
-                    <Route path=path!("/ozon/listing") view=|| view! { <NotYetOpen title=text::NAV_OZON_LISTING/> }/>
+                    <Route path=path!("/ozon/listing") view=ListingPage/>
+                    <Route path=path!("/ozon/listing/drafts/:offer_id") view=DraftEditorPage/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
                     <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>
                     <Route path=path!("/account") view=AccountPage/>
@@ -309,8 +311,8 @@ fn HomePage() -> impl IntoView {
         (text::NAV_OZON_CREDENTIALS, true),
         (text::NAV_PLATFORM_APPS, true),
         (text::NAV_API_KEYS, true),
-        (text::NAV_OZON_IMAGES, false),
-        (text::NAV_OZON_LISTING, false),
+        (text::NAV_OZON_IMAGES, true),
+        (text::NAV_OZON_LISTING, true),
         (text::NAV_PLATFORMS, false),
         (text::NAV_SHOPS, false),
         (text::NAV_PRODUCTS, false),

@@ -159,18 +159,7 @@ pub fn decode_segment(segment: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use crate::ozon::images::encode_segment;
 
 /// The content type of a stored key, from its extension.
 pub fn content_type_of(key: &str) -> &'static str {

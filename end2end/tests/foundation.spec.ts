@@ -69,7 +69,7 @@ test("admin made by the CLI adds a staff user; staff sees no admin pages", async
   }
   await staff.screenshot({ path: `${shots}/07-staff-refused.png`, fullPage: true });
 
-  await open(staff, "/ozon/listing");
+  await open(staff, "/promotions");
   await expect(staff.getByTestId("not-yet-open")).toContainText("尚未开放");
   await staff.screenshot({ path: `${shots}/08-not-yet-open.png`, fullPage: true });
   expect(staffErrors).toEqual([]);

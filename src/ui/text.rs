@@ -198,3 +198,17 @@ pub const IMG_ARTICLE: &str = "货号";
 pub const IMG_ITEM_RUNNING: &str = "下载中";
 pub const IMG_ITEM_DONE: &str = "完成";
 pub const IMG_ITEM_FAILED: &str = "失败";
+
+pub const LST_TITLE: &str = "Ozon 上架 · 商品草稿";
+pub const LST_SUBTITLE: &str =
+    "按类目缓存生成属性表单，保存时逐项检查（必填属性、字典值、条码、尺寸重量、价格、图片），提交前就把问题找出来。";
+pub const LST_DRAFTS: &str = "草稿";
+pub const LST_NEW: &str = "新建草稿";
+pub const LST_EMPTY: &str = "还没有草稿";
+pub const LST_EDITOR: &str = "编辑商品草稿";
+pub const LST_BACK: &str = "返回草稿列表";
+pub const LST_CATEGORY: &str = "类目与类型";
+pub const LST_ATTRIBUTES: &str = "属性（* 为必填）";
+pub const LST_IMAGES: &str = "图片（第一张为主图）";
+pub const LST_SAVE: &str = "保存草稿";
+pub const LST_CLEAN: &str = "已保存，检查全部通过";

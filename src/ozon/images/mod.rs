@@ -387,3 +387,16 @@ mod tests {
 pub const fn sheet_limit() -> usize {
     1024 * 1024
 }
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}

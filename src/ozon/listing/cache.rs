@@ -509,6 +509,15 @@ pub async fn search_types(
         .collect())
 }
 
+/// Whether the account's tree is cached.
+pub async fn has_tree(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = ?")
+        .bind(credential_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Whether the pair is a known, enabled type under its category.
 pub async fn pair_known(
     pool: &SqlitePool,

@@ -145,3 +145,28 @@ pub async fn save_checked(
     save(&state.pool, credential_id, draft, &problems, by).await?;
     Ok(problems)
 }
+
+/// Every draft, newest first.
+pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<super::api::DraftRow>> {
+    let rows: Vec<(String, String, String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT offer_id, data, problems, flag, updated_by, updated_at FROM listing_drafts \
+         ORDER BY updated_at DESC, offer_id LIMIT 500",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(offer_id, data, problems, flag, updated_by, updated_at)| {
+            let draft: Draft = serde_json::from_str(&data).unwrap_or_default();
+            let problems: Vec<Problem> = serde_json::from_str(&problems).unwrap_or_default();
+            super::api::DraftRow {
+                offer_id,
+                name: draft.name,
+                problems: problems.len(),
+                flag,
+                updated_by,
+                updated_at: crate::ui::time::format_timestamp(updated_at),
+            }
+        })
+        .collect())
+}

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod pages;
 pub mod validate;
 
 #[cfg(feature = "ssr")]

@@ -1,0 +1,86 @@
+import { test, expect } from "@playwright/test";
+import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
+
+// Two different 1×1 PNGs.
+const PNG_A = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+const PNG_B = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+test("a draft: pick a type, fill the generated form, upload and reorder images, fix an error, save", async ({ page }) => {
+  const errors = watchErrors(page);
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, "/ozon/credentials");
+  const form = page.getByTestId("add-credential-form");
+  await form.getByLabel("名称").fill("上架店");
+  await form.getByLabel("Client-Id").fill("100001");
+  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
+  await form.getByRole("button", { name: "添加凭证" }).click();
+  await expect(page.locator("[data-testid=credential-row][data-name='上架店']")).toHaveCount(1);
+
+  await open(page, "/ozon/listing");
+  await page.getByTestId("new-draft").click();
+  await expect(page).toHaveURL(/\/ozon\/listing\/drafts\/new$/);
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+  await page.getByLabel("Ozon 凭证").selectOption({ label: "上架店" });
+  await page.getByLabel("货号（offer_id）").fill("E2E-BOOK-1");
+  await page.getByLabel("商品名称（最多 500 字）").fill("俄文原版图书 <b>精装</b>");
+  await page.getByLabel("条码（GTIN）").fill("4600051000058");
+  await page.getByLabel("售价").fill("500");
+  await page.getByLabel("增值税（0、0.05、0.07、0.1、0.2、0.22）").fill("0");
+  await page.getByLabel("币种（CNY、RUB…）").fill("CNY");
+  await page.getByLabel("长", { exact: true }).fill("20");
+  await page.getByLabel("宽", { exact: true }).fill("14");
+  await page.getByLabel("高", { exact: true }).fill("2");
+  await page.getByLabel("尺寸单位（mm、cm、in）").fill("cm");
+  await page.getByLabel("重量", { exact: true }).fill("300");
+  await page.getByLabel("重量单位（g、kg、lb）").fill("g");
+
+  // Pick a type; the attribute form is generated from the cache.
+  await page.getByTestId("type-search").fill("Печатная");
+  await page.getByTestId("type-option").first().click();
+  await expect(page.getByTestId("chosen-type")).toContainText("Печатная книга");
+  const attributes = page.getByTestId("attribute-form");
+  await expect(attributes).toBeVisible();
+  await attributes.locator("[data-testid=text-attribute][data-attribute='9048'] input").fill("Книга");
+  await attributes.locator("[data-testid=text-attribute][data-attribute='9048'] input").blur();
+  const dictionary = attributes.locator("[data-testid=dictionary-attribute][data-attribute='22232'] select");
+  await expect(dictionary.locator("option")).not.toHaveCount(1);
+  await dictionary.selectOption({ index: 1 });
+
+  // Two uploads, then the second becomes the main image.
+  await page.getByTestId("image-upload").setInputFiles([
+    { name: "a.png", mimeType: "image/png", buffer: PNG_A },
+    { name: "b.png", mimeType: "image/png", buffer: PNG_B },
+  ]);
+  await expect(page.getByTestId("image-item")).toHaveCount(2);
+  const before = await page.getByTestId("image-url").allTextContents();
+  await page.getByTestId("image-up").nth(1).click();
+  await expect(page.getByTestId("image-url")).toHaveText([before[1], before[0]]);
+  await page.screenshot({ path: `${shots}/30-draft-filled.png`, fullPage: true });
+
+  // Save: the wrong check digit is reported next to the barcode, and the draft is kept.
+  await page.getByTestId("save-draft").click();
+  await expect(page).toHaveURL(/\/ozon\/listing\/drafts\/E2E-BOOK-1$/);
+  const barcodeProblem = page.locator("[data-testid=field-problem][data-field='barcode']");
+  await expect(barcodeProblem).toContainText("条码校验位错误");
+  await expect(page.getByLabel("商品名称（最多 500 字）")).toHaveValue("俄文原版图书 <b>精装</b>");
+  await page.screenshot({ path: `${shots}/31-draft-problem.png`, fullPage: true });
+
+  await page.getByLabel("条码（GTIN）").fill("4600051000057");
+  await page.getByTestId("save-draft").click();
+  await expect(page.getByText("已保存，检查全部通过")).toBeVisible();
+  await expect(barcodeProblem).toHaveCount(0);
+  await expect(page.getByTestId("image-url")).toHaveText([before[1], before[0]]);
+
+  await open(page, "/ozon/listing");
+  const row = page.getByTestId("draft-row").filter({ hasText: "E2E-BOOK-1" });
+  await expect(row).toContainText("可提交");
+  await page.screenshot({ path: `${shots}/32-drafts.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
