@@ -212,3 +212,7 @@ pub const LST_ATTRIBUTES: &str = "属性（* 为必填）";
 pub const LST_IMAGES: &str = "图片（第一张为主图）";
 pub const LST_SAVE: &str = "保存草稿";
 pub const LST_CLEAN: &str = "已保存，检查全部通过";
+pub const LST_CACHE: &str = "类目缓存（管理员）";
+pub const LST_CACHE_HINT: &str =
+    "类目树、属性和字典值按店铺账号缓存，每天自动刷新；刷新会对比新旧内容，新必填属性会标记受影响的草稿。";
+pub const LST_REFRESH: &str = "立即刷新类目缓存";

@@ -139,6 +139,37 @@ async fn drafts_are_kept_as_typed_and_checked_field_by_field() {
         .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("草稿格式无效"), "{body}");
+
+    // Ozon makes the weight attribute required: admins see the diff, the draft is flagged.
+    app.ozon_sim
+        .catalog
+        .lock()
+        .expect("catalog")
+        .config
+        .now_required = vec![4383];
+    let (status, diff) = app
+        .call(&admin, "listing_cache_refresh", &[("credential_id", "1")])
+        .await;
+    assert_eq!(status, 200, "{diff}");
+    assert_eq!(diff["flagged_drafts"], json!(["BOOK-1"]), "{diff}");
+    let (status, _) = app.call(&staff, "listing_diffs", &[]).await;
+    assert_eq!(status, 403);
+    let (_, diffs) = app.call(&admin, "listing_diffs", &[]).await;
+    assert_eq!(diffs[0]["credential_name"], "主店", "{diffs}");
+    assert!(
+        diffs[0]["diff"]["newly_required"]
+            .to_string()
+            .contains("4383"),
+        "{diffs}"
+    );
+    let (_, listed) = app.call(&staff, "listing_drafts_list", &[]).await;
+    assert!(
+        listed[0]["flag"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("类目属性已变化"),
+        "{listed}"
+    );
     app.stop().await;
 }
 

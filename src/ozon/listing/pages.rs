@@ -6,9 +6,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{
-    dictionary_values, get_draft, list_drafts, search_types, upload_image, SaveDraft,
+    dictionary_values, get_draft, list_drafts, recent_diffs, search_types, upload_image,
+    RefreshCache, SaveDraft,
 };
 use super::{AttributeSpec, Draft, DraftAttribute, DraftValue, Node, Problem};
+use crate::app::Me;
 use crate::ui::components::{
     resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
     SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
@@ -50,6 +52,68 @@ pub fn ListingPage() -> impl IntoView {
                     </tbody>
                 </table>
             }.into_any())}
+        </Card>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let me = expect_context::<Me>();
+                match me.await {
+                    Ok(Some(user)) if user.is_admin() => view! { <div class="mt-6"><CachePanel/></div> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Admins: refresh an account's category cache now, and what recent refreshes changed.
+#[component]
+fn CachePanel() -> impl IntoView {
+    let credentials = Resource::new(|| (), |_| credential_names());
+    let refresh = ServerAction::<RefreshCache>::new();
+    let diffs = Resource::new(move || refresh.version().get(), |_| recent_diffs());
+    let select = NodeRef::<leptos::html::Select>::new();
+    view! {
+        <Card>
+            <h2 class="mb-3 text-base font-semibold text-slate-900">{text::LST_CACHE}</h2>
+            <p class="mb-3 text-sm text-slate-500">{text::LST_CACHE_HINT}</p>
+            <div class="flex flex-wrap items-center gap-2">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = credentials.await.unwrap_or_default();
+                        view! {
+                            <select class="rounded-md border border-slate-300 px-3 py-2 text-sm" node_ref=select aria-label=text::IMG_CREDENTIAL>
+                                {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+                <button class=BUTTON_CLASS disabled=move || refresh.pending().get() data-testid="refresh-cache"
+                    on:click=move |_| {
+                        let id = select.get_untracked().and_then(|el| el.value().parse::<i64>().ok()).unwrap_or(0);
+                        refresh.dispatch(RefreshCache { credential_id: id });
+                    }>{text::LST_REFRESH}</button>
+            </div>
+            {move || refresh.value().get().map(|r| match r {
+                Ok(diff) if diff.is_empty() => view! { <Notice message="已刷新，没有变化"/> }.into_any(),
+                Ok(diff) => view! { <Notice message=format!("已刷新：{} 个新必填属性，{} 个草稿被标记", diff.newly_required.len(), diff.flagged_drafts.len()) error=true/> }.into_any(),
+                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+            })}
+            <div class="mt-4">
+                {resource_list(diffs, "还没有类目变化记录", |rows| view! {
+                    <ul class="divide-y divide-slate-100 text-sm" data-testid="cache-diffs">
+                        {rows.into_iter().map(|r| view! {
+                            <li class="py-2">
+                                <div class="text-slate-500">{format!("{} · {}", r.created_at, r.credential_name)}</div>
+                                {(!r.diff.added_types.is_empty()).then(|| view! { <div>{format!("新增类型：{}", r.diff.added_types.join("；"))}</div> })}
+                                {(!r.diff.removed_types.is_empty()).then(|| view! { <div class="text-red-700">{format!("移除类型：{}", r.diff.removed_types.join("；"))}</div> })}
+                                {(!r.diff.newly_required.is_empty()).then(|| view! { <div class="text-amber-700">{format!("新必填属性：{}", r.diff.newly_required.join("；"))}</div> })}
+                                {(!r.diff.removed_attributes.is_empty()).then(|| view! { <div>{format!("移除属性：{}", r.diff.removed_attributes.join("；"))}</div> })}
+                                {(!r.diff.flagged_drafts.is_empty()).then(|| view! { <div>{format!("受影响草稿：{}", r.diff.flagged_drafts.join("、"))}</div> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any())}
+            </div>
         </Card>
     }
 }
