@@ -72,6 +72,11 @@ test("a draft: pick a type, fill the generated form, upload and reorder images, 
   await expect(page.getByLabel("商品名称（最多 500 字）")).toHaveValue("俄文原版图书 <b>精装</b>");
   await page.screenshot({ path: `${shots}/31-draft-problem.png`, fullPage: true });
 
+  // Following a card by SKU needs the SKU.
+  await page.getByLabel("建卡方式").selectOption("follow_sku");
+  await page.getByTestId("save-draft").click();
+  await expect(page.locator("[data-testid=field-problem][data-field='follow_sku']")).toContainText("SKU");
+  await page.getByLabel("建卡方式").selectOption("new");
   await page.getByLabel("条码（GTIN）").fill("4600051000057");
   await page.getByTestId("save-draft").click();
   await expect(page.getByText("已保存，检查全部通过")).toBeVisible();

@@ -9,7 +9,7 @@ use super::api::{
     dictionary_values, get_draft, list_drafts, recent_diffs, search_types, upload_image,
     RefreshCache, SaveDraft,
 };
-use super::{AttributeSpec, Draft, DraftAttribute, DraftValue, Node, Problem};
+use super::{AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Node, Problem};
 use crate::app::Me;
 use crate::ui::components::{
     resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
@@ -262,6 +262,30 @@ fn Editor(
                     </label>
                     <div>{text_input(draft, problems, "offer_id", "货号（offer_id）", |d| d.offer_id.clone(), |d, v| d.offer_id = v)}</div>
                     <div class="md:col-span-2">{text_input(draft, problems, "name", "商品名称（最多 500 字）", |d| d.name.clone(), |d, v| d.name = v)}</div>
+                    <div class="md:col-span-2">
+                        <label class=LABEL_CLASS>"描述"
+                            <textarea class=INPUT_CLASS rows="3" name="description"
+                                prop:value=move || draft.with(|d| d.description.clone())
+                                on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))></textarea>
+                        </label>
+                    </div>
+                    <div>
+                        <label class=LABEL_CLASS>"建卡方式"
+                            <select class=INPUT_CLASS name="mode" on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                draft.update(|d| d.mode = match value.as_str() {
+                                    "follow_sku" => DraftMode::FollowSku,
+                                    "follow_barcode" => DraftMode::FollowBarcode,
+                                    _ => DraftMode::New,
+                                });
+                            }>
+                                <option value="new" selected=move || draft.with(|d| d.mode == DraftMode::New)>"新建商品卡"</option>
+                                <option value="follow_sku" selected=move || draft.with(|d| d.mode == DraftMode::FollowSku)>"跟卖：按 SKU 复制已有商品卡"</option>
+                                <option value="follow_barcode" selected=move || draft.with(|d| d.mode == DraftMode::FollowBarcode)>"跟卖：按相同条码建卡"</option>
+                            </select>
+                        </label>
+                    </div>
+                    <div>{text_input(draft, problems, "follow_sku", "跟卖目标 SKU（按 SKU 跟卖时必填）", |d| d.follow_sku.clone(), |d, v| d.follow_sku = v)}</div>
                     <div>{text_input(draft, problems, "barcode", "条码（GTIN）", |d| d.barcode.clone(), |d, v| d.barcode = v)}</div>
                     <div>{text_input(draft, problems, "price", "售价", |d| d.price.clone(), |d, v| d.price = v)}</div>
                     <div>{text_input(draft, problems, "old_price", "划线价（可空）", |d| d.old_price.clone(), |d, v| d.old_price = v)}</div>
