@@ -1,5 +1,6 @@
 //! Shared UI: strings, timestamps and small components used by every page.
 
 pub mod components;
+pub mod files;
 pub mod text;
 pub mod time;

@@ -203,14 +203,7 @@ fn read_file(
 ) {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(file) = crate::ui::files::chosen_files(&ev).into_iter().next() else {
             return;
         };
         if file.size() > super::sheet_limit() as f64 {
@@ -219,11 +212,10 @@ fn read_file(
         }
         leptos::task::spawn_local(async move {
             let name = file.name();
-            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+            let Some(bytes) = crate::ui::files::file_bytes(&file).await else {
                 note.set(Some(Err("无法读取文件".into())));
                 return;
             };
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             match super::api::articles_from_file(name, super::to_base64(&bytes)).await {
                 Ok(list) => {
                     note.set(Some(Ok(format!("已从文件读取 {} 个货号", list.len()))));

@@ -540,23 +540,13 @@ fn upload_files(
 ) {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        let files = crate::ui::files::chosen_files(&ev);
         leptos::task::spawn_local(async move {
             let mut added = 0;
             for file in files {
-                let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
-                else {
+                let Some(bytes) = crate::ui::files::file_bytes(&file).await else {
                     continue;
                 };
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 match upload_image(crate::ozon::images::to_base64(&bytes)).await {
                     Ok(url) => {
                         draft.update(|d| d.images.push(url));
