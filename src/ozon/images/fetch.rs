@@ -3,7 +3,7 @@
 //! reading stops past the size cap. `allow_private` lifts the address rule (tests, simulator).
 
 use std::error::Error as _;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use bytes::{Bytes, BytesMut};
 use reqwest::dns::{Name, Resolve, Resolving};
 use reqwest::Url;
 
+pub use super::address::forbidden_address;
 use super::sniff::{sniff, ImageKind};
 
 pub const MAX_REDIRECTS: usize = 3;
@@ -43,69 +44,6 @@ impl FetchError {
             Self::Timeout | Self::Transport(_) => true,
             _ => false,
         }
-    }
-}
-
-/// Why `ip` may not be fetched, if it may not.
-pub fn forbidden_address(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => forbidden_v4(v4),
-        IpAddr::V6(v6) => forbidden_v6(v6),
-    }
-}
-
-fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, c, _] = ip.octets();
-    if ip.is_loopback() {
-        Some("回环地址")
-    } else if ip.is_private() {
-        Some("内网地址")
-    } else if ip.is_link_local() {
-        Some("链路本地地址（含云元数据 169.254.169.254）")
-    } else if ip.is_multicast() {
-        Some("组播地址")
-    } else if ip.is_unspecified() || a == 0 {
-        Some("未指定地址")
-    } else if ip.is_broadcast() || a >= 240 {
-        Some("保留地址")
-    } else if a == 100 && (64..128).contains(&b) {
-        Some("运营商内网地址")
-    } else if (a == 192 && b == 0 && c == 0) || (a == 198 && (b == 18 || b == 19)) {
-        Some("保留地址")
-    } else {
-        None
-    }
-}
-
-fn v4_of(high: u16, low: u16) -> Ipv4Addr {
-    Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))
-}
-
-fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return forbidden_v4(v4);
-    }
-    let seg = ip.segments();
-    if ip.is_loopback() {
-        Some("回环地址")
-    } else if ip.is_unspecified() {
-        Some("未指定地址")
-    } else if ip.is_multicast() {
-        Some("组播地址")
-    } else if seg[0] & 0xfe00 == 0xfc00 {
-        Some("内网地址")
-    } else if seg[0] & 0xffc0 == 0xfe80 || seg[0] & 0xffc0 == 0xfec0 {
-        Some("链路本地地址")
-    } else if seg[0] == 0x64 && seg[1] == 0xff9b {
-        // NAT64: the IPv4 address is in the last 32 bits.
-        forbidden_v4(v4_of(seg[6], seg[7]))
-    } else if seg[0] == 0x2002 {
-        // 6to4 carries an IPv4 address in bits 16..48.
-        forbidden_v4(v4_of(seg[1], seg[2]))
-    } else if seg[0..6] == [0, 0, 0, 0, 0, 0] {
-        Some("保留地址")
-    } else {
-        None
     }
 }
 
