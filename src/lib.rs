@@ -13,6 +13,8 @@ pub mod vault;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod sheet;
+#[cfg(feature = "ssr")]
 pub mod sim;
 #[cfg(feature = "ssr")]
 pub mod storage;

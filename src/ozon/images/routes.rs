@@ -17,6 +17,7 @@ use tower_sessions::Session;
 use super::{service, TaskView};
 use crate::auth::guard::user_from_session;
 use crate::server::state::AppState;
+use crate::sheet::zip::{end_record, local_header, put_central, EntryInfo, Method};
 use crate::storage::MediaStore;
 
 pub fn router() -> Router<AppState> {
@@ -150,42 +151,16 @@ fn zip_stream(
                 tracing::warn!("ZIP would pass 4 GB; the rest is left out");
                 break;
             }
-            let crc = crc32fast::hash(&data);
-            let size = data.len() as u32;
-            let mut chunk = BytesMut::with_capacity(30 + name.len() + data.len());
-            chunk.put_u32_le(0x0403_4b50);
-            chunk.put_u16_le(20); // version needed
-            chunk.put_u16_le(0x0800); // UTF-8 names
-            chunk.put_u16_le(0); // stored
-            chunk.put_u16_le(0); // time
-            chunk.put_u16_le(0x21); // date: 1980-01-01
-            chunk.put_u32_le(crc);
-            chunk.put_u32_le(size);
-            chunk.put_u32_le(size);
-            chunk.put_u16_le(name.len() as u16);
-            chunk.put_u16_le(0);
-            chunk.put_slice(name.as_bytes());
+            let info = EntryInfo {
+                name: &name,
+                method: Method::Stored,
+                crc: crc32fast::hash(&data),
+                size: data.len() as u32,
+                compressed: data.len() as u32,
+            };
+            let mut chunk = local_header(&info);
             chunk.put_slice(&data);
-
-            let c = &mut st.central;
-            c.put_u32_le(0x0201_4b50);
-            c.put_u16_le(20);
-            c.put_u16_le(20);
-            c.put_u16_le(0x0800);
-            c.put_u16_le(0);
-            c.put_u16_le(0);
-            c.put_u16_le(0x21);
-            c.put_u32_le(crc);
-            c.put_u32_le(size);
-            c.put_u32_le(size);
-            c.put_u16_le(name.len() as u16);
-            c.put_u16_le(0); // extra
-            c.put_u16_le(0); // comment
-            c.put_u16_le(0); // disk
-            c.put_u16_le(0); // internal attributes
-            c.put_u32_le(0); // external attributes
-            c.put_u32_le(st.offset as u32);
-            c.put_slice(name.as_bytes());
+            put_central(&mut st.central, &info, st.offset as u32);
 
             st.entries += 1;
             st.offset += chunk.len() as u64;
@@ -194,14 +169,7 @@ fn zip_stream(
         st.done = true;
         let mut end = std::mem::take(&mut st.central);
         let central_size = end.len() as u32;
-        end.put_u32_le(0x0605_4b50);
-        end.put_u16_le(0);
-        end.put_u16_le(0);
-        end.put_u16_le(st.entries);
-        end.put_u16_le(st.entries);
-        end.put_u32_le(central_size);
-        end.put_u32_le(st.offset as u32);
-        end.put_u16_le(0);
+        end.put(end_record(st.entries, central_size, st.offset as u32));
         Some((Ok(end.freeze()), st))
     })
 }
