@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(logout))
         .route("/media/{*key}", get(media))
         .merge(crate::ozon::images::routes::router())
+        .merge(crate::ozon::listing::sheet_io::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,
@@ -51,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate_pages))
+        .layer(middleware::from_fn(cap_body))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -98,6 +101,27 @@ async fn media(
             StatusCode::NOT_FOUND.into_response()
         }
     }
+}
+
+/// The largest request body: a 10 MB picture or a 4 MB spreadsheet, base64 in a form.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Refuses a declared body past the limit with a reason, before anything reads it.
+async fn cap_body(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        let error = crate::error::AppError::Invalid("请求过大（最大 16 MB）".into());
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(serde_json::to_value(&error).unwrap_or_default()),
+        )
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// Ends the session and goes back to the login page.

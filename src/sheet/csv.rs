@@ -2,7 +2,7 @@
 //! cells, line breaks allowed inside quotes. The separator is `,`, or `;`/tab when the first
 //! line uses those instead.
 
-/// Every row of `text`; blank lines are dropped.
+/// Every record of `text`; blank ones are empty rows, so positions stay record numbers.
 pub fn parse(text: &str) -> Vec<Vec<String>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
@@ -47,12 +47,18 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
         row.push(cell);
         end_row(&mut rows, row);
     }
+    while rows.last().is_some_and(Vec::is_empty) {
+        rows.pop();
+    }
     rows
 }
 
+/// Keeps record numbers: a blank record becomes an empty row.
 fn end_row(rows: &mut Vec<Vec<String>>, row: Vec<String>) {
     if row.iter().any(|c| !c.trim().is_empty()) {
         rows.push(row);
+    } else {
+        rows.push(Vec::new());
     }
 }
 
@@ -89,6 +95,8 @@ mod tests {
             vec![
                 vec!["a", "b", "c"],
                 vec!["x,1", "say \"hi\"", "two\nlines"],
+                vec![],
+                vec![],
                 vec!["last", "", ""],
             ]
         );

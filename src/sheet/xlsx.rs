@@ -9,7 +9,7 @@ fn broken() -> String {
     "无法读取 XLSX 文件（文件损坏或不是 Excel 工作簿）".to_string()
 }
 
-/// The rows of the first sheet, cells placed by their references (`B3`), blank rows dropped.
+/// The rows of the first sheet, cells placed by their references (`B3`); blank rows are empty.
 pub fn read_first_sheet(zip: &[u8]) -> Result<Vec<Vec<String>>, String> {
     let sheet = entry(zip, "xl/worksheets/sheet1.xml", MAX_XML_BYTES).ok_or_else(broken)?;
     let sheet = String::from_utf8(sheet).map_err(|_| broken())?;
@@ -53,7 +53,18 @@ pub fn read_first_sheet(zip: &[u8]) -> Result<Vec<Vec<String>>, String> {
         }
     }
     rows.sort_by_key(|(n, _)| *n);
-    Ok(rows.into_iter().map(|(_, cells)| cells).collect())
+    // Blank rows stay as empty rows, so positions are row numbers (row 1 first).
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (n, cells) in rows {
+        if n > 1_048_576 {
+            return Err(broken());
+        }
+        while out.len() + 1 < n {
+            out.push(Vec::new());
+        }
+        out.push(cells);
+    }
+    Ok(out)
 }
 
 /// `B3` → 1 (columns from 0).
@@ -230,7 +241,7 @@ pub fn write(sheets: &[(&str, Vec<Vec<String>>)]) -> Vec<u8> {
     zip.add(
         "xl/styles.xml",
         br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf/><xf fontId="1" applyFont="1"/><xf applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs></styleSheet>"#,
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf xfId="0"/><xf fontId="1" applyFont="1" xfId="0"/><xf applyAlignment="1" xfId="0"><alignment wrapText="1" vertical="top"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#,
     );
     for (i, (_, rows)) in sheets.iter().enumerate() {
         zip.add(
@@ -296,6 +307,7 @@ mod tests {
                 String::new(),
                 "x".into(),
             ],
+            vec![],
             vec!["=HYPERLINK(\"http://x\")".into(), "\u{1}bell".into()],
         ];
         let file = write(&[("商品", rows.clone()), ("字典值", vec![vec!["a".into()]])]);
@@ -306,8 +318,9 @@ mod tests {
             .collect();
         assert_eq!(back[0], rows[0]);
         assert_eq!(back[1], rows[1]);
+        assert!(back[2].is_empty(), "a blank row keeps its place");
         // The control character is dropped (XML cannot hold it); the formula stays text.
-        assert_eq!(back[2], vec!["=HYPERLINK(\"http://x\")", "bell"]);
+        assert_eq!(back[3], vec!["=HYPERLINK(\"http://x\")", "bell"]);
         let xml =
             String::from_utf8(entry(&file, "xl/worksheets/sheet1.xml", 1 << 20).expect("sheet"))
                 .expect("utf-8");

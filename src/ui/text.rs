@@ -93,6 +93,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("api_key_create", "创建 API 密钥"),
     ("api_key_revoke", "吊销 API 密钥"),
     ("key_rotate", "轮换主密钥"),
+    ("listing_import", "导入商品表格"),
 ];
 
 /// The label of an audit action; unknown actions show as stored.
@@ -212,6 +213,8 @@ pub const LST_ATTRIBUTES: &str = "属性（* 为必填）";
 pub const LST_IMAGES: &str = "图片（第一张为主图）";
 pub const LST_SAVE: &str = "保存草稿";
 pub const LST_CLEAN: &str = "已保存，检查全部通过";
+pub const LST_SHEETS: &str = "表格导入导出";
+pub const LST_SHEETS_HINT: &str = "选择类型下载模板（含字典值与填写说明），填好后上传 CSV 或 XLSX：每行按货号新建或更新草稿，有问题的行也会保存并列出问题，无法成为草稿的行会说明原因。上传的文件都会保留，可下载修改后重新上传。";
 pub const LST_CACHE: &str = "类目缓存（管理员）";
 pub const LST_CACHE_HINT: &str =
     "类目树、属性和字典值按店铺账号缓存，每天自动刷新；刷新会对比新旧内容，新必填属性会标记受影响的草稿。";

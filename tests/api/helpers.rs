@@ -183,6 +183,26 @@ impl TestApp {
         body
     }
 
+    /// A signed-in admin ("admin") who has stored the demo credential 主店 (id 1).
+    pub async fn admin_with_credential(&self, password: &str) -> reqwest::Client {
+        self.add_user("admin", Role::Admin, password).await;
+        let admin = self.client();
+        self.login(&admin, "admin", password).await;
+        let (status, body) = self
+            .call(
+                &admin,
+                "ozon_credentials_add",
+                &[
+                    ("name", "主店"),
+                    ("client_id", "100001"),
+                    ("api_key", "ozon-demo-valid-key-0001"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        admin
+    }
+
     /// Stops the app and hands back its data dir.
     pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
         self.shutdown_and_wait().await;

@@ -4,15 +4,24 @@
 
 pub mod api;
 pub mod domain;
+pub mod editor;
 pub mod pages;
+pub mod sheet_panel;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod drafts;
+#[cfg(feature = "ssr")]
+pub mod sheet;
+#[cfg(feature = "ssr")]
+pub mod sheet_io;
 
 use serde::{Deserialize, Serialize};
+
+/// Largest spreadsheet the page sends and the server takes.
+pub const MAX_SHEET_BYTES: usize = 4 * 1024 * 1024;
 
 /// New card, or follow an existing card.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,5 +136,55 @@ impl CatalogDiff {
             && self.removed_types.is_empty()
             && self.newly_required.is_empty()
             && self.removed_attributes.is_empty()
+    }
+}
+
+/// What the import did with one row of a spreadsheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+}
+
+impl RowStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowStatus::Created => "新建",
+            RowStatus::Updated => "已更新",
+            RowStatus::Unchanged => "无变化",
+            RowStatus::Rejected => "未导入",
+        }
+    }
+}
+
+/// One row of an import report. `row` is the spreadsheet's row number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowOutcome {
+    pub row: usize,
+    pub offer_id: String,
+    pub status: RowStatus,
+    /// Why a row was not imported.
+    pub reason: String,
+    /// The draft's problems after the import (it is saved even with problems).
+    pub problems: Vec<Problem>,
+}
+
+/// The report of one uploaded spreadsheet; the file itself is kept under `id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub id: i64,
+    pub file_name: String,
+    /// Why the whole file could not be read.
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    pub rows: Vec<RowOutcome>,
+}
+
+impl ImportReport {
+    pub fn count(&self, status: RowStatus) -> usize {
+        self.rows.iter().filter(|r| r.status == status).count()
     }
 }
