@@ -275,3 +275,37 @@ pub async fn recent_imports() -> Result<Vec<ImportRow>, AppError> {
         })
         .collect())
 }
+
+/// What a picture is (format, bytes, pixels, 3:4) and what Ozon will not like about it. Read
+/// through the download pipeline's guarded fetcher.
+#[server(prefix = "/sf", endpoint = "listing_picture_info")]
+pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, AppError> {
+    use super::picture::{notes, PictureInfo};
+    let (state, _) = guard::require_user().await?;
+    let fetched = state
+        .pipeline
+        .fetcher()
+        .fetch(url.trim())
+        .await
+        .map_err(|e| AppError::Invalid(format!("无法读取图片：{e}")).respond())?;
+    let format = match fetched.kind {
+        crate::ozon::images::sniff::ImageKind::Jpeg => "JPEG",
+        crate::ozon::images::sniff::ImageKind::Png => "PNG",
+        crate::ozon::images::sniff::ImageKind::Webp => "WebP",
+        crate::ozon::images::sniff::ImageKind::Gif => "GIF",
+        crate::ozon::images::sniff::ImageKind::Heic => "HEIC",
+    };
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(&fetched.bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .unwrap_or((0, 0));
+    let bytes = fetched.bytes.len() as u64;
+    Ok(PictureInfo {
+        format: format.into(),
+        bytes,
+        width,
+        height,
+        notes: notes(&url, format, bytes, width, height),
+    })
+}

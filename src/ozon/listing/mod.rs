@@ -3,9 +3,11 @@
 //! `validate` says what is wrong, field by field.
 
 pub mod api;
+pub mod cloudinary;
 pub mod domain;
 pub mod editor;
 pub mod pages;
+pub mod picture;
 pub mod sheet_panel;
 pub mod validate;
 

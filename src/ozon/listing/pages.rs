@@ -48,7 +48,7 @@ pub fn ListingPage() -> impl IntoView {
                 </table>
             }.into_any())}
         </Card>
-        <div class="mt-6">
+        <div class="mt-6" data-testid="sheet-panel">
             <SheetPanel on_import=Callback::new(move |_| imported.update(|n| *n += 1))/>
         </div>
         <Suspense fallback=|| ()>

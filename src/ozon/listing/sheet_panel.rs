@@ -128,7 +128,7 @@ fn ReportView(report: ImportReport) -> impl IntoView {
                                 <tr data-testid="import-row" data-status=format!("{:?}", r.status).to_lowercase()>
                                     <td class=TD_CLASS>{r.row}</td>
                                     <td class=format!("{TD_CLASS} font-mono")>{r.offer_id.clone()}</td>
-                                    <td class=format!("{TD_CLASS} {color}")>{r.status.label()}</td>
+                                    <td class=format!("{TD_CLASS} whitespace-nowrap {color}")>{r.status.label()}</td>
                                     <td class=TD_CLASS>{detail}</td>
                                 </tr>
                             }
