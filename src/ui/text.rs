@@ -94,6 +94,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("api_key_revoke", "吊销 API 密钥"),
     ("key_rotate", "轮换主密钥"),
     ("listing_import", "导入商品表格"),
+    ("cloudinary_update", "修改 Cloudinary 设置"),
 ];
 
 /// The label of an audit action; unknown actions show as stored.

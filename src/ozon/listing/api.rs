@@ -309,3 +309,79 @@ pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, Ap
         notes: notes(&url, format, bytes, width, height),
     })
 }
+
+/// The account's Cloudinary settings, if it uses Cloudinary.
+#[server(prefix = "/sf", endpoint = "listing_cloudinary_get")]
+pub async fn cloudinary_settings(
+    credential_id: i64,
+) -> Result<Option<super::cloudinary::CloudinarySettings>, AppError> {
+    let (state, _) = guard::require_user().await?;
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = ?",
+    )
+    .bind(credential_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(
+        row.map(
+            |(cloud_name, folder)| super::cloudinary::CloudinarySettings { cloud_name, folder },
+        ),
+    )
+}
+
+/// Sets (or, with an empty cloud name, removes) an account's Cloudinary settings; admins.
+#[server(prefix = "/sf", endpoint = "listing_cloudinary_save")]
+pub async fn save_cloudinary(
+    credential_id: i64,
+    cloud_name: String,
+    folder: String,
+) -> Result<(), AppError> {
+    let (state, user) = guard::require_admin().await?;
+    let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT name FROM ozon_credentials WHERE id = ?")
+            .bind(credential_id)
+            .fetch_optional(&state.pool)
+            .await?;
+    let Some(account) = exists else {
+        return Err(AppError::Invalid("凭证不存在".into()).respond());
+    };
+    if cloud_name.trim().is_empty() {
+        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = ?")
+            .bind(credential_id)
+            .execute(&state.pool)
+            .await?;
+        crate::auth::store::append_audit(
+            &state.pool,
+            &actor,
+            "cloudinary_update",
+            &account,
+            "停用",
+        )
+        .await?;
+        return Ok(());
+    }
+    let settings = super::cloudinary::CloudinarySettings {
+        cloud_name: cloud_name.trim().to_string(),
+        folder: folder.trim().trim_matches('/').to_string(),
+    };
+    settings
+        .check()
+        .map_err(|m| AppError::Invalid(m).respond())?;
+    sqlx::query(
+        "INSERT INTO cloudinary_settings (credential_id, cloud_name, folder, updated_by, updated_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET cloud_name = excluded.cloud_name, \
+         folder = excluded.folder, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(credential_id)
+    .bind(&settings.cloud_name)
+    .bind(&settings.folder)
+    .bind(&user.name)
+    .bind(crate::server::db::now_unix())
+    .execute(&state.pool)
+    .await?;
+    let detail = format!("{} / {}", settings.cloud_name, settings.folder);
+    crate::auth::store::append_audit(&state.pool, &actor, "cloudinary_update", &account, &detail)
+        .await?;
+    Ok(())
+}

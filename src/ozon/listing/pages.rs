@@ -1,11 +1,13 @@
 //! Ozon 上架: the drafts list, the spreadsheet panel and the admins' cache panel. The editor
 //! is in `editor.rs`.
 
-use super::api::{list_drafts, recent_diffs, RefreshCache};
+use super::api::{cloudinary_settings, list_drafts, recent_diffs, RefreshCache, SaveCloudinary};
+use super::editor::CredentialSelect;
 use super::sheet_panel::SheetPanel;
 use crate::app::Me;
 use crate::ui::components::{
-    resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
+    TABLE_CLASS, TD_CLASS,
 };
 use crate::ui::text;
 use crate::vault::api::credential_names;
@@ -55,7 +57,10 @@ pub fn ListingPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let me = expect_context::<Me>();
                 match me.await {
-                    Ok(Some(user)) if user.is_admin() => view! { <div class="mt-6"><CachePanel/></div> }.into_any(),
+                    Ok(Some(user)) if user.is_admin() => view! {
+                        <div class="mt-6"><CachePanel/></div>
+                        <div class="mt-6"><CloudinaryPanel/></div>
+                    }.into_any(),
                     _ => ().into_any(),
                 }
             })}
@@ -112,6 +117,57 @@ fn CachePanel() -> impl IntoView {
                     </ul>
                 }.into_any())}
             </div>
+        </Card>
+    }
+}
+
+/// Admins: Cloudinary as the image host of an account (cloud name and folder).
+#[component]
+fn CloudinaryPanel() -> impl IntoView {
+    let credential = RwSignal::new(0i64);
+    let save = ServerAction::<SaveCloudinary>::new();
+    let current = Resource::new(
+        move || (credential.get(), save.version().get()),
+        |(id, _)| async move {
+            if id > 0 {
+                cloudinary_settings(id).await
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let cloud = RwSignal::new(String::new());
+    let folder = RwSignal::new(String::new());
+    view! {
+        <Card>
+            <h2 class="mb-2 text-base font-semibold text-slate-900">"Cloudinary 图床（按账号）"</h2>
+            <p class="mb-3 text-sm text-slate-500">"设置后，草稿可以按 public_id 添加 Cloudinary 公网图片：主图 ar_3:4,c_pad,b_white,w_1600,f_jpg,q_auto:good，其余 ar_3:4,c_fill,g_auto,w_1600,f_jpg,q_auto:good。Cloud name 留空则停用。"</p>
+            <div class="grid grid-cols-1 gap-3 md:grid-cols-3" data-testid="cloudinary-panel">
+                <CredentialSelect credential=credential/>
+                <label class=LABEL_CLASS>"Cloud name"
+                    <input class=INPUT_CLASS name="cloud_name" prop:value=move || cloud.get() on:input=move |ev| cloud.set(event_target_value(&ev))/>
+                </label>
+                <label class=LABEL_CLASS>"文件夹"
+                    <input class=INPUT_CLASS name="folder" placeholder="products" prop:value=move || folder.get() on:input=move |ev| folder.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let now = current.await.ok().flatten();
+                    if let Some(s) = &now {
+                        cloud.set(s.cloud_name.clone());
+                        folder.set(s.folder.clone());
+                    }
+                    let shown = now.map(|s| format!("当前：{} / {}", s.cloud_name, if s.folder.is_empty() { "（根目录）".into() } else { s.folder })).unwrap_or_else(|| "当前：未使用 Cloudinary".into());
+                    view! { <p class="mt-2 text-sm text-slate-600" data-testid="cloudinary-current">{shown}</p> }
+                })}
+            </Transition>
+            <button class=format!("{BUTTON_CLASS} mt-3") data-testid="cloudinary-save" disabled=move || save.pending().get()
+                on:click=move |_| { save.dispatch(SaveCloudinary { credential_id: credential.get_untracked(), cloud_name: cloud.get_untracked(), folder: folder.get_untracked() }); }>"保存"</button>
+            {move || save.value().get().map(|r| match r {
+                Ok(()) => view! { <Notice message="已保存"/> }.into_any(),
+                Err(e) => view! { <Notice message=e.to_string() error=true/> }.into_any(),
+            })}
         </Card>
     }
 }
