@@ -385,3 +385,38 @@ pub async fn save_cloudinary(
         .await?;
     Ok(())
 }
+
+/// The account's warehouses (`/v2/warehouse/list`, every page), for the stock inputs.
+#[server(prefix = "/sf", endpoint = "listing_warehouses")]
+pub async fn warehouses(credential_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::ozon::client::commerce::WarehouseListRequest;
+    let (state, _) = guard::require_user().await?;
+    let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
+        .await
+        .map_err(AppError::respond)?;
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..20 {
+        let page = state
+            .ozon
+            .warehouses(
+                &creds,
+                &WarehouseListRequest {
+                    cursor: cursor.clone(),
+                    limit: 200,
+                },
+            )
+            .await
+            .map_err(|e| AppError::Invalid(format!("读取仓库列表失败：{e}")).respond())?;
+        out.extend(
+            page.warehouses
+                .iter()
+                .filter_map(|w| w.warehouse_id.map(|id| (id, w.name.clone()))),
+        );
+        if !page.has_next() || page.cursor.is_empty() || page.cursor == cursor {
+            break;
+        }
+        cursor = page.cursor;
+    }
+    Ok(out)
+}

@@ -6,6 +6,8 @@ pub mod api;
 pub mod cloudinary;
 pub mod domain;
 pub mod editor;
+mod editor_images;
+mod editor_stocks;
 pub mod pages;
 pub mod picture;
 pub mod sheet_panel;
