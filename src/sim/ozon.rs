@@ -332,7 +332,9 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         "/v1/description-category/attribute" => {
             categories::attributes_requiring(&catalog.config.now_required)
         }
-        "/v1/description-category/attribute/values" => categories::values(&body),
+        "/v1/description-category/attribute/values" => {
+            categories::values(&body, &catalog.config.withdrawn_values)
+        }
         "/v1/description-category/attribute/values/search" => categories::search(&body),
         "/v4/product/info/limit" => json!({
             "daily_create": {"usage": 0, "limit": 1000, "reset_at": "2026-11-23T00:00:00Z"},

@@ -28,6 +28,8 @@ pub struct SimConfig {
     pub image_rps: Option<u32>,
     /// Attribute ids the attribute method reports as required on top of the recorded ones.
     pub now_required: Vec<i64>,
+    /// Dictionary value ids Ozon has withdrawn (left out of `/attribute/values`).
+    pub withdrawn_values: Vec<i64>,
     /// Added to every image answer.
     pub image_latency: Duration,
     /// Extra products `BULK-001`… with `images_per_product` images each (benchmarks).
@@ -47,6 +49,7 @@ impl Default for SimConfig {
             hang_paths: Vec::new(),
             image_rps: None,
             now_required: Vec::new(),
+            withdrawn_values: Vec::new(),
             image_latency: Duration::ZERO,
             bulk_products: 0,
         }

@@ -67,12 +67,13 @@ fn dictionary() -> Vec<Value> {
 }
 
 /// One page after `last_value_id`, with `has_next`.
-pub fn values(body: &Value) -> Value {
+pub fn values(body: &Value, withdrawn: &[i64]) -> Value {
     let after = body["last_value_id"].as_i64().unwrap_or(0);
     let limit = body["limit"].as_u64().unwrap_or(100).clamp(1, 2000) as usize;
     let rest: Vec<Value> = dictionary()
         .into_iter()
         .filter(|v| v["id"].as_i64().unwrap_or(0) > after)
+        .filter(|v| !withdrawn.contains(&v["id"].as_i64().unwrap_or(0)))
         .collect();
     let has_next = rest.len() > limit;
     json!({"result": rest.into_iter().take(limit).collect::<Vec<_>>(), "has_next": has_next})

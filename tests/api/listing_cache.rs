@@ -152,6 +152,46 @@ async fn a_newly_required_attribute_is_a_diff_and_flags_the_draft() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_dictionary_value_is_a_diff_and_flags_the_draft() {
+    let app = TestApp::spawn().await;
+    let ozon = OzonClient::new(&app.sim_url).expect("client");
+    add_draft(&app, "DRAFT-1").await;
+    cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+        .await
+        .expect("first fill");
+    let key = (22232, CATEGORY, TYPE);
+    let values = cache::values(&app.pool, &ozon, CREDENTIAL, &creds(), key, 2000)
+        .await
+        .expect("dictionary");
+    let withdrawn = values[0].0;
+    let unchanged = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+        .await
+        .expect("refresh without changes");
+    assert!(unchanged.is_empty(), "{unchanged:?}");
+    app.ozon_sim
+        .catalog
+        .lock()
+        .expect("catalog")
+        .config
+        .withdrawn_values = vec![withdrawn];
+    let diff = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+        .await
+        .expect("refresh");
+    assert_eq!(diff.changed_dictionaries.len(), 1, "{diff:?}");
+    assert!(
+        diff.changed_dictionaries[0].contains("（22232）新增 0 个值，删除 1 个值"),
+        "{diff:?}"
+    );
+    assert_eq!(diff.flagged_drafts, vec!["DRAFT-1".to_string()]);
+    let after = cache::values(&app.pool, &ozon, CREDENTIAL, &creds(), key, 2000)
+        .await
+        .expect("dictionary after");
+    assert_eq!(after.len(), values.len() - 1);
+    assert!(!after.iter().any(|(id, _)| *id == withdrawn));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_killed_halfway_resumes_without_a_half_tree() {
     let app = TestApp::spawn().await;
     let ozon = OzonClient::new(&app.sim_url).expect("client");

@@ -18,6 +18,8 @@ pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod drafts;
 #[cfg(feature = "ssr")]
+pub mod refresh;
+#[cfg(feature = "ssr")]
 pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod sheet_io;
@@ -123,12 +125,15 @@ pub struct Node {
 
 /// What a refresh changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CatalogDiff {
     pub added_types: Vec<String>,
     pub removed_types: Vec<String>,
     /// "类目路径：属性名" of attributes that became required or appeared as required.
     pub newly_required: Vec<String>,
     pub removed_attributes: Vec<String>,
+    /// "类目路径：属性名（id）新增 N 个值，删除 M 个值" of cached dictionaries that changed.
+    pub changed_dictionaries: Vec<String>,
     /// (category, type) pairs whose attributes changed or disappeared.
     pub touched_pairs: Vec<(i64, i64)>,
     pub flagged_drafts: Vec<String>,
@@ -140,6 +145,7 @@ impl CatalogDiff {
             && self.removed_types.is_empty()
             && self.newly_required.is_empty()
             && self.removed_attributes.is_empty()
+            && self.changed_dictionaries.is_empty()
     }
 }
 

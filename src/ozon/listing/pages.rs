@@ -111,6 +111,7 @@ fn CachePanel() -> impl IntoView {
                                 {(!r.diff.removed_types.is_empty()).then(|| view! { <div class="text-red-700">{format!("移除类型：{}", r.diff.removed_types.join("；"))}</div> })}
                                 {(!r.diff.newly_required.is_empty()).then(|| view! { <div class="text-amber-700">{format!("新必填属性：{}", r.diff.newly_required.join("；"))}</div> })}
                                 {(!r.diff.removed_attributes.is_empty()).then(|| view! { <div>{format!("移除属性：{}", r.diff.removed_attributes.join("；"))}</div> })}
+                                {(!r.diff.changed_dictionaries.is_empty()).then(|| view! { <div>{format!("字典变化：{}", r.diff.changed_dictionaries.join("；"))}</div> })}
                                 {(!r.diff.flagged_drafts.is_empty()).then(|| view! { <div>{format!("受影响草稿：{}", r.diff.flagged_drafts.join("、"))}</div> })}
                             </li>
                         }).collect_view()}
