@@ -69,9 +69,20 @@ fn set_content_security_policy() {
                 .is_some_and(|state| *origin != origin_of(&state.config.public_url))
         })
         .unwrap_or_default();
+    // Drafts may also show Cloudinary pictures (an image host per account).
+    let images = [
+        "'self'",
+        "data:",
+        media.as_str(),
+        "https://res.cloudinary.com",
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: {media}; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; \
          font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     );

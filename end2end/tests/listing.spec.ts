@@ -59,9 +59,16 @@ test("a draft: pick a type, fill the generated form, upload and reorder images, 
     { name: "b.png", mimeType: "image/png", buffer: PNG_B },
   ]);
   await expect(page.getByTestId("image-item")).toHaveCount(2);
+  // Each picture says what it is, and what Ozon will not like.
+  await expect(page.getByTestId("image-info").first()).toContainText("PNG · 1×1");
+  await expect(page.getByTestId("image-info").first()).toContainText("过小");
   const before = await page.getByTestId("image-url").allTextContents();
-  await page.getByTestId("image-up").nth(1).click();
+  await page.getByTestId("image-item").nth(1).dragTo(page.getByTestId("image-item").nth(0));
   await expect(page.getByTestId("image-url")).toHaveText([before[1], before[0]]);
+  // Stock for one warehouse, typed wrong first.
+  await page.getByTestId("add-stock").click();
+  await expect(page.getByTestId("stock-row")).toHaveCount(1);
+  await page.getByTestId("stock-row").getByLabel("库存数量").fill("十个");
   await page.screenshot({ path: `${shots}/30-draft-filled.png`, fullPage: true });
 
   // Save: the wrong check digit is reported next to the barcode, and the draft is kept.
@@ -69,6 +76,8 @@ test("a draft: pick a type, fill the generated form, upload and reorder images, 
   await expect(page).toHaveURL(/\/ozon\/listing\/drafts\/E2E-BOOK-1$/);
   const barcodeProblem = page.locator("[data-testid=field-problem][data-field='barcode']");
   await expect(barcodeProblem).toContainText("条码校验位错误");
+  await expect(page.locator("[data-testid=field-problem][data-field='stocks.1']")).toContainText("库存应为");
+  await expect(page.getByTestId("stock-row").getByLabel("库存数量")).toHaveValue("十个");
   await expect(page.getByLabel("商品名称（最多 500 字）")).toHaveValue("俄文原版图书 <b>精装</b>");
   await page.screenshot({ path: `${shots}/31-draft-problem.png`, fullPage: true });
 
@@ -78,6 +87,7 @@ test("a draft: pick a type, fill the generated form, upload and reorder images, 
   await expect(page.locator("[data-testid=field-problem][data-field='follow_sku']")).toContainText("SKU");
   await page.getByLabel("建卡方式").selectOption("new");
   await page.getByLabel("条码（GTIN）").fill("4600051000057");
+  await page.getByTestId("stock-row").getByLabel("库存数量").fill("10");
   await page.getByTestId("save-draft").click();
   await expect(page.getByText("已保存，检查全部通过")).toBeVisible();
   await expect(barcodeProblem).toHaveCount(0);
@@ -132,5 +142,57 @@ test("spreadsheets: download a type's template, upload rows, read the per-row re
   // The new drafts show in the list at once; the hostile name is text, not markup.
   await expect(page.getByTestId("draft-row").filter({ hasText: "E2E-SHEET-1" })).toContainText("<script>alert(1)</script>");
   await page.screenshot({ path: `${shots}/33-sheet-import.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("Cloudinary: an admin sets it for an account; drafts add pictures by public_id, moved pictures change transformation", async ({ page }) => {
+  const errors = watchErrors(page);
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, "/ozon/credentials");
+  const form = page.getByTestId("add-credential-form");
+  await form.getByLabel("名称").fill("云图店");
+  await form.getByLabel("Client-Id").fill("100001");
+  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
+  await form.getByRole("button", { name: "添加凭证" }).click();
+  await expect(page.locator("[data-testid=credential-row][data-name='云图店']")).toHaveCount(1);
+
+  await open(page, "/ozon/listing");
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+  const panel = page.getByTestId("cloudinary-panel");
+  await panel.getByLabel("Ozon 凭证").selectOption({ label: "云图店" });
+  await panel.getByLabel("Cloud name").fill("evil.com/x");
+  await page.getByTestId("cloudinary-save").click();
+  await expect(page.getByText("Cloud name 只能包含字母")).toBeVisible();
+  await panel.getByLabel("Cloud name").fill("demo-shop");
+  await panel.getByLabel("文件夹").fill("products");
+  await page.getByTestId("cloudinary-save").click();
+  await expect(page.getByTestId("cloudinary-current")).toContainText("demo-shop / products");
+
+  // No internet here: Cloudinary's CDN answers with a picture from the test.
+  await page.route("https://res.cloudinary.com/**", (route) =>
+    route.fulfill({ contentType: "image/png", body: PNG_A }),
+  );
+  await open(page, "/ozon/listing/drafts/new");
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+  await page.getByLabel("Ozon 凭证").selectOption({ label: "云图店" });
+  const add = page.getByTestId("cloudinary-add");
+  await add.locator("textarea").fill("cups/a\ncups/b.jpg");
+  await add.getByRole("button", { name: "从 Cloudinary 添加" }).click();
+  const urls = page.getByTestId("image-url");
+  await expect(urls).toHaveText([
+    "https://res.cloudinary.com/demo-shop/image/upload/ar_3:4,c_pad,b_white,w_1600,f_jpg,q_auto:good/products/cups/a.jpg",
+    "https://res.cloudinary.com/demo-shop/image/upload/ar_3:4,c_fill,g_auto,w_1600,f_jpg,q_auto:good/products/cups/b.jpg",
+  ]);
+  await page.getByTestId("image-item").nth(1).dragTo(page.getByTestId("image-item").nth(0));
+  await expect(urls).toHaveText([
+    "https://res.cloudinary.com/demo-shop/image/upload/ar_3:4,c_pad,b_white,w_1600,f_jpg,q_auto:good/products/cups/b.jpg",
+    "https://res.cloudinary.com/demo-shop/image/upload/ar_3:4,c_fill,g_auto,w_1600,f_jpg,q_auto:good/products/cups/a.jpg",
+  ]);
+  await add.locator("textarea").fill("../etc/passwd");
+  await add.getByRole("button", { name: "从 Cloudinary 添加" }).click();
+  await expect(page.getByText("public_id「../etc/passwd」无效")).toBeVisible();
+  await expect(urls).toHaveCount(2);
+  await page.screenshot({ path: `${shots}/34-cloudinary.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
