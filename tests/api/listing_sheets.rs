@@ -70,6 +70,29 @@ fn statuses(report: &Value) -> Vec<(u64, String, String)> {
         .unwrap_or_default()
 }
 
+async fn declared_too_large(app: &TestApp) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let request = format!(
+        "POST /sf/listing_sheet_import HTTP/1.1\r\nHost: {address}\r\nOrigin: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20000000\r\n\r\n",
+        app.base
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write head");
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("answered without the body")
+        .expect("read");
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
 async fn drafts_snapshot(app: &TestApp) -> Vec<(String, String, i64)> {
     sqlx::query_as("SELECT offer_id, data, updated_at FROM listing_drafts ORDER BY offer_id")
         .fetch_all(&app.pool)
@@ -400,9 +423,11 @@ async fn template_import_export_and_round_trip() {
     let (status, body) = upload(&app, &admin, "大.csv", &huge).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("文件过大"), "{body}");
-    let (status, body) = upload(&app, &admin, "更大.csv", &vec![b'a'; 13 * 1024 * 1024]).await;
-    assert_eq!(status, 413, "past the request limit: {body}");
-    assert!(body.to_string().contains("请求过大"), "{body}");
+    // A body declared past the request limit is answered before it is read (a raw request, so
+    // the client is not half-way through writing it when the answer comes).
+    let answer = declared_too_large(&app).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("请求过大"), "{answer}");
     let (_, recent) = app.call(&admin, "listing_imports_recent", &[]).await;
     assert_eq!(recent[0]["file_name"], "无表头.csv", "{recent}");
     app.stop().await;
