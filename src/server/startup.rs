@@ -63,6 +63,10 @@ pub async fn run(
     if interrupted > 0 {
         tracing::warn!(interrupted, "上次停止时有图片下载任务未完成，已标记为中断");
     }
+    let requeued = crate::ozon::listing::pipeline::queue::requeue_interrupted(&pool).await?;
+    if requeued > 0 {
+        tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
+    }
     let state = AppState {
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),

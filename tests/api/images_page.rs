@@ -12,22 +12,8 @@ const PASSWORD: &str = "correct horse battery";
 
 /// An app with an admin who stored the demo credential, and a signed-in staff client.
 async fn setup(app: &TestApp) -> (reqwest::Client, String) {
-    app.add_user("admin", Role::Admin, PASSWORD).await;
+    let admin = app.admin_with_credential(PASSWORD).await;
     app.add_user("staff", Role::Staff, PASSWORD).await;
-    let admin = app.client();
-    app.login(&admin, "admin", PASSWORD).await;
-    let (status, body) = app
-        .call(
-            &admin,
-            "ozon_credentials_add",
-            &[
-                ("name", "主店"),
-                ("client_id", "100001"),
-                ("api_key", "ozon-demo-valid-key-0001"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
     let (_, names) = app.call(&admin, "ozon_credentials_names", &[]).await;
     let id = names[0]["id"].as_i64().expect("credential id").to_string();
     let staff = app.client();

@@ -23,22 +23,8 @@ fn problem_fields(body: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_are_kept_as_typed_and_checked_field_by_field() {
     let app = TestApp::spawn_with(&[("SHOPBRIDGE_FETCH_ALLOW_PRIVATE", "true")]).await;
-    app.add_user("admin", Role::Admin, PASSWORD).await;
+    let admin = app.admin_with_credential(PASSWORD).await;
     app.add_user("staff", Role::Staff, PASSWORD).await;
-    let admin = app.client();
-    app.login(&admin, "admin", PASSWORD).await;
-    let (status, body) = app
-        .call(
-            &admin,
-            "ozon_credentials_add",
-            &[
-                ("name", "主店"),
-                ("client_id", "100001"),
-                ("api_key", "ozon-demo-valid-key-0001"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
     let staff = app.client();
     app.login(&staff, "staff", PASSWORD).await;
 
@@ -176,19 +162,7 @@ async fn drafts_are_kept_as_typed_and_checked_field_by_field() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_checks_refuse_private_addresses_with_the_flag_off() {
     let app = TestApp::spawn().await;
-    app.add_user("admin", Role::Admin, PASSWORD).await;
-    let admin = app.client();
-    app.login(&admin, "admin", PASSWORD).await;
-    app.call(
-        &admin,
-        "ozon_credentials_add",
-        &[
-            ("name", "主店"),
-            ("client_id", "100001"),
-            ("api_key", "ozon-demo-valid-key-0001"),
-        ],
-    )
-    .await;
+    let admin = app.admin_with_credential(PASSWORD).await;
     let draft = json!({
         "offer_id": "SSRF-1",
         "images": ["http://169.254.169.254/latest/meta-data/", format!("{}/img/100001/1.png", app.sim_url)],

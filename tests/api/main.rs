@@ -11,6 +11,7 @@ mod images_s3;
 mod listing_cache;
 mod listing_drafts;
 mod listing_pictures;
+mod listing_queue;
 mod listing_sheets;
 mod ozon_contract;
 mod ozon_sim;

@@ -151,15 +151,7 @@ pub async fn values(
     if !cached.is_empty() {
         return Ok(cached);
     }
-    let request = ValuesRequest {
-        attribute_id,
-        description_category_id: category_id,
-        type_id,
-        language: "ZH_HANS".into(),
-        last_value_id: 0,
-        limit: page_size.clamp(1, MAX_VALUES_PAGE),
-    };
-    let all = all_values(ozon, creds, request).await?;
+    let all = fetch_values(ozon, creds, (attribute_id, category_id, type_id), page_size).await?;
     let mut tx = pool.begin().await?;
     for v in &all {
         sqlx::query(
@@ -180,6 +172,24 @@ pub async fn values(
         .into_iter()
         .map(|v| (v.id.unwrap_or_default(), v.value))
         .collect())
+}
+
+/// Every value of a dictionary, page by page.
+pub(super) async fn fetch_values(
+    ozon: &OzonClient,
+    creds: &OzonCredentials,
+    (attribute_id, category_id, type_id): (i64, i64, i64),
+    page_size: i64,
+) -> Result<Vec<crate::ozon::client::catalog::DictionaryValue>, CacheError> {
+    let request = ValuesRequest {
+        attribute_id,
+        description_category_id: category_id,
+        type_id,
+        language: "ZH_HANS".into(),
+        last_value_id: 0,
+        limit: page_size.clamp(1, MAX_VALUES_PAGE),
+    };
+    Ok(all_values(ozon, creds, request).await?)
 }
 
 /// Types whose path contains `query` (case-insensitive), for the picker.

@@ -10,6 +10,7 @@ mod editor_images;
 mod editor_stocks;
 pub mod pages;
 pub mod picture;
+pub mod pipeline;
 pub mod sheet_panel;
 pub mod validate;
 

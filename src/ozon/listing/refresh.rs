@@ -8,10 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use sqlx::SqlitePool;
 
-use super::cache::{flatten, spec_of, CacheError, MAX_VALUES_PAGE};
+use super::cache::{fetch_values, flatten, spec_of, CacheError, MAX_VALUES_PAGE};
 use super::{AttributeSpec, CatalogDiff, Node};
-use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest, ValuesRequest};
-use crate::ozon::client::paging::all_values;
+use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials};
 use crate::server::db::now_unix;
 
@@ -159,20 +158,13 @@ async fn refetch_dictionaries(
         if !live.contains(&(category_id, type_id)) {
             continue;
         }
-        let request = ValuesRequest {
-            attribute_id,
-            description_category_id: category_id,
-            type_id,
-            language: "ZH_HANS".into(),
-            last_value_id: 0,
-            limit: MAX_VALUES_PAGE,
-        };
-        let values = all_values(ozon, creds, request)
+        let key = (attribute_id, category_id, type_id);
+        let values = fetch_values(ozon, creds, key, MAX_VALUES_PAGE)
             .await?
             .into_iter()
             .map(|v| (v.id.unwrap_or_default(), v.value))
             .collect();
-        out.push(((attribute_id, category_id, type_id), values));
+        out.push((key, values));
     }
     Ok(out)
 }

@@ -1,0 +1,153 @@
+//! The durable job queue of the listing pipeline, in SQLite: three queues (media → product
+//! import → commercial), one live job per offer_id and queue, jobs claimed atomically by a
+//! single `UPDATE … RETURNING`, and a job that was running when the process died is queued
+//! again at start-up.
+//!
+//! Our own rather than apalis: the whole queue is these few statements on the database we
+//! already have, with no new dependency tree to build; moving to apalis (Redis/Postgres) later
+//! only replaces this file.
+
+use sqlx::SqlitePool;
+
+use crate::server::db::now_unix;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queue {
+    Media,
+    Import,
+    Commercial,
+}
+
+impl Queue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Queue::Media => "media",
+            Queue::Import => "import",
+            Queue::Commercial => "commercial",
+        }
+    }
+}
+
+/// A claimed job.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub offer_id: String,
+    /// How many times it has been claimed, this time included.
+    pub attempts: i64,
+}
+
+/// Queues `offer_id` on `queue` to run at `run_at` (unix seconds). A product already waiting
+/// or running there is not queued twice; answers whether a job was added.
+pub async fn enqueue(
+    pool: &SqlitePool,
+    queue: Queue,
+    offer_id: &str,
+    run_at: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
+         VALUES (?, ?, 'queued', ?, ?)",
+    )
+    .bind(offer_id)
+    .bind(queue.as_str())
+    .bind(run_at)
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes the next due job of `queue`, if any. One statement, so two workers never get the
+/// same job.
+pub async fn claim(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<Option<Job>> {
+    sqlx::query_as(
+        "UPDATE listing_jobs SET status = 'running', claimed_at = ?, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ? \
+                     ORDER BY run_at, id LIMIT 1) \
+         RETURNING id, offer_id, attempts",
+    )
+    .bind(now)
+    .bind(queue.as_str())
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Up to `limit` due jobs of `queue` at once (a batch).
+pub async fn claim_batch(
+    pool: &SqlitePool,
+    queue: Queue,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Job>> {
+    sqlx::query_as(
+        "UPDATE listing_jobs SET status = 'running', claimed_at = ?, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ? \
+                      ORDER BY run_at, id LIMIT ?) \
+         RETURNING id, offer_id, attempts",
+    )
+    .bind(now)
+    .bind(queue.as_str())
+    .bind(now)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE listing_jobs SET status = 'done', last_error = NULL WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Puts the job back to run again at `run_at`, keeping why it failed.
+pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE listing_jobs SET status = 'queued', run_at = ?, last_error = ? WHERE id = ?",
+    )
+    .bind(run_at)
+    .bind(error)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Gives the job up (the product goes to review).
+pub async fn bury(pool: &SqlitePool, id: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE listing_jobs SET status = 'dead', last_error = ? WHERE id = ?")
+        .bind(error)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// At start-up: jobs that were running when the process stopped are queued again (their
+/// attempt is not counted twice). Answers how many.
+pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) WHERE status = 'running'",
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// When the next job of `queue` for `offer_id` runs, if one waits.
+pub async fn next_run(
+    pool: &SqlitePool,
+    queue: Queue,
+    offer_id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT run_at FROM listing_jobs WHERE offer_id = ? AND kind = ? AND status = 'queued'",
+    )
+    .bind(offer_id)
+    .bind(queue.as_str())
+    .fetch_optional(pool)
+    .await
+}

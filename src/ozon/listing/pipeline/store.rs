@@ -1,0 +1,146 @@
+//! Where each product is on its way to Ozon, and every move it made (its timeline). A move the
+//! state machine does not allow is refused, so the stored history is always a legal path.
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+use super::state::{allowed, State, Step};
+use crate::server::db::now_unix;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("商品 {0} 不在上架流程中")]
+    Unknown(String),
+    #[error("不允许从 {from} 变为 {to}")]
+    NotAllowed {
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("数据库错误")]
+    Db(#[from] sqlx::Error),
+}
+
+/// One move of a product's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub step: Option<String>,
+    pub note: String,
+    pub at: i64,
+}
+
+/// Puts `offer_id` into the pipeline as a Draft; a product already in it is left as it is.
+/// Answers whether it was added.
+pub async fn admit(pool: &SqlitePool, offer_id: &str, credential_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO listing_products (offer_id, credential_id, state, updated_at) \
+         VALUES (?, ?, 'Draft', ?)",
+    )
+    .bind(offer_id)
+    .bind(credential_id)
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The product's state and, in Error, the step that failed.
+pub async fn state_of(
+    pool: &SqlitePool,
+    offer_id: &str,
+) -> Result<(State, Option<Step>), StoreError> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = ?")
+            .bind(offer_id)
+            .fetch_optional(pool)
+            .await?;
+    let (state, step) = row.ok_or_else(|| StoreError::Unknown(offer_id.to_string()))?;
+    Ok((
+        State::parse(&state).unwrap_or(State::Draft),
+        step.as_deref().and_then(Step::parse),
+    ))
+}
+
+/// Moves the product to `to`. Into Error, `step` is the step that failed and `note` why; out of
+/// Error (a retry), the product goes back to where its failed step starts.
+pub async fn transition(
+    pool: &SqlitePool,
+    offer_id: &str,
+    to: State,
+    step: Option<Step>,
+    note: &str,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = ?")
+            .bind(offer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (from, failed) = row.ok_or_else(|| StoreError::Unknown(offer_id.to_string()))?;
+    let from = State::parse(&from).unwrap_or(State::Draft);
+    let failed = failed.as_deref().and_then(Step::parse);
+    if !allowed(from, to, failed) {
+        return Err(StoreError::NotAllowed {
+            from: from.as_str(),
+            to: to.as_str(),
+        });
+    }
+    let now = now_unix();
+    let into_error = to == State::Error;
+    sqlx::query(
+        "UPDATE listing_products SET state = ?, failed_step = ?, error = ?, \
+         needs_review = CASE WHEN ? THEN needs_review ELSE 0 END, updated_at = ? WHERE offer_id = ?",
+    )
+    .bind(to.as_str())
+    .bind(if into_error { step.map(Step::as_str) } else { None })
+    .bind(if into_error { Some(note) } else { None })
+    .bind(into_error)
+    .bind(now)
+    .bind(offer_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO listing_transitions (offer_id, from_state, to_state, step, note, at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(offer_id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(step.map(Step::as_str))
+    .bind(note)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a product in Error as needing a person (人工复核).
+pub async fn send_to_review(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE listing_products SET needs_review = 1 WHERE offer_id = ? AND state = 'Error'",
+    )
+    .bind(offer_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Every move of the product, oldest first.
+pub async fn timeline(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Transition>> {
+    sqlx::query_as(
+        "SELECT from_state AS \"from\", to_state AS \"to\", step, COALESCE(note, '') AS note, at \
+         FROM listing_transitions WHERE offer_id = ? ORDER BY id",
+    )
+    .bind(offer_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// How many products are in each state.
+pub async fn counts(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT state, COUNT(*) FROM listing_products GROUP BY state ORDER BY state")
+        .fetch_all(pool)
+        .await
+}

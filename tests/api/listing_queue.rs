@@ -1,0 +1,215 @@
+//! The listing pipeline's durable queue on the app's real SQLite file: one live job per
+//! offer_id and queue, atomic claims under concurrency, back-off, and jobs a crash interrupted
+//! queued again.
+
+use std::collections::HashSet;
+
+use shopbridge::ozon::listing::pipeline::queue::{self, Queue};
+
+use crate::helpers::TestApp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_are_idempotent_by_offer_id_and_back_off() {
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    assert!(queue::enqueue(pool, Queue::Import, "SB-1", 100)
+        .await
+        .expect("enqueue"));
+    assert!(
+        !queue::enqueue(pool, Queue::Import, "SB-1", 100)
+            .await
+            .expect("again"),
+        "one live job per offer_id"
+    );
+    assert!(queue::enqueue(pool, Queue::Media, "SB-1", 100)
+        .await
+        .expect("other queue"));
+    assert_eq!(
+        queue::claim(pool, Queue::Import, 99).await.expect("claim"),
+        None,
+        "not due yet"
+    );
+    let job = queue::claim(pool, Queue::Import, 100)
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!((job.offer_id.as_str(), job.attempts), ("SB-1", 1));
+    assert!(!queue::enqueue(pool, Queue::Import, "SB-1", 100)
+        .await
+        .expect("while running"));
+    assert_eq!(
+        queue::claim(pool, Queue::Import, 100).await.expect("claim"),
+        None
+    );
+
+    queue::retry_at(pool, job.id, 115, "HTTP 503")
+        .await
+        .expect("retry");
+    assert_eq!(
+        queue::next_run(pool, Queue::Import, "SB-1")
+            .await
+            .expect("next"),
+        Some(115)
+    );
+    assert_eq!(
+        queue::claim(pool, Queue::Import, 110).await.expect("claim"),
+        None,
+        "backing off"
+    );
+    let again = queue::claim(pool, Queue::Import, 115)
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!((again.id, again.attempts), (job.id, 2));
+
+    // A crash while it runs: at start-up it is queued again, its attempt not counted twice.
+    assert_eq!(queue::requeue_interrupted(pool).await.expect("requeue"), 1);
+    let resumed = queue::claim(pool, Queue::Import, 115)
+        .await
+        .expect("claim")
+        .expect("requeued");
+    assert_eq!((resumed.id, resumed.attempts), (job.id, 2));
+    queue::finish(pool, resumed.id).await.expect("finish");
+    assert!(queue::enqueue(pool, Queue::Import, "SB-1", 200)
+        .await
+        .expect("after done"));
+    let last = queue::claim(pool, Queue::Import, 200)
+        .await
+        .expect("claim")
+        .expect("due");
+    queue::bury(pool, last.id, "SPU_already_exists")
+        .await
+        .expect("bury");
+    let status: String = sqlx::query_scalar("SELECT status FROM listing_jobs WHERE id = ?")
+        .bind(last.id)
+        .fetch_one(pool)
+        .await
+        .expect("status");
+    assert_eq!(status, "dead");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_workers_never_get_the_same_job() {
+    let app = TestApp::spawn().await;
+    for i in 0..300 {
+        queue::enqueue(&app.pool, Queue::Commercial, &format!("SB-{i}"), 0)
+            .await
+            .expect("enqueue");
+    }
+    let mut workers = Vec::new();
+    for w in 0..8 {
+        let pool = app.pool.clone();
+        workers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let batch = if w % 2 == 0 {
+                    queue::claim(&pool, Queue::Commercial, 1)
+                        .await
+                        .expect("claim")
+                        .into_iter()
+                        .collect()
+                } else {
+                    queue::claim_batch(&pool, Queue::Commercial, 1, 7)
+                        .await
+                        .expect("batch")
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                mine.extend(batch.into_iter().map(|j| j.offer_id));
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.expect("worker"));
+    }
+    let unique: HashSet<&String> = all.iter().collect();
+    assert_eq!(all.len(), 300, "every job claimed once");
+    assert_eq!(unique.len(), 300, "no job claimed twice");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stored_history_is_always_a_legal_path() {
+    use shopbridge::ozon::listing::pipeline::state::{State, Step};
+    use shopbridge::ozon::listing::pipeline::store;
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    assert!(matches!(
+        store::transition(pool, "NOPE", State::MediaReady, Some(Step::Media), "").await,
+        Err(store::StoreError::Unknown(_))
+    ));
+    assert!(store::admit(pool, "SB-1", 1).await.expect("admit"));
+    assert!(
+        !store::admit(pool, "SB-1", 1).await.expect("admit twice"),
+        "idempotent"
+    );
+    store::transition(
+        pool,
+        "SB-1",
+        State::MediaReady,
+        Some(Step::Media),
+        "2 张图片可访问",
+    )
+    .await
+    .expect("media ready");
+    let skip = store::transition(pool, "SB-1", State::Created, Some(Step::ImportResult), "").await;
+    assert!(
+        matches!(skip, Err(store::StoreError::NotAllowed { .. })),
+        "no skipping a step"
+    );
+    store::transition(pool, "SB-1", State::Error, Some(Step::Import), "HTTP 503")
+        .await
+        .expect("error");
+    assert_eq!(
+        store::state_of(pool, "SB-1").await.expect("state"),
+        (State::Error, Some(Step::Import))
+    );
+    store::send_to_review(pool, "SB-1").await.expect("review");
+    let review: i64 =
+        sqlx::query_scalar("SELECT needs_review FROM listing_products WHERE offer_id = 'SB-1'")
+            .fetch_one(pool)
+            .await
+            .expect("flag");
+    assert_eq!(review, 1);
+    let wrong = store::transition(pool, "SB-1", State::Draft, None, "").await;
+    assert!(
+        matches!(wrong, Err(store::StoreError::NotAllowed { .. })),
+        "a retry goes back to the failed step only"
+    );
+    store::transition(pool, "SB-1", State::MediaReady, None, "重试")
+        .await
+        .expect("retry");
+    let (error, review): (Option<String>, i64) =
+        sqlx::query_as("SELECT error, needs_review FROM listing_products WHERE offer_id = 'SB-1'")
+            .fetch_one(pool)
+            .await
+            .expect("row");
+    assert_eq!(
+        (error, review),
+        (None, 0),
+        "a retry clears the error and the review flag"
+    );
+    let moves: Vec<(String, String)> = store::timeline(pool, "SB-1")
+        .await
+        .expect("timeline")
+        .into_iter()
+        .map(|t| (t.from, t.to))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("Draft".to_string(), "MediaReady".to_string()),
+            ("MediaReady".into(), "Error".into()),
+            ("Error".into(), "MediaReady".into()),
+        ]
+    );
+    assert_eq!(
+        store::counts(pool).await.expect("counts"),
+        vec![("MediaReady".to_string(), 1)]
+    );
+    app.stop().await;
+}
