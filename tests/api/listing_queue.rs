@@ -213,3 +213,87 @@ async fn the_stored_history_is_always_a_legal_path() {
     );
     app.stop().await;
 }
+
+/// UAT-004: a stock written every 5 seconds for two minutes goes out at most once per 30 s —
+/// within the two minutes at most ceil(120/30) = 4 requests — and Ozon ends with the last value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stock_writes_to_a_pair_are_merged_thirty_seconds_apart() {
+    use shopbridge::ozon::listing::pipeline::pacing;
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    let mut sent: Vec<(i64, i64)> = Vec::new();
+    let mut other = Vec::new();
+    for t in 0..=150 {
+        if t < 120 && t % 5 == 0 {
+            let due = pacing::put_stock(pool, "SB-1", 22, 1000 - t, t)
+                .await
+                .expect("put");
+            assert!(due >= t && due <= t + 30, "shown send time {due} at {t}");
+        }
+        if t == 7 {
+            pacing::put_stock(pool, "SB-2", 22, 5, t)
+                .await
+                .expect("other pair");
+        }
+        for (offer, warehouse, stock) in pacing::take_due_stocks(pool, t, 100).await.expect("take")
+        {
+            if offer == "SB-1" && warehouse == 22 {
+                sent.push((t, stock));
+            } else {
+                other.push((t, offer, stock));
+            }
+        }
+    }
+    let in_window = sent.iter().filter(|(t, _)| *t < 120).count();
+    assert!(in_window <= 4, "{sent:?}");
+    for pair in sent.windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= 30, "{sent:?}");
+    }
+    assert_eq!(
+        sent.last().map(|(_, s)| *s),
+        Some(1000 - 115),
+        "the last value wins: {sent:?}"
+    );
+    assert_eq!(
+        other,
+        vec![(7, "SB-2".to_string(), 5)],
+        "another pair is not held back"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn price_updates_wait_for_a_free_slot_in_the_hour() {
+    use shopbridge::ozon::listing::pipeline::pacing;
+    let app = TestApp::spawn().await;
+    for i in 0..10 {
+        sqlx::query(
+            "INSERT INTO price_log (offer_id, currency, price, old_price, state, created_at) \
+             VALUES ('SB-1', 'CNY', '100', '0', 'accepted', ?)",
+        )
+        .bind(1_000 + i * 60)
+        .execute(&app.pool)
+        .await
+        .expect("price row");
+    }
+    sqlx::query(
+        "INSERT INTO price_log (offer_id, currency, price, old_price, state, created_at) \
+         VALUES ('SB-1', 'CNY', '100', '0', 'failed', 1700)",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("failed row");
+    assert_eq!(
+        pacing::price_slot(&app.pool, "SB-1", 2_000)
+            .await
+            .expect("slot"),
+        1_000 + 3600
+    );
+    assert_eq!(
+        pacing::price_slot(&app.pool, "SB-2", 2_000)
+            .await
+            .expect("slot"),
+        2_000
+    );
+    app.stop().await;
+}

@@ -5,6 +5,8 @@
 pub mod state;
 
 #[cfg(feature = "ssr")]
+pub mod pacing;
+#[cfg(feature = "ssr")]
 pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,0 +1,112 @@
+//! Ozon's per-product limits, kept on our side so they are never hit: stock writes to one
+//! product–warehouse pair at most once per 30 s (writes in between are merged, the last value
+//! wins — the PRD's UAT-004), and at most 10 price updates per product per hour.
+
+use sqlx::SqlitePool;
+
+/// Seconds between two stock writes to the same pair.
+pub const STOCK_GAP_SECS: i64 = 30;
+/// Price updates allowed per product per hour.
+pub const PRICES_PER_HOUR: usize = 10;
+
+/// Queues a stock write; a write already waiting for the pair takes the new value and keeps
+/// its time. Answers when it will go out (unix seconds), for the page to show.
+pub async fn put_stock(
+    pool: &SqlitePool,
+    offer_id: &str,
+    warehouse_id: i64,
+    stock: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO stock_pending (offer_id, warehouse_id, stock, due_at) \
+         VALUES (?1, ?2, ?3, MAX(?4, COALESCE((SELECT sent_at + ?5 FROM stock_sent \
+                 WHERE offer_id = ?1 AND warehouse_id = ?2), 0))) \
+         ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET stock = excluded.stock \
+         RETURNING due_at",
+    )
+    .bind(offer_id)
+    .bind(warehouse_id)
+    .bind(stock)
+    .bind(now)
+    .bind(STOCK_GAP_SECS)
+    .fetch_one(pool)
+    .await
+}
+
+/// Takes up to `limit` writes that are due (Ozon takes 100 pairs per request) and records them
+/// as sent now. A caller whose request then fails puts them back with `put_stock`.
+pub async fn take_due_stocks(
+    pool: &SqlitePool,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, i64, i64)>> {
+    let mut tx = pool.begin().await?;
+    let due: Vec<(String, i64, i64)> = sqlx::query_as(
+        "DELETE FROM stock_pending WHERE rowid IN \
+         (SELECT rowid FROM stock_pending WHERE due_at <= ? ORDER BY due_at, offer_id LIMIT ?) \
+         RETURNING offer_id, warehouse_id, stock",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (offer_id, warehouse_id, _) in &due {
+        sqlx::query(
+            "INSERT INTO stock_sent (offer_id, warehouse_id, sent_at) VALUES (?, ?, ?) \
+             ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET sent_at = excluded.sent_at",
+        )
+        .bind(offer_id)
+        .bind(warehouse_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(due)
+}
+
+/// When the next price update of a product may go out, given when its accepted updates went
+/// (any order): now, or an hour after the oldest of the last ten within the hour.
+pub fn next_price_slot(sent: &[i64], now: i64) -> i64 {
+    let mut recent: Vec<i64> = sent.iter().copied().filter(|t| *t > now - 3600).collect();
+    if recent.len() < PRICES_PER_HOUR {
+        return now;
+    }
+    recent.sort_unstable();
+    recent[recent.len() - PRICES_PER_HOUR] + 3600
+}
+
+/// `next_price_slot` from the product's accepted rows in `price_log`.
+pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Result<i64> {
+    let sent: Vec<i64> = sqlx::query_scalar(
+        "SELECT created_at FROM price_log WHERE offer_id = ? AND state = 'accepted' AND created_at > ?",
+    )
+    .bind(offer_id)
+    .bind(now - 3600)
+    .fetch_all(pool)
+    .await?;
+    Ok(next_price_slot(&sent, now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_prices_an_hour_at_most() {
+        assert_eq!(next_price_slot(&[], 10_000), 10_000);
+        let nine: Vec<i64> = (0..9).map(|i| 9_000 + i * 60).collect();
+        assert_eq!(next_price_slot(&nine, 10_000), 10_000);
+        let ten: Vec<i64> = (0..10).map(|i| 9_000 + i * 60).collect();
+        assert_eq!(next_price_slot(&ten, 10_000), 9_000 + 3600);
+        // Old updates no longer count.
+        let mut old = ten.clone();
+        old.iter_mut().for_each(|t| *t -= 3600);
+        assert_eq!(next_price_slot(&old, 10_000), 10_000);
+        // Eleven in any order: the slot opens an hour after the oldest of the last ten.
+        let mut eleven: Vec<i64> = (0..11).map(|i| 8_000 + i * 100).collect();
+        eleven.reverse();
+        assert_eq!(next_price_slot(&eleven, 9_100), 8_100 + 3600);
+    }
+}
