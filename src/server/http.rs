@@ -39,7 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(logout))
         .route("/media/{*key}", get(media))
         .merge(crate::ozon::images::routes::router())
-        .merge(crate::ozon::listing::sheet_io::router())
+        .merge(crate::ozon::listing::sheet_routes::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,

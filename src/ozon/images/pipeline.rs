@@ -23,6 +23,9 @@ use crate::ozon::client::{backoff, OzonClient, OzonCredentials, OzonError};
 use crate::server::config::DownloadSettings;
 use crate::storage::MediaStore;
 
+mod job;
+use job::failed;
+
 const TRIES: u32 = 3;
 /// `/v3/product/info/list` takes at most 1000 ids per request.
 const INFO_CHUNK: usize = 1000;
@@ -337,101 +340,6 @@ impl Pipeline {
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
             .clone()
     }
-
-    /// Fetch → process → upload one image. Holds a global and a per-host slot throughout, so
-    /// at most `concurrency` images are in memory at once.
-    async fn one_image(self, job: Job) -> ImageOutcome {
-        let Job {
-            article,
-            user_id,
-            n,
-            source,
-            options,
-        } = job;
-        let host = self.host_slot(&source);
-        let Ok(_host) = host.acquire().await else {
-            return failed(n, &source, "DOWNLOAD_FAILED", "下载队列已关闭");
-        };
-        let Ok(_global) = self.global.acquire().await else {
-            return failed(n, &source, "DOWNLOAD_FAILED", "下载队列已关闭");
-        };
-        let fetched = match self.fetch_with_retries(&source).await {
-            Ok(fetched) => fetched,
-            Err(err) => {
-                tracing::warn!(article = %article, n, error = %err, "image download failed");
-                return failed(n, &source, "DOWNLOAD_FAILED", &err.to_string());
-            }
-        };
-        let (bytes, kind) = if options.is_noop() {
-            (fetched.bytes, fetched.kind)
-        } else {
-            let input = fetched.bytes;
-            let opts = options.clone();
-            let kind = fetched.kind;
-            match tokio::task::spawn_blocking(move || super::process::apply(&input, kind, &opts))
-                .await
-            {
-                Ok(Ok((out, kind))) => (Bytes::from(out), kind),
-                Ok(Err(message)) => return failed(n, &source, "PROCESS_FAILED", &message),
-                Err(_) => return failed(n, &source, "PROCESS_FAILED", "图片处理中断"),
-            }
-        };
-        let key = object_key(&user_id, &article, n, kind);
-        let size = bytes.len() as u64;
-        let mut last = String::new();
-        for attempt in 1..=TRIES {
-            match self
-                .media
-                .put(&key, bytes.clone(), kind.content_type())
-                .await
-            {
-                Ok(()) => {
-                    return ImageOutcome {
-                        n,
-                        source,
-                        url: Some(self.media.public_url(&key)),
-                        code: None,
-                        message: None,
-                        bytes: size,
-                    }
-                }
-                Err(err) => {
-                    last = err.to_string().chars().take(200).collect();
-                    tracing::warn!(article = %article, n, attempt, error = %last, "upload failed");
-                    if attempt < TRIES {
-                        tokio::time::sleep(backoff(250, attempt)).await;
-                    }
-                }
-            }
-        }
-        failed(
-            n,
-            &source,
-            "R2_UPLOAD_FAILED",
-            &format!("上传到存储失败：{last}"),
-        )
-    }
-
-    async fn fetch_with_retries(&self, source: &str) -> Result<super::fetch::Fetched, FetchError> {
-        let mut attempt = 1;
-        loop {
-            match self.fetcher.fetch(source).await {
-                Ok(fetched) => return Ok(fetched),
-                Err(err) if err.is_transient() && attempt < TRIES => {
-                    let wait = match &err {
-                        FetchError::Status {
-                            retry_after: Some(secs),
-                            ..
-                        } => Duration::from_secs((*secs).min(30)),
-                        _ => backoff(250, attempt),
-                    };
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                Err(err) => return Err(err),
-            }
-        }
-    }
 }
 
 /// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are validated first.
@@ -440,17 +348,6 @@ pub fn object_key(user_id: &str, article: &str, n: u32, kind: ImageKind) -> Stri
         "users/{user_id}/ozon/{article}/{article}_{n}.{}",
         kind.ext()
     )
-}
-
-fn failed(n: u32, source: &str, code: &str, message: &str) -> ImageOutcome {
-    ImageOutcome {
-        n,
-        source: source.to_string(),
-        url: None,
-        code: Some(code.to_string()),
-        message: Some(message.to_string()),
-        bytes: 0,
-    }
 }
 
 /// How an Ozon failure during resolution fails the request.
@@ -470,31 +367,4 @@ fn ozon_failure(err: OzonError) -> PipelineError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_follow_the_contract() {
-        assert_eq!(
-            object_key("user_123", "123456", 2, ImageKind::Jpeg),
-            "users/user_123/ozon/123456/123456_2.jpg"
-        );
-    }
-
-    #[test]
-    fn ozon_failures_map_to_contract_codes() {
-        let unauthorized = OzonError::Unauthorized {
-            message: "Api-key is deactivated".into(),
-        };
-        assert_eq!(ozon_failure(unauthorized).code, "INVALID_CREDENTIALS");
-        let bad_client = OzonError::BadRequest {
-            code: 3,
-            message: "Invalid Client-Id".into(),
-        };
-        assert_eq!(ozon_failure(bad_client).code, "INVALID_CREDENTIALS");
-        assert_eq!(
-            ozon_failure(OzonError::Server { status: 500 }).code,
-            "OZON_API_ERROR"
-        );
-    }
-}
+mod tests;

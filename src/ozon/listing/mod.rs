@@ -3,6 +3,8 @@
 //! `validate` says what is wrong, field by field.
 
 pub mod api;
+mod api_editor;
+mod api_sheets;
 pub mod cloudinary;
 pub mod domain;
 pub mod editor;
@@ -23,7 +25,11 @@ pub mod refresh;
 #[cfg(feature = "ssr")]
 pub mod sheet;
 #[cfg(feature = "ssr")]
+pub mod sheet_export;
+#[cfg(feature = "ssr")]
 pub mod sheet_io;
+#[cfg(feature = "ssr")]
+pub mod sheet_routes;
 
 use serde::{Deserialize, Serialize};
 

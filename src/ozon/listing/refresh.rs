@@ -14,6 +14,11 @@ use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials};
 use crate::server::db::now_unix;
 
+mod daily;
+mod dictionaries;
+pub use daily::refresh_daily;
+use dictionaries::{refetch_dictionaries, Dictionaries};
+
 #[derive(sqlx::FromRow)]
 struct RefreshRow {
     id: i64,
@@ -129,44 +134,6 @@ async fn run_refresh(
     let nodes = flatten(&zh, &ru);
     let dictionaries = refetch_dictionaries(pool, ozon, credential_id, creds, &nodes).await?;
     swap_in(pool, credential_id, id, nodes, fetched, dictionaries).await
-}
-
-/// Values per (attribute, category, type).
-type Dictionaries = Vec<((i64, i64, i64), Vec<(i64, String)>)>;
-
-/// Every dictionary the cache holds whose type is still in the tree, fetched again.
-async fn refetch_dictionaries(
-    pool: &SqlitePool,
-    ozon: &OzonClient,
-    credential_id: i64,
-    creds: &OzonCredentials,
-    nodes: &[Node],
-) -> Result<Dictionaries, CacheError> {
-    let keys: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT DISTINCT attribute_id, category_id, type_id FROM catalog_values WHERE credential_id = ?",
-    )
-    .bind(credential_id)
-    .fetch_all(pool)
-    .await?;
-    let live: HashSet<(i64, i64)> = nodes
-        .iter()
-        .filter(|n| n.type_id > 0)
-        .map(|n| (n.category_id, n.type_id))
-        .collect();
-    let mut out = Vec::new();
-    for (attribute_id, category_id, type_id) in keys {
-        if !live.contains(&(category_id, type_id)) {
-            continue;
-        }
-        let key = (attribute_id, category_id, type_id);
-        let values = fetch_values(ozon, creds, key, MAX_VALUES_PAGE)
-            .await?
-            .into_iter()
-            .map(|v| (v.id.unwrap_or_default(), v.value))
-            .collect();
-        out.push((key, values));
-    }
-    Ok(out)
 }
 
 /// The (category, type) pairs whose attributes are cached or used by a draft.
@@ -394,40 +361,4 @@ async fn swap_in(
     .await?;
     tx.commit().await?;
     Ok(diff)
-}
-
-/// Daily: refreshes the cache of every credential that has one (and finishes any refresh a
-/// restart interrupted, right after start-up).
-pub async fn refresh_daily(state: crate::server::state::AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
-    loop {
-        tick.tick().await;
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT credential_id FROM catalog_nodes \
-             UNION SELECT credential_id FROM catalog_refreshes WHERE status = 'running'",
-        )
-        .fetch_all(&state.pool)
-        .await
-        .unwrap_or_default();
-        for id in ids {
-            let opened =
-                crate::vault::service::open_credential(&state.pool, &state.sealer, id).await;
-            let Ok((_, creds)) = opened else {
-                continue;
-            };
-            match refresh(&state.pool, &state.ozon, id, &creds).await {
-                Ok(diff) if !diff.is_empty() => {
-                    tracing::warn!(
-                        credential = id,
-                        flagged = diff.flagged_drafts.len(),
-                        "类目缓存有变化"
-                    )
-                }
-                Ok(_) => tracing::info!(credential = id, "category cache refreshed"),
-                Err(err) => {
-                    tracing::warn!(credential = id, error = %err, "category cache refresh failed")
-                }
-            }
-        }
-    }
 }

@@ -43,6 +43,15 @@ pub const STATES: [State; 8] = [
     State::Error,
 ];
 
+pub const STEPS: [Step; 6] = [
+    Step::Media,
+    Step::Import,
+    Step::ImportResult,
+    Step::Price,
+    Step::Stock,
+    Step::Moderation,
+];
+
 impl State {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,16 +97,7 @@ impl Step {
     }
 
     pub fn parse(value: &str) -> Option<Step> {
-        [
-            Step::Media,
-            Step::Import,
-            Step::ImportResult,
-            Step::Price,
-            Step::Stock,
-            Step::Moderation,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == value)
+        STEPS.into_iter().find(|s| s.as_str() == value)
     }
 
     pub fn label(self) -> &'static str {
@@ -125,16 +125,7 @@ impl Step {
 
     /// The step that runs in `state`; none in Live or Error.
     pub fn from_state(state: State) -> Option<Step> {
-        [
-            Step::Media,
-            Step::Import,
-            Step::ImportResult,
-            Step::Price,
-            Step::Stock,
-            Step::Moderation,
-        ]
-        .into_iter()
-        .find(|s| s.span().0 == state)
+        STEPS.into_iter().find(|s| s.span().0 == state)
     }
 }
 

@@ -1,0 +1,156 @@
+//! Server functions behind the editor's pictures and stock: picture checks, Cloudinary settings,
+//! warehouses.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::auth::guard;
+#[cfg(feature = "ssr")]
+use crate::vault::service::open_credential;
+
+/// What a picture is (format, bytes, pixels, 3:4) and what Ozon will not like about it. Read
+/// through the download pipeline's guarded fetcher.
+#[server(prefix = "/sf", endpoint = "listing_picture_info")]
+pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, AppError> {
+    use super::picture::{notes, PictureInfo};
+    let (state, _) = guard::require_user().await?;
+    let fetched = state
+        .pipeline
+        .fetcher()
+        .fetch(url.trim())
+        .await
+        .map_err(|e| AppError::Invalid(format!("无法读取图片：{e}")).respond())?;
+    let format = match fetched.kind {
+        crate::ozon::images::sniff::ImageKind::Jpeg => "JPEG",
+        crate::ozon::images::sniff::ImageKind::Png => "PNG",
+        crate::ozon::images::sniff::ImageKind::Webp => "WebP",
+        crate::ozon::images::sniff::ImageKind::Gif => "GIF",
+        crate::ozon::images::sniff::ImageKind::Heic => "HEIC",
+    };
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(&fetched.bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .unwrap_or((0, 0));
+    let bytes = fetched.bytes.len() as u64;
+    Ok(PictureInfo {
+        format: format.into(),
+        bytes,
+        width,
+        height,
+        notes: notes(&url, format, bytes, width, height),
+    })
+}
+
+/// The account's Cloudinary settings, if it uses Cloudinary.
+#[server(prefix = "/sf", endpoint = "listing_cloudinary_get")]
+pub async fn cloudinary_settings(
+    credential_id: i64,
+) -> Result<Option<super::cloudinary::CloudinarySettings>, AppError> {
+    let (state, _) = guard::require_user().await?;
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = ?",
+    )
+    .bind(credential_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(
+        row.map(
+            |(cloud_name, folder)| super::cloudinary::CloudinarySettings { cloud_name, folder },
+        ),
+    )
+}
+
+/// Sets (or, with an empty cloud name, removes) an account's Cloudinary settings; admins.
+#[server(prefix = "/sf", endpoint = "listing_cloudinary_save")]
+pub async fn save_cloudinary(
+    credential_id: i64,
+    cloud_name: String,
+    folder: String,
+) -> Result<(), AppError> {
+    let (state, user) = guard::require_admin().await?;
+    let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT name FROM ozon_credentials WHERE id = ?")
+            .bind(credential_id)
+            .fetch_optional(&state.pool)
+            .await?;
+    let Some(account) = exists else {
+        return Err(AppError::Invalid("凭证不存在".into()).respond());
+    };
+    if cloud_name.trim().is_empty() {
+        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = ?")
+            .bind(credential_id)
+            .execute(&state.pool)
+            .await?;
+        crate::auth::store::append_audit(
+            &state.pool,
+            &actor,
+            "cloudinary_update",
+            &account,
+            "停用",
+        )
+        .await?;
+        return Ok(());
+    }
+    let settings = super::cloudinary::CloudinarySettings {
+        cloud_name: cloud_name.trim().to_string(),
+        folder: folder.trim().trim_matches('/').to_string(),
+    };
+    settings
+        .check()
+        .map_err(|m| AppError::Invalid(m).respond())?;
+    sqlx::query(
+        "INSERT INTO cloudinary_settings (credential_id, cloud_name, folder, updated_by, updated_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET cloud_name = excluded.cloud_name, \
+         folder = excluded.folder, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(credential_id)
+    .bind(&settings.cloud_name)
+    .bind(&settings.folder)
+    .bind(&user.name)
+    .bind(crate::server::db::now_unix())
+    .execute(&state.pool)
+    .await?;
+    let detail = format!("{} / {}", settings.cloud_name, settings.folder);
+    crate::auth::store::append_audit(&state.pool, &actor, "cloudinary_update", &account, &detail)
+        .await?;
+    Ok(())
+}
+
+/// The account's warehouses (`/v2/warehouse/list`, every page), for the stock inputs.
+#[server(prefix = "/sf", endpoint = "listing_warehouses")]
+pub async fn warehouses(credential_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::ozon::client::commerce::WarehouseListRequest;
+    let (state, _) = guard::require_user().await?;
+    let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
+        .await
+        .map_err(AppError::respond)?;
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..20 {
+        let page = state
+            .ozon
+            .warehouses(
+                &creds,
+                &WarehouseListRequest {
+                    cursor: cursor.clone(),
+                    limit: 200,
+                },
+            )
+            .await
+            .map_err(|e| AppError::Invalid(format!("读取仓库列表失败：{e}")).respond())?;
+        out.extend(
+            page.warehouses
+                .iter()
+                .filter_map(|w| w.warehouse_id.map(|id| (id, w.name.clone()))),
+        );
+        if !page.has_next() || page.cursor.is_empty() || page.cursor == cursor {
+            break;
+        }
+        cursor = page.cursor;
+    }
+    Ok(out)
+}

@@ -1,0 +1,82 @@
+//! Server functions of the spreadsheet import (the downloads are routes, `sheet_routes.rs`).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::auth::guard;
+#[cfg(feature = "ssr")]
+use crate::vault::service::open_credential;
+
+/// Imports a spreadsheet (base64 of its bytes): the file is kept, every row becomes or
+/// updates a draft, and the report says what happened to each row.
+#[server(prefix = "/sf", endpoint = "listing_sheet_import")]
+pub async fn import_sheet(
+    credential_id: i64,
+    name: String,
+    data: String,
+) -> Result<super::ImportReport, AppError> {
+    use base64::Engine;
+    let (state, user) = guard::require_user().await?;
+    if data.len() > super::MAX_SHEET_BYTES / 3 * 4 + 8 {
+        return Err(AppError::Invalid(format!(
+            "文件过大（最大 {} MB）",
+            super::MAX_SHEET_BYTES / 1024 / 1024
+        ))
+        .respond());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|_| AppError::Invalid("文件内容无效".into()).respond())?;
+    let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
+        .await
+        .map_err(AppError::respond)?;
+    let report =
+        super::sheet_io::import(&state, credential_id, &creds, &name, &bytes, &user.name).await?;
+    let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
+    let summary = format!(
+        "新建 {}，更新 {}，无变化 {}，未导入 {}",
+        report.count(super::RowStatus::Created),
+        report.count(super::RowStatus::Updated),
+        report.count(super::RowStatus::Unchanged),
+        report.count(super::RowStatus::Rejected)
+    );
+    let target = report.file_name.clone();
+    crate::auth::store::append_audit(&state.pool, &actor, "listing_import", &target, &summary)
+        .await?;
+    Ok(report)
+}
+
+/// One kept spreadsheet upload.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportRow {
+    pub id: i64,
+    pub file_name: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub report: super::ImportReport,
+}
+
+/// The latest uploads with their reports.
+#[server(prefix = "/sf", endpoint = "listing_imports_recent")]
+pub async fn recent_imports() -> Result<Vec<ImportRow>, AppError> {
+    let (state, _) = guard::require_user().await?;
+    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, file_name, created_by, created_at, report FROM listing_imports ORDER BY id DESC LIMIT 10",
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, file_name, created_by, at, report)| ImportRow {
+            id,
+            file_name,
+            created_by,
+            created_at: crate::ui::time::format_timestamp(at),
+            report: report
+                .and_then(|r| serde_json::from_str(&r).ok())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
