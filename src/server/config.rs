@@ -39,11 +39,25 @@ pub struct Config {
     pub api_rate_per_minute: u32,
     /// Requests per second per Ozon Client-Id (Ozon's limit is 50).
     pub ozon_rps: u32,
+    /// How much faster than the clock the listing pipeline's waits run (1 = real time; tests
+    /// and the benchmark run it with the simulator's time scale).
+    pub listing_time_scale: u32,
+    pub alerts: AlertSettings,
     pub s3: S3Settings,
     pub download: DownloadSettings,
 }
 
 /// S3/R2 access for an `s3://bucket/prefix` storage URL.
+/// Where alerts go: a Telegram bot (`sendMessage`) and/or a webhook (POST JSON). Neither set
+/// means alerts are only shown on the pages.
+#[derive(Clone, Debug)]
+pub struct AlertSettings {
+    pub telegram_api_url: String,
+    pub telegram_token: Option<crate::vault::secret::Secret>,
+    pub telegram_chat_id: Option<String>,
+    pub webhook_url: Option<String>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct S3Settings {
     pub endpoint: Option<String>,
@@ -117,6 +131,21 @@ impl Config {
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
+            listing_time_scale: parse_range("SHOPBRIDGE_LISTING_TIME_SCALE", &get, 1, 1, 10_000)?
+                as u32,
+            alerts: AlertSettings {
+                telegram_api_url: url_or(
+                    "SHOPBRIDGE_TELEGRAM_API_URL",
+                    &get,
+                    "https://api.telegram.org",
+                )?,
+                telegram_token: get("SHOPBRIDGE_TELEGRAM_BOT_TOKEN")
+                    .map(crate::vault::secret::Secret::new),
+                telegram_chat_id: get("SHOPBRIDGE_TELEGRAM_CHAT_ID"),
+                webhook_url: get("SHOPBRIDGE_ALERT_WEBHOOK_URL")
+                    .map(|v| parse_url("SHOPBRIDGE_ALERT_WEBHOOK_URL", v))
+                    .transpose()?,
+            },
             s3: S3Settings {
                 endpoint: get("SHOPBRIDGE_S3_ENDPOINT")
                     .map(|v| parse_url("SHOPBRIDGE_S3_ENDPOINT", v))

@@ -67,7 +67,16 @@ pub async fn run(
     if requeued > 0 {
         tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
     }
+    let listing = crate::ozon::listing::pipeline::Listing::new(
+        pool.clone(),
+        ozon.clone(),
+        sealer.clone(),
+        pipeline.fetcher().clone(),
+        crate::ozon::listing::pipeline::clock::Clock::new(config.listing_time_scale),
+        crate::ozon::listing::pipeline::alerts::Alerts::new(config.alerts.clone()),
+    );
     let state = AppState {
+        listing: listing.clone(),
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
         sealer,
@@ -79,6 +88,7 @@ pub async fn run(
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::cache::refresh_daily(state.clone()));
+    let listing_worker = tokio::spawn(listing.run());
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -87,6 +97,7 @@ pub async fn run(
         .await;
     housekeeping.abort();
     catalog_refresh.abort();
+    listing_worker.abort();
     pool.close().await;
     tracing::info!("ShopBridge 已停止");
     served.context("HTTP 服务异常退出")

@@ -24,6 +24,8 @@ pub struct AppState {
     pub pipeline: Pipeline,
     /// Image download tasks running in this process (the page's door).
     pub image_tasks: Tasks,
+    /// The listing pipeline (its worker runs from start-up).
+    pub listing: crate::ozon::listing::pipeline::Listing,
 }
 
 impl FromRef<AppState> for LeptosOptions {

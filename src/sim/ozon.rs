@@ -31,6 +31,7 @@ pub const METHODS: &[&str] = &[
     "/v4/product/info/stocks",
     "/v3/product/import",
     "/v1/product/import/info",
+    "/v1/product/import-by-sku",
     "/v2/warehouse/list",
     "/v4/product/info/limit",
     "/v2/product/pictures/import",
@@ -339,12 +340,42 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
             categories::values(&body, &catalog.config.withdrawn_values)
         }
         "/v1/description-category/attribute/values/search" => categories::search(&body),
-        "/v4/product/info/limit" => json!({
-            "daily_create": {"usage": 0, "limit": 1000, "reset_at": "2026-11-23T00:00:00Z"},
-            "daily_update": {"usage": 0, "limit": 5000, "reset_at": "2026-11-23T00:00:00Z"},
-            "total": {"usage": catalog.products.len(), "limit": 10000}
-        }),
+        "/v4/product/info/limit" => catalog.limits(),
+        "/v1/product/import-by-sku" => catalog.import_by_sku(&body),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
+    let mut codes = Vec::new();
+    item_error_codes(&reply, "", &mut codes);
+    for (offer_id, code) in codes {
+        catalog.item_errors.push((path.to_string(), offer_id, code));
+    }
     Json(reply).into_response()
+}
+
+/// Every `(offer_id, code)` of a per-item error in an answer (inside `errors` arrays).
+fn item_error_codes(value: &Value, offer_id: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            let offer_id = map
+                .get("offer_id")
+                .and_then(Value::as_str)
+                .unwrap_or(offer_id);
+            if let Some(Value::Array(errors)) = map.get("errors") {
+                for e in errors {
+                    if let Some(code) = e.get("code").and_then(Value::as_str) {
+                        out.push((offer_id.to_string(), code.to_string()));
+                    }
+                }
+            }
+            for (key, v) in map {
+                if key != "errors" {
+                    item_error_codes(v, offer_id, out);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| item_error_codes(v, offer_id, out)),
+        _ => {}
+    }
 }

@@ -36,6 +36,11 @@ pub struct SimConfig {
     pub image_latency: Duration,
     /// Extra products `BULK-001`… with `images_per_product` images each (benchmarks).
     pub bulk_products: usize,
+    /// Cards `/v3/product/import` may create per quota window (Ozon: 1500 a day); `None` is
+    /// unlimited.
+    pub daily_create: Option<i64>,
+    /// The quota window in simulated seconds (a day).
+    pub quota_window_secs: u64,
 }
 
 impl Default for SimConfig {
@@ -54,6 +59,8 @@ impl Default for SimConfig {
             withdrawn_values: Vec::new(),
             image_latency: Duration::ZERO,
             bulk_products: 0,
+            daily_create: None,
+            quota_window_secs: 86_400,
         }
     }
 }
@@ -83,6 +90,15 @@ impl SimProduct {
                 .map(|n| format!("{base}/img/{}/{n}.png", self.product_id))
                 .collect()
         })
+    }
+
+    /// Names containing 拒审 are declined at moderation.
+    pub fn moderate_status(&self) -> &'static str {
+        if self.name.contains("拒审") {
+            "declined"
+        } else {
+            "approved"
+        }
     }
 
     pub fn new(n: i64, offer_id: &str, images: usize) -> Self {
@@ -126,7 +142,17 @@ pub struct Catalog {
     served: u32,
     pub log: Vec<LoggedCall>,
     image_hits: HashMap<String, u32>,
+    /// Every offer_id sent to `/v3/product/import` or `/v1/product/import-by-sku`, in order.
+    pub import_log: Vec<String>,
+    /// Every per-item error code answered inside HTTP 200: (path, offer_id, code).
+    pub item_errors: Vec<(String, String, String)>,
+    /// Cards created in the current quota window, and when it started.
+    created: (Instant, i64),
+    started: Instant,
 }
+
+/// SKUs of other sellers' cards that `/v1/product/import-by-sku` can copy.
+pub const MARKET_SKUS: std::ops::RangeInclusive<i64> = 300_001..=300_010;
 
 /// Warehouses every simulated account has.
 pub const WAREHOUSES: &[(i64, &str)] = &[
@@ -153,6 +179,10 @@ impl Catalog {
             served: 0,
             log: Vec::new(),
             image_hits: HashMap::new(),
+            import_log: Vec::new(),
+            item_errors: Vec::new(),
+            created: (Instant::now(), 0),
+            started: Instant::now(),
         }
     }
 
@@ -294,7 +324,7 @@ impl Catalog {
                     "primary_image": urls.iter().take(1).collect::<Vec<_>>(), "images": urls, "color_image": [],
                     "currency_code": "CNY", "price": p.price.clone().unwrap_or_default(), "old_price": p.old_price,
                     "min_price": "", "vat": "0.00", "barcodes": [], "is_archived": false,
-                    "statuses": {"status": p.status, "moderate_status": "approved", "validation_status": "success", "is_created": true},
+                    "statuses": {"status": p.status, "moderate_status": p.moderate_status(), "validation_status": "success", "is_created": true},
                     "errors": [],
                 })
             })

@@ -4,28 +4,121 @@ use super::*;
 
 impl Catalog {
     /// A new card import: an item lacking attributes fails, a known offer_id is
-    /// `SPU_already_exists`, the rest are imported once the task has run (5 simulated seconds).
+    /// `SPU_already_exists`, an item over the daily quota is `item_limit_exceeded`. Accepted
+    /// cards exist at once (as on Ozon, which gives them a product_id straight away); the task
+    /// reports them `imported` 5 simulated seconds later.
     pub fn import_products(&mut self, body: &Value) -> Value {
+        self.roll_quota();
         let mut items = Vec::new();
         for item in body["items"].as_array().cloned().unwrap_or_default() {
             let offer_id = item["offer_id"].as_str().unwrap_or_default().to_string();
-            let outcome = if item["attributes"].as_array().is_none_or(Vec::is_empty) {
+            self.import_log.push(offer_id.clone());
+            let failed = |code: &str, message: &str, field: &str| {
                 (
                     "failed",
-                    json!([{"code": "missing_required_attribute", "message": "Required attribute is missing", "field": "attributes", "level": "error"}]),
+                    json!([{"code": code, "message": message, "field": field, "level": "error"}]),
+                )
+            };
+            let outcome = if item["attributes"].as_array().is_none_or(Vec::is_empty) {
+                failed(
+                    "missing_required_attribute",
+                    "Required attribute is missing",
+                    "attributes",
                 )
             } else if self.find(&offer_id, None, None).is_some() {
-                (
-                    "failed",
-                    json!([{"code": "SPU_already_exists", "message": "SPU already exists", "field": "offer_id", "level": "error"}]),
+                failed("SPU_already_exists", "SPU already exists", "offer_id")
+            } else if self
+                .config
+                .daily_create
+                .is_some_and(|max| self.created.1 >= max)
+            {
+                failed(
+                    "item_limit_exceeded",
+                    "Daily limit for creating items exceeded",
+                    "",
                 )
             } else {
+                let mut urls: Vec<String> = item["primary_image"]
+                    .as_str()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect();
+                urls.extend(strings(&item["images"]));
+                let name = item["name"].as_str().unwrap_or_default().to_string();
+                self.create_card(&offer_id, &name, Some(urls));
                 ("imported", json!([]))
             };
             items.push((offer_id, outcome.0, outcome.1));
         }
         let task_id = self.start_task(items);
         json!({"result": {"task_id": task_id}})
+    }
+
+    /// Copies another seller's card by SKU: SKUs outside `MARKET_SKUS` (our own included) are
+    /// answered in `unmatched_sku_list`.
+    pub fn import_by_sku(&mut self, body: &Value) -> Value {
+        let mut unmatched = Vec::new();
+        let mut items = Vec::new();
+        for item in body["items"].as_array().cloned().unwrap_or_default() {
+            let offer_id = item["offer_id"].as_str().unwrap_or_default().to_string();
+            self.import_log.push(offer_id.clone());
+            let sku = as_i64(&item["sku"]).unwrap_or(0);
+            if !MARKET_SKUS.contains(&sku) {
+                unmatched.push(sku);
+                continue;
+            }
+            if self.find(&offer_id, None, None).is_some() {
+                let errors = json!([{"code": "SPU_already_exists", "message": "SPU already exists", "field": "offer_id", "level": "error"}]);
+                items.push((offer_id, "failed", errors));
+                continue;
+            }
+            let name = item["name"].as_str().unwrap_or_default().to_string();
+            self.create_card(&offer_id, &name, None);
+            items.push((offer_id, "imported", json!([])));
+        }
+        let task_id = self.start_task(items);
+        json!({"result": {"task_id": task_id, "unmatched_sku_list": unmatched}})
+    }
+
+    fn create_card(&mut self, offer_id: &str, name: &str, images: Option<Vec<String>>) {
+        self.created.1 += 1;
+        let n = self.products.len() as i64 + 1;
+        let mut p = SimProduct::new(n, offer_id, 0);
+        p.status = "moderating".into();
+        p.price = None;
+        if !name.is_empty() {
+            p.name = name.to_string();
+        }
+        p.external_images = images;
+        self.products.push(p);
+    }
+
+    /// Starts a new quota window once the old one is over.
+    fn roll_quota(&mut self) {
+        let window = Duration::from_secs(self.config.quota_window_secs);
+        if self.elapsed(self.created.0) >= window {
+            self.created = (Instant::now(), 0);
+        }
+    }
+
+    /// `/v4/product/info/limit`: usage of the window, and its reset in simulated time.
+    pub fn limits(&mut self) -> Value {
+        self.roll_quota();
+        let window = self.config.quota_window_secs as i64;
+        let sim_now = time::OffsetDateTime::now_utc()
+            + time::Duration::seconds(self.elapsed(self.started).as_secs() as i64)
+            - time::Duration::seconds(self.started.elapsed().as_secs() as i64);
+        let reset = sim_now
+            + time::Duration::seconds(window - self.elapsed(self.created.0).as_secs() as i64);
+        let reset_at = reset
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        json!({
+            "daily_create": {"usage": self.created.1, "limit": self.config.daily_create.unwrap_or(-1), "reset_at": reset_at},
+            "daily_update": {"usage": 0, "limit": 5000, "reset_at": reset_at},
+            "total": {"usage": self.products.len(), "limit": 252_000}
+        })
     }
 
     /// `/v2/product/pictures/import`: the whole set replaces the old one; re-sending the same
@@ -85,12 +178,6 @@ impl Catalog {
         for (offer_id, status, errors) in task.items {
             let mut product_id = 0;
             if done && status == "imported" {
-                let n = self.products.len() as i64 + 1;
-                if self.find(&offer_id, None, None).is_none() {
-                    let mut p = SimProduct::new(n, &offer_id, 0);
-                    p.status = "moderating".into();
-                    self.products.push(p);
-                }
                 product_id = self
                     .find(&offer_id, None, None)
                     .map(|i| self.products[i].product_id)

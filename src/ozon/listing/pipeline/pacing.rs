@@ -6,6 +6,9 @@ use sqlx::SqlitePool;
 
 /// Seconds between two stock writes to the same pair.
 pub const STOCK_GAP_SECS: i64 = 30;
+/// Added to both rules: our clock counts whole seconds and a request takes time to arrive, so
+/// the next write is held 2 s past the limit and Ozon never sees it early.
+pub const MARGIN_SECS: i64 = 2;
 /// Price updates allowed per product per hour.
 pub const PRICES_PER_HOUR: usize = 10;
 
@@ -29,7 +32,7 @@ pub async fn put_stock(
     .bind(warehouse_id)
     .bind(stock)
     .bind(now)
-    .bind(STOCK_GAP_SECS)
+    .bind(STOCK_GAP_SECS + MARGIN_SECS)
     .fetch_one(pool)
     .await
 }
@@ -86,7 +89,26 @@ pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Re
     .bind(now - 3600)
     .fetch_all(pool)
     .await?;
-    Ok(next_price_slot(&sent, now))
+    let slot = next_price_slot(&sent, now);
+    Ok(if slot > now { slot + MARGIN_SECS } else { slot })
+}
+
+/// When the product's next waiting stock write goes out, if one waits.
+pub async fn next_stock_due(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MIN(due_at) FROM stock_pending WHERE offer_id = ?")
+        .bind(offer_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// The product's waiting stock writes: (warehouse, stock, due).
+pub async fn pending_of(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT warehouse_id, stock, due_at FROM stock_pending WHERE offer_id = ? ORDER BY warehouse_id",
+    )
+    .bind(offer_id)
+    .fetch_all(pool)
+    .await
 }
 
 #[cfg(test)]

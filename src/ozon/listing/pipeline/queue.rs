@@ -151,3 +151,32 @@ pub async fn next_run(
     .fetch_optional(pool)
     .await
 }
+
+/// Puts the job back to run at `run_at` without counting this attempt: waiting (for a quota
+/// reset, an import task, a price slot) is not failing.
+pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE listing_jobs SET status = 'queued', run_at = ?, last_error = ?, \
+         attempts = MAX(attempts - 1, 0) WHERE id = ?",
+    )
+    .bind(run_at)
+    .bind(why)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Why the product's live job last waited or failed, and when it runs next.
+pub async fn waiting(
+    pool: &SqlitePool,
+    offer_id: &str,
+) -> sqlx::Result<Option<(String, i64, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT kind, run_at, last_error FROM listing_jobs WHERE offer_id = ? AND status IN ('queued', 'running') \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(offer_id)
+    .fetch_optional(pool)
+    .await
+}

@@ -144,3 +144,104 @@ pub async fn counts(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
         .fetch_all(pool)
         .await
 }
+
+/// A product's row in the pipeline.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Product {
+    pub offer_id: String,
+    pub credential_id: i64,
+    pub state: String,
+    pub failed_step: Option<String>,
+    pub error: Option<String>,
+    pub needs_review: bool,
+    pub product_id: Option<i64>,
+    pub sku: Option<i64>,
+    pub task_id: Option<i64>,
+    pub import_intent: Option<i64>,
+    pub sent_images: Option<String>,
+    pub submitted_by: Option<String>,
+    pub updated_at: i64,
+}
+
+impl Product {
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Draft)
+    }
+
+    /// The pictures last sent to Ozon, in order.
+    pub fn sent_images(&self) -> Vec<String> {
+        self.sent_images
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+}
+
+pub async fn product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<Product>> {
+    sqlx::query_as(
+        "SELECT offer_id, credential_id, state, failed_step, error, needs_review, product_id, sku, \
+         task_id, import_intent, sent_images, submitted_by, updated_at \
+         FROM listing_products WHERE offer_id = ?",
+    )
+    .bind(offer_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records (or clears) the intent to send an import: set before the request goes out, so a
+/// crash in between makes the next attempt look the offer_id up on Ozon first.
+pub async fn set_intent(pool: &SqlitePool, offer_id: &str, at: Option<i64>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE listing_products SET import_intent = ? WHERE offer_id = ?")
+        .bind(at)
+        .bind(offer_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// What Ozon answered an import: its task (None when the card was found by a lookup) and the
+/// pictures sent with it. Clears the intent.
+pub async fn set_submitted(
+    pool: &SqlitePool,
+    offer_id: &str,
+    task_id: Option<i64>,
+    images: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE listing_products SET task_id = ?, import_intent = NULL, sent_images = ? WHERE offer_id = ?",
+    )
+    .bind(task_id)
+    .bind(serde_json::to_string(images).unwrap_or_default())
+    .bind(offer_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_images(pool: &SqlitePool, offer_id: &str, images: &[String]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE listing_products SET sent_images = ? WHERE offer_id = ?")
+        .bind(serde_json::to_string(images).unwrap_or_default())
+        .bind(offer_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The card's ids on Ozon.
+pub async fn set_card(
+    pool: &SqlitePool,
+    offer_id: &str,
+    product_id: Option<i64>,
+    sku: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE listing_products SET product_id = COALESCE(?, product_id), sku = COALESCE(?, sku) \
+         WHERE offer_id = ?",
+    )
+    .bind(product_id.filter(|id| *id > 0))
+    .bind(sku.filter(|id| *id > 0))
+    .bind(offer_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

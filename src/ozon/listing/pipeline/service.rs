@@ -1,0 +1,187 @@
+//! The pipeline's door for the pages: submit drafts (validated first), retry failed products.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::queue::{self, Queue};
+use super::state::{State, Step};
+use super::store;
+use super::worker::Listing;
+use crate::ozon::client::OzonCredentials;
+use crate::ozon::listing::validate::validate;
+use crate::ozon::listing::{drafts, Draft};
+use crate::server::state::AppState;
+
+/// Products one submit takes.
+pub const MAX_SUBMIT: usize = 1000;
+
+/// What happened to one product of a bulk action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub offer_id: String,
+    pub ok: bool,
+    pub message: String,
+}
+
+fn outcome(offer_id: &str, ok: bool, message: impl Into<String>) -> Outcome {
+    Outcome {
+        offer_id: offer_id.to_string(),
+        ok,
+        message: message.into(),
+    }
+}
+
+/// Sends drafts into the pipeline. A draft that does not pass the validator is refused with
+/// its first problems; a product already on its way is left alone; a failed one is retried; a
+/// card that exists is updated (pictures, price, stocks).
+pub async fn submit(state: &AppState, offer_ids: &[String], by: &str) -> Vec<Outcome> {
+    let mut creds: HashMap<i64, Option<OzonCredentials>> = HashMap::new();
+    let mut done = Vec::new();
+    for offer_id in offer_ids.iter().take(MAX_SUBMIT) {
+        let result = submit_one(state, offer_id, by, &mut creds).await;
+        done.push(match result {
+            Ok(message) => outcome(offer_id, true, message),
+            Err(message) => outcome(offer_id, false, message),
+        });
+    }
+    state.listing.wake();
+    done
+}
+
+async fn submit_one(
+    state: &AppState,
+    offer_id: &str,
+    by: &str,
+    creds: &mut HashMap<i64, Option<OzonCredentials>>,
+) -> Result<String, String> {
+    let db = |e: sqlx::Error| {
+        tracing::error!(error = %e, "listing submit failed");
+        "数据库错误".to_string()
+    };
+    let pool = &state.pool;
+    let (credential_id, draft, _, flag) = drafts::find(pool, offer_id)
+        .await
+        .map_err(db)?
+        .ok_or("草稿不存在")?;
+    if let Some(flag) = flag {
+        return Err(format!("{flag}（请打开草稿检查并保存后再提交）"));
+    }
+    check(state, credential_id, &draft, creds).await?;
+    store::admit(pool, offer_id, credential_id)
+        .await
+        .map_err(db)?;
+    sqlx::query("UPDATE listing_products SET submitted_by = ? WHERE offer_id = ?")
+        .bind(by)
+        .bind(offer_id)
+        .execute(pool)
+        .await
+        .map_err(db)?;
+    let product = store::product(pool, offer_id)
+        .await
+        .map_err(db)?
+        .ok_or("数据库错误")?;
+    let now = state.listing.now();
+    match product.state() {
+        State::Draft => {
+            queue::enqueue(pool, Queue::Media, offer_id, now)
+                .await
+                .map_err(db)?;
+            Ok("已提交".into())
+        }
+        State::Error => retry(&state.listing, offer_id).await,
+        State::Created | State::Priced | State::ReadyForSale | State::Live => {
+            queue::enqueue(pool, Queue::Media, offer_id, now)
+                .await
+                .map_err(db)?;
+            Ok("已提交更新（图片、价格、库存）".into())
+        }
+        State::MediaReady | State::ImportSubmitted => Ok("已在处理中".into()),
+    }
+}
+
+/// The validator of part 1, with the cache's facts; image HEADs are the media step's.
+async fn check(
+    state: &AppState,
+    credential_id: i64,
+    draft: &Draft,
+    creds: &mut HashMap<i64, Option<OzonCredentials>>,
+) -> Result<(), String> {
+    if !creds.contains_key(&credential_id) {
+        let opened =
+            crate::vault::service::open_credential(&state.pool, &state.sealer, credential_id)
+                .await
+                .ok()
+                .map(|(_, c)| c);
+        creds.insert(credential_id, opened);
+    }
+    let Some(Some(c)) = creds.get(&credential_id) else {
+        return Err("草稿使用的 Ozon 凭证已被删除".into());
+    };
+    let facts = drafts::facts(&state.pool, &state.ozon, credential_id, c, draft)
+        .await
+        .map_err(|e| format!("无法读取类目缓存：{e}"))?;
+    let problems = validate(draft, &facts);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let first: Vec<String> = problems.iter().take(3).map(|p| p.message.clone()).collect();
+    let more = if problems.len() > 3 {
+        format!(" 等 {} 个问题", problems.len())
+    } else {
+        String::new()
+    };
+    Err(format!("草稿未通过检查：{}{more}", first.join("；")))
+}
+
+/// Sends a failed product back to where its failed step starts and queues that step.
+pub async fn retry(listing: &Listing, offer_id: &str) -> Result<String, String> {
+    let pool = listing.pool();
+    let db = |e: sqlx::Error| {
+        tracing::error!(error = %e, "listing retry failed");
+        "数据库错误".to_string()
+    };
+    let product = store::product(pool, offer_id)
+        .await
+        .map_err(db)?
+        .ok_or("商品不在上架流程中")?;
+    if product.state() != State::Error {
+        return Err(format!(
+            "商品当前为“{}”，不需要重试",
+            product.state().label()
+        ));
+    }
+    let step = product
+        .failed_step
+        .as_deref()
+        .and_then(Step::parse)
+        .unwrap_or(Step::Media);
+    let back = step.span().0;
+    store::transition(
+        pool,
+        offer_id,
+        back,
+        None,
+        &format!("人工重试：从“{}”重新开始", step.label()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let now = listing.now();
+    let queue = match step {
+        Step::Media => Queue::Media,
+        Step::Import | Step::ImportResult => Queue::Import,
+        Step::Price | Step::Stock | Step::Moderation => Queue::Commercial,
+    };
+    if step == Step::Stock {
+        if let Some((_, draft, _, _)) = drafts::find(pool, offer_id).await.map_err(db)? {
+            super::stocks::queue_draft(listing, &draft, now)
+                .await
+                .map_err(db)?;
+        }
+    }
+    queue::enqueue(pool, queue, offer_id, now)
+        .await
+        .map_err(db)?;
+    listing.wake();
+    Ok(format!("已重试：从“{}”重新开始", step.label()))
+}

@@ -1,0 +1,203 @@
+//! Stock writes: queued per product–warehouse pair (merged, at most one per 30 s — see
+//! `pacing`), sent 100 pairs per `/v2/products/stocks` request, one receipt per pair. Only a
+//! priced product's stocks are queued: Ozon refuses stocks before a price (PRICE_IS_NOT_SENT).
+
+use std::collections::BTreeMap;
+
+use super::messages::explain_all;
+use super::pacing::{put_stock, take_due_stocks};
+use super::receipts;
+use super::store;
+use super::worker::Listing;
+use crate::ozon::client::commerce::{StockItem, StocksRequest};
+use crate::ozon::listing::Draft;
+
+/// Pairs per request (Ozon's maximum).
+pub const BATCH: i64 = 100;
+
+/// Queues the draft's stock per warehouse; answers how many pairs.
+pub async fn queue_draft(l: &Listing, draft: &Draft, now: i64) -> sqlx::Result<usize> {
+    let mut queued = 0;
+    for s in &draft.stocks {
+        let Ok(stock) = s.stock.trim().parse::<i64>() else {
+            continue;
+        };
+        put_stock(l.pool(), &draft.offer_id, s.warehouse_id, stock, now).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Sends the writes that are due; answers whether any were.
+pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
+    let pool = l.pool();
+    let due = take_due_stocks(pool, now, BATCH).await?;
+    if due.is_empty() {
+        return Ok(false);
+    }
+    let mut by_credential: BTreeMap<i64, Vec<StockItem>> = BTreeMap::new();
+    for (offer_id, warehouse_id, stock) in due {
+        let Some(p) = store::product(pool, &offer_id).await? else {
+            continue;
+        };
+        by_credential
+            .entry(p.credential_id)
+            .or_default()
+            .push(StockItem {
+                offer_id,
+                product_id: p.product_id.unwrap_or(0),
+                stock,
+                warehouse_id,
+            });
+    }
+    for (credential_id, stocks) in by_credential {
+        let creds = match l.credentials(credential_id).await {
+            Ok(creds) => creds,
+            Err(super::worker::Failure::Permanent(why)) => {
+                for s in &stocks {
+                    let r = Some(why.as_str());
+                    receipts::stock(
+                        pool,
+                        &s.offer_id,
+                        Some(s.product_id),
+                        s.warehouse_id,
+                        s.stock,
+                        "failed",
+                        r,
+                        now,
+                    )
+                    .await?;
+                }
+                continue;
+            }
+            Err(_) => continue,
+        };
+        let request = StocksRequest { stocks };
+        match l.ozon().update_stocks(&creds, &request).await {
+            Ok(answer) => {
+                for s in &request.stocks {
+                    let result = answer.result.iter().find(|r| {
+                        r.offer_id == s.offer_id
+                            && r.warehouse_id.is_none_or(|w| w == s.warehouse_id)
+                    });
+                    settle(l, s, result, now).await?;
+                }
+            }
+            Err(e) => {
+                let transient = matches!(
+                    super::worker::Failure::from(e.clone()),
+                    super::worker::Failure::Transient(_)
+                );
+                let why = e.to_string();
+                for s in &request.stocks {
+                    let state = if transient { "retry" } else { "failed" };
+                    receipts::stock(
+                        pool,
+                        &s.offer_id,
+                        Some(s.product_id),
+                        s.warehouse_id,
+                        s.stock,
+                        state,
+                        Some(&why),
+                        now,
+                    )
+                    .await?;
+                    if transient {
+                        put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+async fn settle(
+    l: &Listing,
+    s: &StockItem,
+    result: Option<&crate::ozon::client::commerce::UpdateResult>,
+    now: i64,
+) -> sqlx::Result<()> {
+    let pool = l.pool();
+    let product_id = Some(s.product_id);
+    match result {
+        Some(r) if r.updated && r.errors.is_empty() => {
+            receipts::stock(
+                pool,
+                &s.offer_id,
+                product_id,
+                s.warehouse_id,
+                s.stock,
+                "accepted",
+                None,
+                now,
+            )
+            .await
+        }
+        Some(r) if r.errors.iter().any(|e| e.code == "TOO_MANY_REQUESTS") => {
+            // Ozon saw the pair too soon: the write waits its turn again.
+            let why = explain_all(&r.errors);
+            receipts::stock(
+                pool,
+                &s.offer_id,
+                product_id,
+                s.warehouse_id,
+                s.stock,
+                "deferred",
+                Some(&why),
+                now,
+            )
+            .await?;
+            put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
+            Ok(())
+        }
+        Some(r) => {
+            let why = explain_all(&r.errors);
+            receipts::stock(
+                pool,
+                &s.offer_id,
+                product_id,
+                s.warehouse_id,
+                s.stock,
+                "failed",
+                Some(&why),
+                now,
+            )
+            .await?;
+            let message = format!("{}（库存，仓库 {}）：{why}", s.offer_id, s.warehouse_id);
+            l.alerts()
+                .raise(pool, "stock", &s.offer_id, &message, now)
+                .await
+        }
+        None => {
+            let why = "Ozon 的回复里没有这一项，稍后重发";
+            receipts::stock(
+                pool,
+                &s.offer_id,
+                product_id,
+                s.warehouse_id,
+                s.stock,
+                "retry",
+                Some(why),
+                now,
+            )
+            .await?;
+            put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
+            Ok(())
+        }
+    }
+}
+
+/// The latest receipt per warehouse of a product: (warehouse, state, reason).
+pub async fn latest(
+    pool: &sqlx::SqlitePool,
+    offer_id: &str,
+) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT warehouse_id, state, reason FROM stock_log WHERE id IN \
+         (SELECT MAX(id) FROM stock_log WHERE offer_id = ? GROUP BY warehouse_id)",
+    )
+    .bind(offer_id)
+    .fetch_all(pool)
+    .await
+}
