@@ -10,6 +10,7 @@ use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::ozon::images::pages::{ImageTaskPage, ImagesPage};
+use crate::ozon::listing::board::{PipelineBoardPage, PipelineProductPage};
 use crate::ozon::listing::editor::DraftEditorPage;
 use crate::ozon::listing::pages::ListingPage;
 use crate::ui::components::{Card, NotYetOpen, PageHeader};
@@ -126,6 +127,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ozon/images/tasks/:id") view=ImageTaskPage/>
                     <Route path=path!("/ozon/listing") view=ListingPage/>
                     <Route path=path!("/ozon/listing/drafts/:offer_id") view=DraftEditorPage/>
+                    <Route path=path!("/ozon/listing/pipeline") view=PipelineBoardPage/>
+                    <Route path=path!("/ozon/listing/pipeline/:offer_id") view=PipelineProductPage/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
                     <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>
                     <Route path=path!("/account") view=AccountPage/>
@@ -202,6 +205,10 @@ const NAV: &[(&str, &[NavItem])] = &[
             NavItem {
                 label: text::NAV_OZON_LISTING,
                 href: "/ozon/listing",
+            },
+            NavItem {
+                label: "上架流程",
+                href: "/ozon/listing/pipeline",
             },
         ],
     ),

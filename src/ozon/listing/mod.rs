@@ -5,6 +5,8 @@
 pub mod api;
 mod api_editor;
 mod api_sheets;
+pub mod board;
+pub mod board_api;
 pub mod cloudinary;
 pub mod domain;
 pub mod editor;

@@ -2,6 +2,7 @@
 //! product import → commercial (prices, stocks) queues in SQLite, along the PRD's state machine,
 //! within Ozon's limits, with receipts of every call, retries, review and alerts.
 
+pub mod service_types;
 pub mod state;
 
 #[cfg(feature = "ssr")]

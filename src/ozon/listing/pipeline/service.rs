@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::queue::{self, Queue};
+pub use super::service_types::Outcome;
 use super::state::{State, Step};
 use super::store;
 use super::worker::Listing;
@@ -15,14 +14,6 @@ use crate::server::state::AppState;
 
 /// Products one submit takes.
 pub const MAX_SUBMIT: usize = 1000;
-
-/// What happened to one product of a bulk action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub offer_id: String,
-    pub ok: bool,
-    pub message: String,
-}
 
 fn outcome(offer_id: &str, ok: bool, message: impl Into<String>) -> Outcome {
     Outcome {

@@ -1,0 +1,336 @@
+//! Server functions of the pipeline board and the product page: one pipeline API
+//! (`pipeline::service`) behind both the pages and any other door.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::pipeline::{alerts, pacing, queue, receipts, service, store};
+#[cfg(feature = "ssr")]
+use crate::auth::guard;
+#[cfg(feature = "ssr")]
+use crate::ui::time::format_timestamp;
+
+pub use super::pipeline::service_types::Outcome;
+
+/// Products a board page lists.
+pub const BOARD_ROWS: usize = 500;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub offer_id: String,
+    pub name: String,
+    /// `unsubmitted` or a state name.
+    pub state: String,
+    pub state_label: String,
+    pub category: String,
+    pub error: Option<String>,
+    pub failed_step: Option<String>,
+    pub needs_review: bool,
+    pub problems: usize,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// (state, label, count), unsubmitted first, in pipeline order.
+    pub counts: Vec<(String, String, i64)>,
+    pub review: i64,
+    pub rows: Vec<BoardRow>,
+    /// Categories present: (type_id, name).
+    pub categories: Vec<(i64, String)>,
+    /// Something is on its way (the page keeps refreshing).
+    pub active: bool,
+    pub alerts: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+type BoardDbRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
+
+/// The board: counts per state, the products matching the filters (state — or `review` —,
+/// type id, error text), the latest alerts.
+#[server(prefix = "/sf", endpoint = "listing_board")]
+pub async fn pipeline_board(state: String, type_id: i64, error: String) -> Result<Board, AppError> {
+    use super::pipeline::state::{State, Step, STATES};
+    use super::Draft;
+    let (app, _) = guard::require_user().await?;
+    let rows: Vec<BoardDbRow> = sqlx::query_as(
+        "SELECT d.offer_id, d.data, d.problems, p.state, p.failed_step, p.error, \
+         COALESCE(p.needs_review, 0), COALESCE(p.updated_at, d.updated_at) AS at \
+         FROM listing_drafts d LEFT JOIN listing_products p ON p.offer_id = d.offer_id \
+         ORDER BY at DESC, d.offer_id",
+    )
+    .fetch_all(&app.pool)
+    .await?;
+    let names: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT type_id, MIN(name_zh) FROM catalog_nodes WHERE type_id > 0 GROUP BY type_id",
+    )
+    .fetch_all(&app.pool)
+    .await?;
+    let name_of = |id: i64| {
+        names
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| format!("类型 {id}"))
+    };
+    let mut board = Board::default();
+    let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
+    let needle = error.trim().to_lowercase();
+    for (offer_id, data, problems, p_state, failed, err, review, at) in rows {
+        let draft: Draft = serde_json::from_str(&data).unwrap_or_default();
+        let key = p_state.clone().unwrap_or_else(|| "unsubmitted".into());
+        *counts.entry(key.clone()).or_default() += 1;
+        board.review += review;
+        let draft_type = draft.type_id.unwrap_or(0);
+        if draft_type > 0 && !board.categories.iter().any(|(t, _)| *t == draft_type) {
+            board.categories.push((draft_type, name_of(draft_type)));
+        }
+        if matches!(
+            key.as_str(),
+            "Draft" | "MediaReady" | "ImportSubmitted" | "Created" | "Priced"
+        ) {
+            board.active = true;
+        }
+        let state_ok = match state.as_str() {
+            "" => true,
+            "review" => review != 0,
+            s => s == key,
+        };
+        let type_ok = type_id == 0 || draft_type == type_id;
+        let error_ok = needle.is_empty()
+            || err
+                .as_deref()
+                .is_some_and(|e| e.to_lowercase().contains(&needle));
+        if !(state_ok && type_ok && error_ok) || board.rows.len() >= BOARD_ROWS {
+            continue;
+        }
+        let problems: Vec<serde_json::Value> = serde_json::from_str(&problems).unwrap_or_default();
+        board.rows.push(BoardRow {
+            state_label: State::parse(&key)
+                .map(State::label)
+                .unwrap_or("未提交")
+                .to_string(),
+            state: key,
+            category: if draft_type > 0 {
+                name_of(draft_type)
+            } else {
+                String::new()
+            },
+            offer_id,
+            name: draft.name,
+            error: err,
+            failed_step: failed
+                .as_deref()
+                .and_then(Step::parse)
+                .map(|s| s.label().to_string()),
+            needs_review: review != 0,
+            problems: problems.len(),
+            updated_at: format_timestamp(at),
+        });
+    }
+    board.categories.sort();
+    let order = std::iter::once(("unsubmitted", "未提交"))
+        .chain(STATES.iter().map(|s| (s.as_str(), s.label())));
+    board.counts = order
+        .map(|(s, label)| {
+            (
+                s.to_string(),
+                label.to_string(),
+                counts.get(s).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    board.alerts = alerts::recent(&app.pool, 10)
+        .await?
+        .into_iter()
+        .map(|a| (format_timestamp(a.at), a.message))
+        .collect();
+    Ok(board)
+}
+
+/// Offer ids from a textarea-ish list: one per line or comma-separated, de-duplicated.
+pub fn split_ids(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in text
+        .split(['\n', ',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+/// Submits the drafts named in `offer_ids` (one per line or comma-separated).
+#[server(prefix = "/sf", endpoint = "listing_submit")]
+pub async fn submit_products(offer_ids: String) -> Result<Vec<Outcome>, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let ids = split_ids(&offer_ids);
+    if ids.is_empty() {
+        return Err(AppError::Invalid("请先勾选要提交的商品".into()).respond());
+    }
+    if ids.len() > service::MAX_SUBMIT {
+        return Err(
+            AppError::Invalid(format!("一次最多提交 {} 个商品", service::MAX_SUBMIT)).respond(),
+        );
+    }
+    Ok(service::submit(&app, &ids, &user.name).await)
+}
+
+/// Retries the named failed products; with none named, every product in Error.
+#[server(prefix = "/sf", endpoint = "listing_retry")]
+pub async fn retry_products(offer_ids: String) -> Result<Vec<Outcome>, AppError> {
+    let (app, _) = guard::require_user().await?;
+    let mut ids = split_ids(&offer_ids);
+    if ids.is_empty() {
+        ids = sqlx::query_scalar(
+            "SELECT offer_id FROM listing_products WHERE state = 'Error' ORDER BY offer_id",
+        )
+        .fetch_all(&app.pool)
+        .await?;
+    }
+    let mut done = Vec::new();
+    for id in ids.iter().take(service::MAX_SUBMIT) {
+        let result = service::retry(&app.listing, id).await;
+        done.push(Outcome {
+            offer_id: id.clone(),
+            ok: result.is_ok(),
+            message: result.unwrap_or_else(|e| e),
+        });
+    }
+    Ok(done)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineRow {
+    pub at: String,
+    pub from: String,
+    pub to: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRow {
+    pub at: String,
+    pub kind: String,
+    pub state: String,
+    pub summary: String,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductView {
+    pub offer_id: String,
+    pub name: String,
+    pub state: String,
+    pub state_label: String,
+    pub error: Option<String>,
+    pub failed_step: Option<String>,
+    pub needs_review: bool,
+    pub product_id: Option<i64>,
+    pub sku: Option<i64>,
+    /// Ozon's public page of the card, once it has a SKU.
+    pub link: Option<String>,
+    /// What the product waits for and when it runs next.
+    pub waiting: Option<(String, String)>,
+    /// Stock writes waiting: (warehouse, stock, when it goes out).
+    pub pending_stocks: Vec<(i64, i64, String)>,
+    pub timeline: Vec<TimelineRow>,
+    pub receipts: Vec<ReceiptRow>,
+    pub active: bool,
+}
+
+/// One product: state, timeline, receipts, waiting stock writes.
+#[server(prefix = "/sf", endpoint = "listing_product")]
+pub async fn pipeline_product(offer_id: String) -> Result<ProductView, AppError> {
+    use super::pipeline::state::{State, Step};
+    let (app, _) = guard::require_user().await?;
+    let pool = &app.pool;
+    let p = store::product(pool, &offer_id).await?.ok_or_else(|| {
+        AppError::Invalid(format!("商品 {offer_id} 还没有提交到上架流程")).respond()
+    })?;
+    let name = super::drafts::find(pool, &offer_id)
+        .await?
+        .map(|(_, d, _, _)| d.name)
+        .unwrap_or_default();
+    let label = |s: &str| {
+        State::parse(s)
+            .map(State::label)
+            .unwrap_or("未知")
+            .to_string()
+    };
+    let timeline = store::timeline(pool, &offer_id)
+        .await?
+        .into_iter()
+        .map(|t| TimelineRow {
+            at: format_timestamp(t.at),
+            from: label(&t.from),
+            to: label(&t.to),
+            note: t.note,
+        })
+        .collect();
+    let receipts = receipts::of_product(pool, &offer_id)
+        .await?
+        .into_iter()
+        .map(|r| ReceiptRow {
+            at: format_timestamp(r.at),
+            kind: r.kind,
+            state: r.state,
+            summary: r.summary,
+            reason: r.reason,
+            detail: r.detail,
+        })
+        .collect();
+    let pending_stocks = pacing::pending_of(pool, &offer_id)
+        .await?
+        .into_iter()
+        .map(|(w, s, due)| (w, s, format_timestamp(due)))
+        .collect();
+    let waiting = queue::waiting(pool, &offer_id)
+        .await?
+        .map(|(_, run_at, why)| {
+            (
+                why.unwrap_or_else(|| "排队中".into()),
+                format_timestamp(run_at),
+            )
+        });
+    let state = p.state();
+    Ok(ProductView {
+        link: p
+            .sku
+            .map(|sku| format!("https://www.ozon.ru/product/{sku}")),
+        state_label: state.label().to_string(),
+        state: state.as_str().to_string(),
+        active: !matches!(state, State::ReadyForSale | State::Live | State::Error),
+        failed_step: p
+            .failed_step
+            .as_deref()
+            .and_then(Step::parse)
+            .map(|s| s.label().to_string()),
+        offer_id: p.offer_id,
+        name,
+        error: p.error,
+        needs_review: p.needs_review,
+        product_id: p.product_id,
+        sku: p.sku,
+        waiting,
+        pending_stocks,
+        timeline,
+        receipts,
+    })
+}
