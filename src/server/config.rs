@@ -42,6 +42,11 @@ pub struct Config {
     /// How much faster than the clock the listing pipeline's waits run (1 = real time; tests
     /// and the benchmark run it with the simulator's time scale).
     pub listing_time_scale: u32,
+    /// Seconds before an Ozon request gives up (each of its tries).
+    pub ozon_timeout_secs: u64,
+    /// Whether the listing pipeline's worker runs in this process (tests of the queue itself
+    /// switch it off).
+    pub listing_worker: bool,
     pub alerts: AlertSettings,
     pub s3: S3Settings,
     pub download: DownloadSettings,
@@ -133,6 +138,12 @@ impl Config {
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
             listing_time_scale: parse_range("SHOPBRIDGE_LISTING_TIME_SCALE", &get, 1, 1, 10_000)?
                 as u32,
+            ozon_timeout_secs: parse_range("SHOPBRIDGE_OZON_TIMEOUT_SECS", &get, 30, 1, 300)?,
+            listing_worker: get("SHOPBRIDGE_LISTING_WORKER").is_none()
+                || parse_bool(
+                    "SHOPBRIDGE_LISTING_WORKER",
+                    get("SHOPBRIDGE_LISTING_WORKER"),
+                )?,
             alerts: AlertSettings {
                 telegram_api_url: url_or(
                     "SHOPBRIDGE_TELEGRAM_API_URL",

@@ -51,7 +51,11 @@ pub async fn run(
     }
     let sealer = crate::vault::keyfile::open_vault(&pool, &config).await?;
     password::warm_up().await;
-    let ozon = OzonClient::new(&config.ozon_api_url)?.with_rate(config.ozon_rps);
+    let ozon = OzonClient::with_timeout(
+        &config.ozon_api_url,
+        Duration::from_secs(config.ozon_timeout_secs),
+    )?
+    .with_rate(config.ozon_rps);
     let media = crate::storage::MediaStore::from_config(&config)?;
     let pipeline = Pipeline::new(
         ozon.clone(),
@@ -88,7 +92,10 @@ pub async fn run(
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::cache::refresh_daily(state.clone()));
-    let listing_worker = tokio::spawn(listing.run());
+    let listing_worker = state
+        .config
+        .listing_worker
+        .then(|| tokio::spawn(listing.run()));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -97,7 +104,9 @@ pub async fn run(
         .await;
     housekeeping.abort();
     catalog_refresh.abort();
-    listing_worker.abort();
+    if let Some(worker) = listing_worker {
+        worker.abort();
+    }
     pool.close().await;
     tracing::info!("ShopBridge 已停止");
     served.context("HTTP 服务异常退出")

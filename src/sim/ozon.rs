@@ -255,7 +255,7 @@ async fn dispatch(
     let delay = sim
         .catalog
         .lock()
-        .map(|c| c.delay_for(&path))
+        .map(|mut c| c.delay_for(&path))
         .unwrap_or_default();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;

@@ -26,6 +26,8 @@ pub struct SimConfig {
     pub latency: Duration,
     /// Calls to these paths never answer (for client timeouts).
     pub hang_paths: Vec<String>,
+    /// When set, only the first N calls to `hang_paths` hang; later ones answer.
+    pub hang_times: Option<usize>,
     /// Image requests per second (all products) before 429 with `Retry-After: 1`.
     pub image_rps: Option<u32>,
     /// Attribute ids the attribute method reports as required on top of the recorded ones.
@@ -54,6 +56,7 @@ impl Default for SimConfig {
             circle_open: false,
             latency: Duration::ZERO,
             hang_paths: Vec::new(),
+            hang_times: None,
             image_rps: None,
             now_required: Vec::new(),
             withdrawn_values: Vec::new(),
@@ -245,9 +248,16 @@ impl Catalog {
     }
 
     /// How long to wait before answering `path`.
-    pub fn delay_for(&self, path: &str) -> Duration {
+    pub fn delay_for(&mut self, path: &str) -> Duration {
         if self.config.hang_paths.iter().any(|p| p == path) {
-            return Duration::from_secs(3600);
+            match self.config.hang_times.as_mut() {
+                None => return Duration::from_secs(3600),
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    return Duration::from_secs(3600);
+                }
+                Some(_) => {}
+            }
         }
         self.config.latency
     }

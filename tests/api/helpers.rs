@@ -93,8 +93,16 @@ impl TestApp {
 
     /// The app on an existing data dir (a restart), with a fresh simulator.
     pub async fn spawn_in(dir: tempfile::TempDir, extra: &[(&str, &str)]) -> TestApp {
+        Self::spawn_with_sim(dir, OzonSim::demo(), extra).await
+    }
+
+    /// The app on `dir` against the given simulator.
+    pub async fn spawn_with_sim(
+        dir: tempfile::TempDir,
+        ozon_sim: OzonSim,
+        extra: &[(&str, &str)],
+    ) -> TestApp {
         logs();
-        let ozon_sim = OzonSim::demo();
         let sim_addr = serve_router("127.0.0.1:0".parse().expect("addr"), ozon_sim.router())
             .await
             .expect("ozon simulator");

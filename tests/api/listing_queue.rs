@@ -8,9 +8,12 @@ use shopbridge::ozon::listing::pipeline::queue::{self, Queue};
 
 use crate::helpers::TestApp;
 
+/// These tests drive the queue by hand, so the app's own worker stays off.
+const NO_WORKER: &[(&str, &str)] = &[("SHOPBRIDGE_LISTING_WORKER", "false")];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_are_idempotent_by_offer_id_and_back_off() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(NO_WORKER).await;
     let pool = &app.pool;
     assert!(queue::enqueue(pool, Queue::Import, "SB-1", 100)
         .await
@@ -91,7 +94,7 @@ async fn jobs_are_idempotent_by_offer_id_and_back_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_workers_never_get_the_same_job() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(NO_WORKER).await;
     for i in 0..300 {
         queue::enqueue(&app.pool, Queue::Commercial, &format!("SB-{i}"), 0)
             .await
@@ -136,7 +139,7 @@ async fn concurrent_workers_never_get_the_same_job() {
 async fn the_stored_history_is_always_a_legal_path() {
     use shopbridge::ozon::listing::pipeline::state::{State, Step};
     use shopbridge::ozon::listing::pipeline::store;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(NO_WORKER).await;
     let pool = &app.pool;
     assert!(matches!(
         store::transition(pool, "NOPE", State::MediaReady, Some(Step::Media), "").await,
@@ -219,7 +222,7 @@ async fn the_stored_history_is_always_a_legal_path() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stock_writes_to_a_pair_are_merged_thirty_seconds_apart() {
     use shopbridge::ozon::listing::pipeline::pacing;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(NO_WORKER).await;
     let pool = &app.pool;
     let mut sent: Vec<(i64, i64)> = Vec::new();
     let mut other = Vec::new();
@@ -228,7 +231,8 @@ async fn stock_writes_to_a_pair_are_merged_thirty_seconds_apart() {
             let due = pacing::put_stock(pool, "SB-1", 22, 1000 - t, t)
                 .await
                 .expect("put");
-            assert!(due >= t && due <= t + 30, "shown send time {due} at {t}");
+            let gap = pacing::STOCK_GAP_SECS + pacing::MARGIN_SECS;
+            assert!(due >= t && due <= t + gap, "shown send time {due} at {t}");
         }
         if t == 7 {
             pacing::put_stock(pool, "SB-2", 22, 5, t)
@@ -265,7 +269,7 @@ async fn stock_writes_to_a_pair_are_merged_thirty_seconds_apart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn price_updates_wait_for_a_free_slot_in_the_hour() {
     use shopbridge::ozon::listing::pipeline::pacing;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(NO_WORKER).await;
     for i in 0..10 {
         sqlx::query(
             "INSERT INTO price_log (offer_id, currency, price, old_price, state, created_at) \
@@ -287,7 +291,8 @@ async fn price_updates_wait_for_a_free_slot_in_the_hour() {
         pacing::price_slot(&app.pool, "SB-1", 2_000)
             .await
             .expect("slot"),
-        1_000 + 3600
+        1_000 + 3600 + pacing::MARGIN_SECS,
+        "an hour after the oldest of the last ten, with the margin"
     );
     assert_eq!(
         pacing::price_slot(&app.pool, "SB-2", 2_000)

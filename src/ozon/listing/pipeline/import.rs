@@ -23,13 +23,16 @@ pub const BATCH: i64 = 100;
 /// Seconds between two looks at a pending import task.
 pub const POLL_SECS: i64 = 3;
 
+/// Jobs claimed together with their product rows.
+type Batch = Vec<(Job, Product)>;
+
 pub async fn run(l: &Listing, now: i64) -> sqlx::Result<bool> {
     let jobs = queue::claim_batch(l.pool(), Queue::Import, now, BATCH).await?;
     if jobs.is_empty() {
         return Ok(false);
     }
-    let mut send: BTreeMap<i64, Vec<(Job, Product)>> = BTreeMap::new();
-    let mut poll: BTreeMap<(i64, Option<i64>), Vec<(Job, Product)>> = BTreeMap::new();
+    let mut send: BTreeMap<i64, Batch> = BTreeMap::new();
+    let mut poll: BTreeMap<(i64, Option<i64>), Batch> = BTreeMap::new();
     for job in jobs {
         match store::product(l.pool(), &job.offer_id).await? {
             Some(p) if p.state() == State::MediaReady => {
@@ -191,7 +194,10 @@ async fn quota(
     .map(|t| t.unix_timestamp())
     .unwrap_or(now + 3600)
     .max(now + 1);
-    let why = format!("Ozon 今日新建商品额度已用完（{usage}/{limit}），额度重置后自动继续");
+    let why = format!(
+        "Ozon 今日新建商品额度不足（已用 {usage}/{limit}），其余商品将在 {} 额度重置后自动提交",
+        crate::ui::time::format_timestamp(reset)
+    );
     Ok(Some(((limit - usage).max(0), reset, why)))
 }
 

@@ -98,13 +98,13 @@ async fn check(
     draft: &Draft,
     creds: &mut HashMap<i64, Option<OzonCredentials>>,
 ) -> Result<(), String> {
-    if !creds.contains_key(&credential_id) {
+    if let std::collections::hash_map::Entry::Vacant(e) = creds.entry(credential_id) {
         let opened =
             crate::vault::service::open_credential(&state.pool, &state.sealer, credential_id)
                 .await
                 .ok()
                 .map(|(_, c)| c);
-        creds.insert(credential_id, opened);
+        e.insert(opened);
     }
     let Some(Some(c)) = creds.get(&credential_id) else {
         return Err("草稿使用的 Ozon 凭证已被删除".into());
