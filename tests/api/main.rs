@@ -8,6 +8,7 @@ mod fixtures;
 mod images_page;
 mod images_rest;
 mod images_s3;
+mod listing_alerts;
 mod listing_cache;
 mod listing_drafts;
 mod listing_flow;
