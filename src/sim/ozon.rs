@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::{OriginalUri, Path};
@@ -276,11 +277,18 @@ async fn dispatch(
     } else {
         fixture_error(400, 4)
     };
-    if let Ok(mut catalog) = sim.catalog.lock() {
-        catalog.log.push(LoggedCall {
-            path,
-            status: response.status().as_u16(),
-        });
+    let lost = match sim.catalog.lock() {
+        Ok(mut catalog) => {
+            catalog.log.push(LoggedCall {
+                path: path.clone(),
+                status: response.status().as_u16(),
+            });
+            catalog.lose_reply(&path)
+        }
+        Err(_) => false,
+    };
+    if lost {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     response
 }

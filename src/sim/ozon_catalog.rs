@@ -28,6 +28,9 @@ pub struct SimConfig {
     pub hang_paths: Vec<String>,
     /// When set, only the first N calls to `hang_paths` hang; later ones answer.
     pub hang_times: Option<usize>,
+    /// The first N calls to these paths are carried out, then their answers never come (a
+    /// crash or a timeout after Ozon took the request).
+    pub lose_reply: Option<(String, usize)>,
     /// Image requests per second (all products) before 429 with `Retry-After: 1`.
     pub image_rps: Option<u32>,
     /// Attribute ids the attribute method reports as required on top of the recorded ones.
@@ -57,6 +60,7 @@ impl Default for SimConfig {
             latency: Duration::ZERO,
             hang_paths: Vec::new(),
             hang_times: None,
+            lose_reply: None,
             image_rps: None,
             now_required: Vec::new(),
             withdrawn_values: Vec::new(),
@@ -260,6 +264,17 @@ impl Catalog {
             }
         }
         self.config.latency
+    }
+
+    /// Whether the answer to this call (already carried out) is lost.
+    pub fn lose_reply(&mut self, path: &str) -> bool {
+        match self.config.lose_reply.as_mut() {
+            Some((p, n)) if p == path && *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// `Some(retry_after_secs)` when this Client-Id is over its requests per second.

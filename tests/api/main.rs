@@ -10,6 +10,7 @@ mod images_rest;
 mod images_s3;
 mod listing_alerts;
 mod listing_cache;
+mod listing_crash;
 mod listing_drafts;
 mod listing_flow;
 mod listing_pictures;

@@ -135,7 +135,7 @@ impl OzonClient {
         c: &OzonCredentials,
         r: &ImportRequest,
     ) -> Result<ImportResponse, OzonError> {
-        self.call(c, "/v3/product/import", r).await
+        self.call_once(c, "/v3/product/import", r).await
     }
 
     pub async fn import_info(
@@ -151,7 +151,7 @@ impl OzonClient {
         c: &OzonCredentials,
         r: &ImportBySkuRequest,
     ) -> Result<ImportBySkuResponse, OzonError> {
-        self.call(c, "/v1/product/import-by-sku", r).await
+        self.call_once(c, "/v1/product/import-by-sku", r).await
     }
 
     pub async fn import_prices(
@@ -241,6 +241,28 @@ impl OzonClient {
         path: &str,
         body: &B,
     ) -> Result<T, OzonError> {
+        self.call_with(creds, path, body, true).await
+    }
+
+    /// Like [`Self::call`] for requests that create something (imports): only a 429, which Ozon
+    /// refused before doing anything, is retried here. After a timeout or a 5xx Ozon may have
+    /// carried it out, so the caller looks the result up before sending it again.
+    pub async fn call_once<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        creds: &OzonCredentials,
+        path: &str,
+        body: &B,
+    ) -> Result<T, OzonError> {
+        self.call_with(creds, path, body, false).await
+    }
+
+    async fn call_with<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        creds: &OzonCredentials,
+        path: &str,
+        body: &B,
+        repeatable: bool,
+    ) -> Result<T, OzonError> {
         let body = serde_json::to_value(body).map_err(|e| OzonError::Decode(e.to_string()))?;
         let mut attempt = 0u32;
         loop {
@@ -261,7 +283,9 @@ impl OzonClient {
                 Err(OzonError::RateLimited { retry_after }) => {
                     Duration::from_secs(retry_after.unwrap_or(1))
                 }
-                Err(OzonError::Server { .. } | OzonError::Timeout) => backoff(500, attempt),
+                Err(OzonError::Server { .. } | OzonError::Timeout) if repeatable => {
+                    backoff(500, attempt)
+                }
                 _ => return result,
             };
             if attempt >= MAX_TRIES {

@@ -1,0 +1,141 @@
+//! Crash safety: an import Ozon carried out but whose answer never came is looked up, not sent
+//! again; and the real binary killed with SIGKILL mid-run, then restarted, finishes every
+//! product without a duplicate import.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use shopbridge::sim::ozon_catalog::SimConfig;
+
+use crate::listing_flow::flow;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shopbridge");
+
+fn assert_each_imported_once(imports: &[String], ids: &[String]) {
+    for id in ids {
+        let n = imports.iter().filter(|i| *i == id).count();
+        assert_eq!(n, 1, "{id} imported {n} times: {imports:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_whose_answer_was_lost_is_looked_up_not_resent() {
+    let config = SimConfig {
+        lose_reply: Some(("/v3/product/import".into(), 1)),
+        ..Default::default()
+    };
+    let f = flow(config, &[("SHOPBRIDGE_OZON_TIMEOUT_SECS", "1")]).await;
+    let ids: Vec<String> = (1..=3).map(|n| format!("LOST-{n}")).collect();
+    for id in &ids {
+        f.save_clean(&f.draft(id, "丢失回复")).await;
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    f.submit(&refs).await;
+    for id in &refs {
+        f.wait_for(id, &["ReadyForSale", "Live"], 40).await;
+        f.assert_legal_timeline(id).await;
+    }
+    assert_each_imported_once(&f.imports(), &ids);
+    let lookups = f
+        .app
+        .ozon_sim
+        .calls
+        .lock()
+        .map(|c| c.iter().filter(|p| *p == "/v3/product/info/list").count())
+        .unwrap_or(0);
+    assert!(lookups > 0, "the offer ids were looked up on Ozon");
+    let receipts: Vec<String> = sqlx::query_scalar(
+        "SELECT COALESCE(reason, '') FROM product_import_log WHERE offer_id = 'LOST-1' ORDER BY id",
+    )
+    .fetch_all(&f.app.pool)
+    .await
+    .expect("receipts");
+    assert!(
+        receipts.iter().any(|r| r.contains("超时")),
+        "the timeout is logged: {receipts:?}"
+    );
+    f.assert_no_throttling();
+    f.app.stop().await;
+}
+
+fn start(data: &std::path::Path, sim_url: &str) -> Child {
+    Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SHOPBRIDGE_DATA_DIR", data)
+        .env("SHOPBRIDGE_BIND", "127.0.0.1:0")
+        .env("SHOPBRIDGE_OZON_API_URL", sim_url)
+        .env("SHOPBRIDGE_LISTING_TIME_SCALE", "100")
+        .env("SHOPBRIDGE_FETCH_ALLOW_PRIVATE", "true")
+        .env("SHOPBRIDGE_OZON_TIMEOUT_SECS", "2")
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start shopbridge")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_run_then_restart_finishes_without_duplicates() {
+    // Drafts are submitted with the worker off, then the app stops: the queue holds 60 jobs.
+    let f = flow(
+        SimConfig::default(),
+        &[("SHOPBRIDGE_LISTING_WORKER", "false")],
+    )
+    .await;
+    let ids: Vec<String> = (1..=60).map(|n| format!("KILL-{n:03}")).collect();
+    for id in &ids {
+        f.save_clean(&f.draft(id, "断电测试")).await;
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    f.submit(&refs).await;
+    let sim = f.app.ozon_sim.clone();
+    let sim_url = f.app.sim_url.clone();
+    let pool = f.app.pool.clone();
+    let dir = f.app.stop_keeping_data().await;
+
+    // Kill the binary four times at different points of the run.
+    for millis in [300u64, 700, 1200, 2000] {
+        let mut child = start(dir.path(), &sim_url);
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+    }
+    let imported_before_last_run = sim.catalog.lock().map(|c| c.import_log.len()).unwrap_or(0);
+    let mut child = start(dir.path(), &sim_url);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let unfinished = loop {
+        let unfinished: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM listing_products WHERE state NOT IN ('Live', 'Error')",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+        if unfinished == 0 || tokio::time::Instant::now() > deadline {
+            break unfinished;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    child.kill().expect("stop");
+    let _ = child.wait();
+    assert_eq!(unfinished, 0, "every product reaches a final state");
+    let errors: Vec<(String, String)> = sqlx::query_as(
+        "SELECT offer_id, COALESCE(error, '') FROM listing_products WHERE state = 'Error'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("errors");
+    assert!(errors.is_empty(), "{errors:?}");
+    let imports = sim
+        .catalog
+        .lock()
+        .map(|c| c.import_log.clone())
+        .unwrap_or_default();
+    assert!(
+        imported_before_last_run > 0,
+        "the kills happened mid-run, after imports went out"
+    );
+    assert_each_imported_once(&imports, &ids);
+    assert_eq!(sim.count_status(429), 0);
+}
