@@ -128,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ozon/listing") view=ListingPage/>
                     <Route path=path!("/ozon/listing/drafts/:offer_id") view=DraftEditorPage/>
                     <Route path=path!("/ozon/listing/pipeline") view=PipelineBoardPage/>
+                    <Route path=path!("/ozon/listing/inspection") view=crate::ozon::listing::tools::InspectionPage/>
                     <Route path=path!("/ozon/listing/pipeline/:offer_id") view=PipelineProductPage/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
                     <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*key}", get(media))
         .merge(crate::ozon::images::routes::router())
         .merge(crate::ozon::listing::sheet_routes::router())
+        .merge(crate::ozon::listing::tools_api::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,

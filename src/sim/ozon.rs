@@ -327,8 +327,8 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         "/v3/product/info/list" => catalog.product_info(&body, &base),
         "/v1/product/import/prices" => catalog.import_prices(&body),
         "/v2/products/stocks" => catalog.update_stocks(&body),
-        "/v5/product/info/prices" => catalog.prices_info(),
-        "/v4/product/info/stocks" => catalog.stocks_info(),
+        "/v5/product/info/prices" => catalog.prices_info(&body),
+        "/v4/product/info/stocks" => catalog.stocks_info(&body),
         "/v3/product/import" => catalog.import_products(&body),
         "/v1/product/import/info" => catalog.import_info(&body),
         "/v2/warehouse/list" => {

@@ -105,8 +105,35 @@ impl Catalog {
         json!({"result": result})
     }
 
-    pub fn prices_info(&self) -> Value {
-        let items: Vec<Value> = self.products.iter().map(|p| {
+    /// The products a cursor-paged read asks for: `filter.offer_id` (all when empty), `limit`
+    /// (1..1000) from the position in `cursor`; answers them with the next cursor ("" at the end).
+    fn cursor_page(&self, body: &Value) -> (Vec<&super::ozon_catalog::SimProduct>, String) {
+        let wanted: Vec<&str> = body["filter"]["offer_id"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let limit = as_i64(&body["limit"]).unwrap_or(1000).clamp(1, 1000) as usize;
+        let from = body["cursor"]
+            .as_str()
+            .and_then(|c| c.parse::<usize>().ok())
+            .unwrap_or(0);
+        let matching: Vec<_> = self
+            .products
+            .iter()
+            .filter(|p| wanted.is_empty() || wanted.contains(&p.offer_id.as_str()))
+            .collect();
+        let page: Vec<_> = matching.iter().skip(from).take(limit).copied().collect();
+        let next = if from + page.len() < matching.len() {
+            (from + page.len()).to_string()
+        } else {
+            String::new()
+        };
+        (page, next)
+    }
+
+    pub fn prices_info(&self, body: &Value) -> Value {
+        let (page, cursor) = self.cursor_page(body);
+        let items: Vec<Value> = page.iter().map(|p| {
             // v5 sends numbers.
             let price: Value = match p.price.as_deref().and_then(|s| s.parse::<f64>().ok()) {
                 Some(x) if x.fract() == 0.0 => Value::from(x as i64),
@@ -115,14 +142,15 @@ impl Catalog {
             };
             json!({"product_id": p.product_id, "offer_id": p.offer_id, "price": {"price": price, "currency_code": "CNY", "vat": 0.0}})
         }).collect();
-        json!({"items": items, "cursor": "", "total": self.products.len()})
+        json!({"items": items, "cursor": cursor, "total": self.products.len()})
     }
 
-    pub fn stocks_info(&self) -> Value {
-        let items: Vec<Value> = self.products.iter().map(|p| {
+    pub fn stocks_info(&self, body: &Value) -> Value {
+        let (page, cursor) = self.cursor_page(body);
+        let items: Vec<Value> = page.iter().map(|p| {
             let present: i64 = p.stocks.values().sum();
             json!({"product_id": p.product_id, "offer_id": p.offer_id, "stocks": [{"type": "fbs", "present": present, "reserved": 0, "sku": p.sku, "warehouse_ids": p.stocks.keys().collect::<Vec<_>>()}]})
         }).collect();
-        json!({"items": items, "cursor": "", "total": self.products.len()})
+        json!({"items": items, "cursor": cursor, "total": self.products.len()})
     }
 }

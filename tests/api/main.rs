@@ -17,6 +17,7 @@ mod listing_pictures;
 mod listing_pipeline;
 mod listing_queue;
 mod listing_sheets;
+mod listing_tools;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;

@@ -41,10 +41,11 @@ fn badge(state: &str) -> &'static str {
     }
 }
 
-fn outcomes(list: Vec<Outcome>) -> impl IntoView {
+/// Per-product outcomes of a bulk action.
+pub fn outcomes(list: Vec<Outcome>, testid: &'static str) -> impl IntoView {
     let ok = list.iter().filter(|o| o.ok).count();
     view! {
-        <div class="mt-3 text-sm" data-testid="bulk-result" role="status">
+        <div class="mt-3 text-sm" data-testid=testid role="status">
             <p class="font-medium">{format!("成功 {ok} 个，未处理 {} 个", list.len() - ok)}</p>
             <ul class="mt-1 space-y-0.5">
                 {list.into_iter().map(|o| view! {
@@ -104,16 +105,18 @@ pub fn PipelineBoardPage() -> impl IntoView {
                 <button class=SMALL_BUTTON_CLASS data-testid="retry-failed"
                     disabled=move || retry.pending().get()
                     on:click=move |_| { retry.dispatch(Retry { offer_ids: String::new() }); }>"重试全部失败项"</button>
+                <a class=SMALL_BUTTON_CLASS href="/ozon/listing/inspection" data-testid="open-inspection">"对账报告"</a>
                 <a class=SMALL_BUTTON_CLASS href="/ozon/listing">"返回草稿"</a>
             </div>
             {move || submit.value().get().map(|r| match r {
-                Ok(list) => outcomes(list).into_any(),
+                Ok(list) => outcomes(list, "bulk-result").into_any(),
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
             {move || retry.value().get().map(|r| match r {
-                Ok(list) => outcomes(list).into_any(),
+                Ok(list) => outcomes(list, "bulk-result").into_any(),
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
+            <super::tools::CommercialCsvPanel/>
         </Card>
     }
 }
@@ -256,7 +259,7 @@ pub fn PipelineProductPage() -> impl IntoView {
             })}
         </Transition>
         {move || retry.value().get().map(|r| match r {
-            Ok(list) => outcomes(list).into_any(),
+            Ok(list) => outcomes(list, "bulk-result").into_any(),
             Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
         })}
     }

@@ -16,6 +16,8 @@ pub mod pages;
 pub mod picture;
 pub mod pipeline;
 pub mod sheet_panel;
+pub mod tools;
+pub mod tools_api;
 pub mod validate;
 
 #[cfg(feature = "ssr")]

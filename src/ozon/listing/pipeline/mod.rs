@@ -8,6 +8,8 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod alerts;
 #[cfg(feature = "ssr")]
+pub mod bulk;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 mod commercial;
@@ -15,6 +17,8 @@ mod commercial;
 mod import;
 #[cfg(feature = "ssr")]
 mod import_poll;
+#[cfg(feature = "ssr")]
+pub mod inspector;
 #[cfg(feature = "ssr")]
 mod media;
 #[cfg(feature = "ssr")]

@@ -27,6 +27,16 @@ pub enum Failure {
     Wait { until: i64, why: String },
 }
 
+impl Failure {
+    /// The reason, as shown to staff.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Transient(why) | Failure::Permanent(why) => why,
+            Failure::Wait { why, .. } => why,
+        }
+    }
+}
+
 impl From<OzonError> for Failure {
     fn from(err: OzonError) -> Self {
         match err {
@@ -156,8 +166,34 @@ impl Listing {
         worked |= super::import::run(self, now).await?;
         worked |= super::commercial::run(self, now).await?;
         worked |= super::stocks::flush(self, now).await?;
+        if super::inspector::due(self.pool(), now).await? {
+            self.daily(now).await?;
+        }
         self.alerts().deliver(self.pool(), now).await;
         Ok(worked)
+    }
+
+    /// Once a day: the reconciliation run, and an alert for each Api-Key about to expire.
+    async fn daily(&self, now: i64) -> sqlx::Result<()> {
+        let report = super::inspector::run(self, "daily").await?;
+        tracing::info!(
+            checked = report.checked,
+            differences = report.differences.len(),
+            "listing reconciliation"
+        );
+        let expiring = crate::vault::service::expiring(self.pool())
+            .await
+            .unwrap_or_default();
+        for c in expiring {
+            let message = format!(
+                "Ozon 凭证「{}」的 Api-Key 将于 {} 过期（剩 {} 天），请在 Ozon 后台生成新密钥并在 API 密钥页更新",
+                c.name, c.expires_at, c.days_left
+            );
+            self.alerts()
+                .raise(self.pool(), "api_key", &c.name, &message, now)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Settles a job that did not succeed.
