@@ -62,25 +62,27 @@ fn set_content_security_policy() {
     else {
         return;
     };
-    // Thumbnails come from the media store, which may be another origin (an R2 domain).
-    let media = use_context::<crate::server::state::AppState>()
-        .map(|state| origin_of(&state.config.media_public_url))
-        .filter(|origin| {
-            use_context::<crate::server::state::AppState>()
-                .is_some_and(|state| *origin != origin_of(&state.config.public_url))
+    // Pictures: our media store (maybe an R2 domain), Cloudinary, and the image URLs drafts
+    // point at (sellers' CDNs, Ozon's) are all shown, so any https image is allowed. Plain
+    // http only for the media store and the configured Ozon base (the simulator, which serves
+    // its product images itself).
+    let state = use_context::<crate::server::state::AppState>();
+    let http_origins: Vec<String> = state
+        .map(|state| {
+            [&state.config.media_public_url, &state.config.ozon_api_url]
+                .into_iter()
+                .map(|url| origin_of(url))
+                .filter(|o| o.starts_with("http://") && *o != origin_of(&state.config.public_url))
+                .collect()
         })
         .unwrap_or_default();
-    // Drafts may also show Cloudinary pictures (an image host per account).
-    let images = [
-        "'self'",
-        "data:",
-        media.as_str(),
-        "https://res.cloudinary.com",
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
+    let mut images = vec!["'self'".to_string(), "data:".into(), "https:".into()];
+    for origin in http_origins {
+        if !images.contains(&origin) {
+            images.push(origin);
+        }
+    }
+    let images = images.join(" ");
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; \

@@ -102,6 +102,16 @@ impl Catalog {
         }
     }
 
+    /// Cards created in the current quota window, and the real time until it resets
+    /// (benchmarks compute their lower bound from it).
+    pub fn quota_now(&mut self) -> (usize, Duration) {
+        self.roll_quota();
+        let window = Duration::from_secs(self.config.quota_window_secs);
+        let left = window.saturating_sub(self.elapsed(self.created.0));
+        let scale = self.config.time_scale.max(f64::MIN_POSITIVE);
+        (self.created.1.max(0) as usize, left.div_f64(scale))
+    }
+
     /// `/v4/product/info/limit`: usage of the window, and its reset in simulated time.
     pub fn limits(&mut self) -> Value {
         self.roll_quota();
