@@ -36,6 +36,14 @@ fn products() -> usize {
         .unwrap_or(10_000)
 }
 
+/// Seconds after which a run that has not finished is reported as stuck.
+fn stall_secs() -> u64 {
+    std::env::var("BENCH_STALL_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600)
+}
+
 fn draft(sim: &str, n: usize) -> Draft {
     serde_json::from_value(json!({
         "offer_id": format!("BENCH-{n:05}"),
@@ -240,6 +248,22 @@ async fn main() {
             break t0.elapsed().as_secs_f64();
         }
         assert_eq!(errors, 0, "products failed");
+        if t0.elapsed() > Duration::from_secs(stall_secs()) {
+            let states: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT state || ' / ' || COALESCE((SELECT kind || ' ' || status FROM listing_jobs j WHERE j.offer_id = p.offer_id ORDER BY id DESC LIMIT 1), '-'), COUNT(*) FROM listing_products p GROUP BY 1",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_default();
+            let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_pending")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or(-1);
+            panic!(
+                "not finished after {} s: {states:?}; stock writes pending {pending}",
+                stall_secs()
+            );
+        }
         if last_report.elapsed() > Duration::from_secs(10) {
             println!(
                 "  {:.0} s: {ready} ReadyForSale",

@@ -303,12 +303,12 @@ fn AttributeInput(
                 )
             })
         };
-        // Loaded in the browser only: a nested resource under the attribute form's Transition
-        // did not hydrate the same as the server rendered it, leaving a reloaded draft dead.
-        let options = LocalResource::new(move || {
-            let (credential, (category, type_id), query) = (credential.get(), pair(), query.get());
-            dictionary_values(credential, id, category, type_id, query)
-        });
+        let options = Resource::new(
+            move || (credential.get(), pair(), query.get()),
+            move |(credential, (category, type_id), query)| {
+                dictionary_values(credential, id, category, type_id, query)
+            },
+        );
         let chosen = move || {
             draft.with(|d| {
                 d.attributes

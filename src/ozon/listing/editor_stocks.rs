@@ -14,17 +14,16 @@ pub(super) fn StockList(
     draft: RwSignal<Draft>,
     problems: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
-    // Loaded in the browser only, like the dictionary selects (see `editor.rs`).
-    let list = LocalResource::new(move || {
-        let id = credential.get();
-        async move {
+    let list = Resource::new(
+        move || credential.get(),
+        |id| async move {
             if id > 0 {
                 warehouses(id).await.map_err(|e| e.to_string())
             } else {
                 Ok(Vec::new())
             }
-        }
-    });
+        },
+    );
     view! {
         <h2 class="mb-3 text-base font-semibold text-slate-900">"库存（按仓库）"</h2>
         <p class="mb-2 text-xs text-slate-500">"价格发送后才会写入 Ozon 库存；同一仓库只能出现一次。"</p>
