@@ -19,6 +19,17 @@ fn whole(value: &str, unit: &str, base: &str, per: fn(&str) -> Option<f64>) -> (
     ((v.as_f64() * factor).round() as i64, base.to_string())
 }
 
+/// A size in the draft's unit (`keep`) or converted to mm.
+fn size_in(value: &str, unit: &str, keep: bool) -> i64 {
+    let Some(v) = Decimal::parse(value) else {
+        return 0;
+    };
+    if keep {
+        return (v.micros() / 1_000_000) as i64;
+    }
+    (v.as_f64() * mm_per(unit).unwrap_or(1.0)).round() as i64
+}
+
 fn or_zero(value: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
@@ -31,9 +42,18 @@ fn or_zero(value: &str) -> String {
 /// `/v3/product/import` item. Following by barcode sends only the required attributes, so
 /// nothing conflicts with the card Ozon matches.
 pub fn import_item(draft: &Draft, specs: &[AttributeSpec]) -> ImportItem {
-    let (depth, dimension_unit) = whole(&draft.depth, &draft.dimension_unit, "mm", mm_per);
-    let (width, _) = whole(&draft.width, &dimension_unit, "mm", mm_per);
-    let (height, _) = whole(&draft.height, &dimension_unit, "mm", mm_per);
+    // The three sizes share one unit: if any is not whole in the draft's unit, all go in mm.
+    let sizes = [&draft.depth, &draft.width, &draft.height];
+    let all_whole = sizes
+        .iter()
+        .all(|v| Decimal::parse(v).is_none_or(|d| d.micros() % 1_000_000 == 0));
+    let size = |v: &str| size_in(v, &draft.dimension_unit, all_whole);
+    let (depth, width, height) = (size(&draft.depth), size(&draft.width), size(&draft.height));
+    let dimension_unit = if all_whole {
+        draft.dimension_unit.clone()
+    } else {
+        "mm".to_string()
+    };
     let (weight, weight_unit) = whole(&draft.weight, &draft.weight_unit, "g", grams_per);
     let required = |id: i64| specs.iter().any(|s| s.id == id && s.is_required);
     let attributes = draft
