@@ -27,6 +27,15 @@ pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A deferred
+/// transaction that reads and then writes fails with SQLITE_BUSY at once, busy timeout or not,
+/// when another connection wrote in between; this one waits its turn instead.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Applies the migrations compiled into the binary.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
     sqlx::migrate!("./migrations")

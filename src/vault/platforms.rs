@@ -124,7 +124,7 @@ pub async fn update_app(
         "{}，{key_label} {app_key}",
         if update.enabled { "启用" } else { "停用" }
     );
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     if !update.app_secret.trim().is_empty() {
         let secret = Secret::new(
             validate_secret_text(secret_label, update.app_secret).map_err(AppError::Invalid)?,

@@ -37,7 +37,7 @@ pub async fn rotate_master_key(
     write_key_file(&next, &new_key)?;
     let new = Sealer::new(new_key);
 
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let mut resealed = 0;
     for (table, id_col, col, field) in SEALED_COLUMNS {
         let rows: Vec<(String, String)> = sqlx::query_as(&format!(

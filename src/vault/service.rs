@@ -67,7 +67,7 @@ pub async fn create_credential(
     let name = validate_credential_name(name).map_err(AppError::Invalid)?;
     let client_id = validate_client_id(client_id).map_err(AppError::Invalid)?;
     let key = Secret::new(validate_secret_text("Api-Key", api_key).map_err(AppError::Invalid)?);
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let id = store::insert_credential(&mut tx, &name, &client_id, &actor.name)
         .await?
         .ok_or_else(|| AppError::Invalid(format!("凭证名称「{name}」已存在")))?;
@@ -100,7 +100,7 @@ pub async fn update_credential(
     let old = store::find_credential(pool, id)
         .await?
         .ok_or_else(|| AppError::Invalid("凭证不存在".into()))?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     if !store::update_credential_fields(&mut tx, id, &name, &client_id).await? {
         return Err(AppError::Invalid(format!("凭证名称「{name}」已存在")));
     }

@@ -93,6 +93,11 @@ impl OzonClient {
         })
     }
 
+    /// Waits until `/v2/products/stocks` may be called again (80 a minute per account).
+    pub async fn stocks_ready(&self) {
+        self.stocks_pacer.idle().await;
+    }
+
     /// Checks a credential: its roles and expiry.
     pub async fn roles(&self, creds: &OzonCredentials) -> Result<RolesResponse, OzonError> {
         self.call(creds, "/v1/roles", &serde_json::json!({})).await

@@ -56,6 +56,15 @@ impl Pacer {
         };
         tokio::time::sleep_until(slot).await;
     }
+
+    /// Waits until every Client-Id may send at once, without taking a turn: a batching caller
+    /// gathers its items after this, so a request carries all that came due while it waited.
+    pub async fn idle(&self) {
+        let last = self.next.lock().await.values().max().copied();
+        if let Some(at) = last {
+            tokio::time::sleep_until(at).await;
+        }
+    }
 }
 
 /// Every product matching `request.filter`, following `last_id` until a short page.

@@ -152,7 +152,7 @@ pub async fn values(
         return Ok(cached);
     }
     let all = fetch_values(ozon, creds, (attribute_id, category_id, type_id), page_size).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     for v in &all {
         sqlx::query(
             "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, type_id, value_id, value) \

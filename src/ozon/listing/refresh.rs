@@ -162,7 +162,7 @@ async fn swap_in(
     fetched: Fetched,
     dictionaries: Dictionaries,
 ) -> Result<CatalogDiff, CacheError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let old_nodes: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT category_id, type_id, path FROM catalog_nodes WHERE credential_id = ? AND type_id > 0",
     )

@@ -237,7 +237,7 @@ async fn compare(
 }
 
 async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query(
         "INSERT INTO listing_inspections (run_at, checked, differences, error, trigger) VALUES (?, ?, ?, ?, ?)",
     )

@@ -10,16 +10,27 @@ use super::worker::{Failure, Listing};
 use crate::ozon::client::products::{PicturesImportItem, PicturesImportRequest};
 use crate::ozon::listing::{drafts, Draft, DraftMode};
 
-/// Products checked per pass.
-const BATCH: i64 = 20;
+/// Products checked per pass (one import request's worth).
+const BATCH: i64 = 100;
+/// Products whose pictures are checked at the same time.
+const CONCURRENT: usize = 16;
 
 pub async fn run(l: &Listing, now: i64) -> sqlx::Result<bool> {
+    use futures_util::stream::{self, StreamExt};
     let jobs = queue::claim_batch(l.pool(), Queue::Media, now, BATCH).await?;
     if jobs.is_empty() {
         return Ok(false);
     }
-    for job in jobs {
-        match one(l, &job, now).await {
+    let checked: Vec<(Job, Result<(), Failure>)> = stream::iter(jobs)
+        .map(|job| async move {
+            let result = one(l, &job, now).await;
+            (job, result)
+        })
+        .buffer_unordered(CONCURRENT)
+        .collect()
+        .await;
+    for (job, result) in checked {
+        match result {
             Ok(()) => queue::finish(l.pool(), job.id).await?,
             Err(failure) => l.fail(&job, Step::Media, failure).await?,
         }

@@ -44,7 +44,7 @@ pub async fn take_due_stocks(
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, i64, i64)>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let due: Vec<(String, i64, i64)> = sqlx::query_as(
         "DELETE FROM stock_pending WHERE rowid IN \
          (SELECT rowid FROM stock_pending WHERE due_at <= ? ORDER BY due_at, offer_id LIMIT ?) \

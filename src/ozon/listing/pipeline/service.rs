@@ -8,7 +8,7 @@ use super::state::{State, Step};
 use super::store;
 use super::worker::Listing;
 use crate::ozon::client::OzonCredentials;
-use crate::ozon::listing::validate::validate;
+use crate::ozon::listing::validate::{validate, CatalogFacts};
 use crate::ozon::listing::{drafts, Draft};
 use crate::server::state::AppState;
 
@@ -23,11 +23,19 @@ fn outcome(offer_id: &str, ok: bool, message: impl Into<String>) -> Outcome {
     }
 }
 
+/// What one submit has already opened: credentials, and the catalog facts per category, type
+/// and attribute set.
+#[derive(Default)]
+struct Opened {
+    creds: HashMap<i64, Option<OzonCredentials>>,
+    facts: HashMap<(i64, Option<i64>, Option<i64>, Vec<i64>), CatalogFacts>,
+}
+
 /// Sends drafts into the pipeline. A draft that does not pass the validator is refused with
 /// its first problems; a product already on its way is left alone; a failed one is retried; a
 /// card that exists is updated (pictures, price, stocks).
 pub async fn submit(state: &AppState, offer_ids: &[String], by: &str) -> Vec<Outcome> {
-    let mut creds: HashMap<i64, Option<OzonCredentials>> = HashMap::new();
+    let mut creds = Opened::default();
     let mut done = Vec::new();
     for offer_id in offer_ids.iter().take(MAX_SUBMIT) {
         let result = submit_one(state, offer_id, by, &mut creds).await;
@@ -44,7 +52,7 @@ async fn submit_one(
     state: &AppState,
     offer_id: &str,
     by: &str,
-    creds: &mut HashMap<i64, Option<OzonCredentials>>,
+    creds: &mut Opened,
 ) -> Result<String, String> {
     let db = |e: sqlx::Error| {
         tracing::error!(error = %e, "listing submit failed");
@@ -96,8 +104,9 @@ async fn check(
     state: &AppState,
     credential_id: i64,
     draft: &Draft,
-    creds: &mut HashMap<i64, Option<OzonCredentials>>,
+    opened: &mut Opened,
 ) -> Result<(), String> {
+    let Opened { creds, facts } = opened;
     if let std::collections::hash_map::Entry::Vacant(e) = creds.entry(credential_id) {
         let opened =
             crate::vault::service::open_credential(&state.pool, &state.sealer, credential_id)
@@ -109,10 +118,22 @@ async fn check(
     let Some(Some(c)) = creds.get(&credential_id) else {
         return Err("草稿使用的 Ozon 凭证已被删除".into());
     };
-    let facts = drafts::facts(&state.pool, &state.ozon, credential_id, c, draft)
-        .await
-        .map_err(|e| format!("无法读取类目缓存：{e}"))?;
-    let problems = validate(draft, &facts);
+    // A batch is mostly one category: its facts are read once per submit.
+    let key = (
+        credential_id,
+        draft.description_category_id,
+        draft.type_id,
+        draft.attributes.iter().map(|a| a.id).collect::<Vec<_>>(),
+    );
+    let known = match facts.entry(key) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(
+            drafts::facts(&state.pool, &state.ozon, credential_id, c, draft)
+                .await
+                .map_err(|e| format!("无法读取类目缓存：{e}"))?,
+        ),
+    };
+    let problems = validate(draft, known);
     if problems.is_empty() {
         return Ok(());
     }

@@ -71,7 +71,7 @@ pub async fn transition(
     step: Option<Step>,
     note: &str,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let row: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = ?")
             .bind(offer_id)

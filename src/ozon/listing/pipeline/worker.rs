@@ -139,13 +139,49 @@ impl Listing {
             .map_err(|_| Failure::Permanent("这个商品使用的 Ozon 凭证已被删除或无法打开".into()))
     }
 
-    /// Runs forever: a pass over every queue, then a nap until woken or 250 ms.
+    /// Runs forever: the job queues in one loop, the stock writes in another (a stock request
+    /// waits for Ozon's 80-per-minute pace, which must not hold up pictures, imports and
+    /// prices) and the daily run (reconciliation, expiring keys) in a third. The loops nap
+    /// until woken or 250 ms when they find nothing to do.
     pub async fn run(self) {
+        let inspector = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = inspector.now();
+                let due = super::inspector::due(inspector.pool(), now).await;
+                if let Err(err) = match due {
+                    Ok(true) => inspector.daily(now).await,
+                    Ok(false) => Ok(()),
+                    Err(err) => Err(err),
+                } {
+                    tracing::warn!(error = %err, "listing daily run failed");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        let stocks = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let worked = stocks.flush_stocks().await.unwrap_or_else(|err| {
+                    tracing::warn!(error = %err, "listing stock writes failed");
+                    false
+                });
+                if !worked {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
+        });
         loop {
             let worked = match self.tick().await {
                 Ok(worked) => worked,
                 Err(err) => {
                     tracing::warn!(error = %err, "listing pipeline pass failed");
+                    // This loop is the only one that claims jobs: whatever the failed pass had
+                    // claimed and not settled goes back to its queue instead of staying
+                    // "running" until the next restart.
+                    if let Err(err) = queue::requeue_interrupted(self.pool()).await {
+                        tracing::warn!(error = %err, "listing jobs not requeued");
+                    }
                     false
                 }
             };
@@ -159,16 +195,19 @@ impl Listing {
         }
     }
 
-    /// One pass: answers whether anything was done.
+    /// The stock writes that are due, taken once Ozon's stock pace allows a request, so one
+    /// request carries everything that came due meanwhile (up to 100 pairs).
+    pub async fn flush_stocks(&self) -> sqlx::Result<bool> {
+        self.ozon().stocks_ready().await;
+        super::stocks::flush(self, self.now()).await
+    }
+
+    /// One pass over the job queues: answers whether anything was done.
     pub async fn tick(&self) -> sqlx::Result<bool> {
         let now = self.now();
         let mut worked = super::media::run(self, now).await?;
         worked |= super::import::run(self, now).await?;
         worked |= super::commercial::run(self, now).await?;
-        worked |= super::stocks::flush(self, now).await?;
-        if super::inspector::due(self.pool(), now).await? {
-            self.daily(now).await?;
-        }
         self.alerts().deliver(self.pool(), now).await;
         Ok(worked)
     }
