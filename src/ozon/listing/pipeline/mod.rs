@@ -20,6 +20,8 @@ mod import_poll;
 #[cfg(feature = "ssr")]
 pub mod inspector;
 #[cfg(feature = "ssr")]
+mod loops;
+#[cfg(feature = "ssr")]
 mod media;
 #[cfg(feature = "ssr")]
 pub mod messages;

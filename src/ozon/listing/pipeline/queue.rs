@@ -39,8 +39,8 @@ pub struct Job {
 
 /// Queues `offer_id` on `queue` to run at `run_at` (unix seconds). A product already waiting
 /// or running there is not queued twice; answers whether a job was added.
-pub async fn enqueue(
-    pool: &SqlitePool,
+pub async fn enqueue<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     queue: Queue,
     offer_id: &str,
     run_at: i64,
@@ -53,7 +53,7 @@ pub async fn enqueue(
     .bind(queue.as_str())
     .bind(run_at)
     .bind(now_unix())
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -132,6 +132,18 @@ pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) WHERE status = 'running'",
     )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
+pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) \
+         WHERE status = 'running' AND kind = ?",
+    )
+    .bind(queue.as_str())
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

@@ -33,12 +33,35 @@ struct Opened {
 
 /// Sends drafts into the pipeline. A draft that does not pass the validator is refused with
 /// its first problems; a product already on its way is left alone; a failed one is retried; a
-/// card that exists is updated (pictures, price, stocks).
+/// card that exists is updated (pictures, price, stocks). Every draft is read and checked
+/// first; the writes for those that passed go in one transaction.
 pub async fn submit(state: &AppState, offer_ids: &[String], by: &str) -> Vec<Outcome> {
-    let mut creds = Opened::default();
-    let mut done = Vec::new();
+    let mut opened = Opened::default();
+    let mut checked = Vec::new();
     for offer_id in offer_ids.iter().take(MAX_SUBMIT) {
-        let result = submit_one(state, offer_id, by, &mut creds).await;
+        let result = check_one(state, offer_id, &mut opened).await;
+        checked.push((offer_id, result));
+    }
+    let passed: Vec<(&str, i64)> = checked
+        .iter()
+        .filter_map(|(id, r)| r.as_ref().ok().map(|c| (id.as_str(), *c)))
+        .collect();
+    let admitted = admit_all(state, &passed, by).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "listing submit failed");
+        HashMap::new()
+    });
+    let mut done = Vec::new();
+    for (offer_id, result) in checked {
+        let result = match (result, admitted.get(offer_id.as_str())) {
+            (Err(message), _) => Err(message),
+            (Ok(_), None) => Err("数据库错误".to_string()),
+            (Ok(_), Some(State::Error)) => retry(&state.listing, offer_id).await,
+            (Ok(_), Some(State::Draft)) => Ok("已提交".to_string()),
+            (Ok(_), Some(State::MediaReady | State::ImportSubmitted)) => {
+                Ok("已在处理中".to_string())
+            }
+            (Ok(_), Some(_)) => Ok("已提交更新（图片、价格、库存）".to_string()),
+        };
         done.push(match result {
             Ok(message) => outcome(offer_id, true, message),
             Err(message) => outcome(offer_id, false, message),
@@ -48,55 +71,53 @@ pub async fn submit(state: &AppState, offer_ids: &[String], by: &str) -> Vec<Out
     done
 }
 
-async fn submit_one(
-    state: &AppState,
-    offer_id: &str,
-    by: &str,
-    creds: &mut Opened,
-) -> Result<String, String> {
-    let db = |e: sqlx::Error| {
-        tracing::error!(error = %e, "listing submit failed");
-        "数据库错误".to_string()
-    };
-    let pool = &state.pool;
-    let (credential_id, draft, _, flag) = drafts::find(pool, offer_id)
+/// Reads and checks one draft: its credential, or why it is refused.
+async fn check_one(state: &AppState, offer_id: &str, opened: &mut Opened) -> Result<i64, String> {
+    let (credential_id, draft, _, flag) = drafts::find(&state.pool, offer_id)
         .await
-        .map_err(db)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "listing submit failed");
+            "数据库错误".to_string()
+        })?
         .ok_or("草稿不存在")?;
     if let Some(flag) = flag {
         return Err(format!("{flag}（请打开草稿检查并保存后再提交）"));
     }
-    check(state, credential_id, &draft, creds).await?;
-    store::admit(pool, offer_id, credential_id)
-        .await
-        .map_err(db)?;
-    sqlx::query("UPDATE listing_products SET submitted_by = ? WHERE offer_id = ?")
+    check(state, credential_id, &draft, opened).await?;
+    Ok(credential_id)
+}
+
+/// In one transaction: each product admitted (as Draft when new), marked with who submitted
+/// it, and queued for the media step when it is new or has a card (an update). Answers each
+/// product's state.
+async fn admit_all(
+    state: &AppState,
+    passed: &[(&str, i64)],
+    by: &str,
+) -> sqlx::Result<HashMap<String, State>> {
+    let now = state.listing.now();
+    let mut tx = crate::server::db::begin_write(&state.pool).await?;
+    let mut states = HashMap::new();
+    for (offer_id, credential_id) in passed {
+        store::admit(&mut *tx, offer_id, *credential_id).await?;
+        let (current,): (String,) = sqlx::query_as(
+            "UPDATE listing_products SET submitted_by = ? WHERE offer_id = ? RETURNING state",
+        )
         .bind(by)
         .bind(offer_id)
-        .execute(pool)
-        .await
-        .map_err(db)?;
-    let product = store::product(pool, offer_id)
-        .await
-        .map_err(db)?
-        .ok_or("数据库错误")?;
-    let now = state.listing.now();
-    match product.state() {
-        State::Draft => {
-            queue::enqueue(pool, Queue::Media, offer_id, now)
-                .await
-                .map_err(db)?;
-            Ok("已提交".into())
+        .fetch_one(&mut *tx)
+        .await?;
+        let current = State::parse(&current).unwrap_or(State::Draft);
+        if !matches!(
+            current,
+            State::Error | State::MediaReady | State::ImportSubmitted
+        ) {
+            queue::enqueue(&mut *tx, Queue::Media, offer_id, now).await?;
         }
-        State::Error => retry(&state.listing, offer_id).await,
-        State::Created | State::Priced | State::ReadyForSale | State::Live => {
-            queue::enqueue(pool, Queue::Media, offer_id, now)
-                .await
-                .map_err(db)?;
-            Ok("已提交更新（图片、价格、库存）".into())
-        }
-        State::MediaReady | State::ImportSubmitted => Ok("已在处理中".into()),
+        states.insert(offer_id.to_string(), current);
     }
+    tx.commit().await?;
+    Ok(states)
 }
 
 /// The validator of part 1, with the cache's facts; image HEADs are the media step's.

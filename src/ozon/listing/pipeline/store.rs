@@ -32,7 +32,11 @@ pub struct Transition {
 
 /// Puts `offer_id` into the pipeline as a Draft; a product already in it is left as it is.
 /// Answers whether it was added.
-pub async fn admit(pool: &SqlitePool, offer_id: &str, credential_id: i64) -> sqlx::Result<bool> {
+pub async fn admit<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    offer_id: &str,
+    credential_id: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT OR IGNORE INTO listing_products (offer_id, credential_id, state, updated_at) \
          VALUES (?, ?, 'Draft', ?)",
@@ -40,7 +44,7 @@ pub async fn admit(pool: &SqlitePool, offer_id: &str, credential_id: i64) -> sql
     .bind(offer_id)
     .bind(credential_id)
     .bind(now_unix())
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -3,13 +3,12 @@
 //! the product to review (人工复核) with Ozon's message.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
 use super::clock::Clock;
-use super::queue::{self, Job};
+use super::queue::{self, Job, Queue};
 use super::state::{retry_delay_secs, State, Step};
 use super::store;
 use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
@@ -126,9 +125,9 @@ impl Listing {
         &self.inner.alerts
     }
 
-    /// Tells the worker there is new work.
+    /// Tells the worker loops there is new work.
     pub fn wake(&self) {
-        self.inner.wake.notify_one();
+        self.inner.wake.notify_waiters();
     }
 
     /// Opens a stored credential for the worker.
@@ -139,62 +138,6 @@ impl Listing {
             .map_err(|_| Failure::Permanent("这个商品使用的 Ozon 凭证已被删除或无法打开".into()))
     }
 
-    /// Runs forever: the job queues in one loop, the stock writes in another (a stock request
-    /// waits for Ozon's 80-per-minute pace, which must not hold up pictures, imports and
-    /// prices) and the daily run (reconciliation, expiring keys) in a third. The loops nap
-    /// until woken or 250 ms when they find nothing to do.
-    pub async fn run(self) {
-        let inspector = self.clone();
-        tokio::spawn(async move {
-            loop {
-                let now = inspector.now();
-                let due = super::inspector::due(inspector.pool(), now).await;
-                if let Err(err) = match due {
-                    Ok(true) => inspector.daily(now).await,
-                    Ok(false) => Ok(()),
-                    Err(err) => Err(err),
-                } {
-                    tracing::warn!(error = %err, "listing daily run failed");
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        });
-        let stocks = self.clone();
-        tokio::spawn(async move {
-            loop {
-                let worked = stocks.flush_stocks().await.unwrap_or_else(|err| {
-                    tracing::warn!(error = %err, "listing stock writes failed");
-                    false
-                });
-                if !worked {
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                }
-            }
-        });
-        loop {
-            let worked = match self.tick().await {
-                Ok(worked) => worked,
-                Err(err) => {
-                    tracing::warn!(error = %err, "listing pipeline pass failed");
-                    // This loop is the only one that claims jobs: whatever the failed pass had
-                    // claimed and not settled goes back to its queue instead of staying
-                    // "running" until the next restart.
-                    if let Err(err) = queue::requeue_interrupted(self.pool()).await {
-                        tracing::warn!(error = %err, "listing jobs not requeued");
-                    }
-                    false
-                }
-            };
-            if !worked {
-                let nap = tokio::time::sleep(Duration::from_millis(250));
-                tokio::select! {
-                    _ = nap => {},
-                    _ = self.inner.wake.notified() => {},
-                }
-            }
-        }
-    }
-
     /// The stock writes that are due, taken once Ozon's stock pace allows a request, so one
     /// request carries everything that came due meanwhile (up to 100 pairs).
     pub async fn flush_stocks(&self) -> sqlx::Result<bool> {
@@ -202,18 +145,27 @@ impl Listing {
         super::stocks::flush(self, self.now()).await
     }
 
-    /// One pass over the job queues: answers whether anything was done.
-    pub async fn tick(&self) -> sqlx::Result<bool> {
+    /// One pass over one queue: answers whether anything was done.
+    pub async fn step(&self, queue: Queue) -> sqlx::Result<bool> {
         let now = self.now();
-        let mut worked = super::media::run(self, now).await?;
-        worked |= super::import::run(self, now).await?;
-        worked |= super::commercial::run(self, now).await?;
-        self.alerts().deliver(self.pool(), now).await;
-        Ok(worked)
+        match queue {
+            Queue::Media => super::media::run(self, now).await,
+            Queue::Import => super::import::run(self, now).await,
+            Queue::Commercial => {
+                let worked = super::commercial::run(self, now).await?;
+                self.alerts().deliver(self.pool(), now).await;
+                Ok(worked)
+            }
+        }
+    }
+
+    /// The worker loops' bell.
+    pub(super) fn bell(&self) -> &Notify {
+        &self.inner.wake
     }
 
     /// Once a day: the reconciliation run, and an alert for each Api-Key about to expire.
-    async fn daily(&self, now: i64) -> sqlx::Result<()> {
+    pub(super) async fn daily(&self, now: i64) -> sqlx::Result<()> {
         let report = super::inspector::run(self, "daily").await?;
         tracing::info!(
             checked = report.checked,

@@ -1,0 +1,85 @@
+//! The worker's loops, run as tasks: one per queue (media, product import, commercial), one for
+//! the stock writes (a stock request waits for Ozon's 80-per-minute pace, which must not hold
+//! up pictures, imports and prices) and one for the daily run (reconciliation, expiring keys).
+//! A loop that did some work rings the others (its output is the next queue's input); one that
+//! found nothing naps until rung or 250 ms.
+
+use std::time::Duration;
+
+use super::queue::{self, Queue};
+use super::worker::Listing;
+
+const NAP: Duration = Duration::from_millis(250);
+
+impl Listing {
+    /// Runs forever.
+    pub async fn run(self) {
+        let daily = self.clone();
+        tokio::spawn(async move { daily.daily_loop().await });
+        let stocks = self.clone();
+        tokio::spawn(async move { stocks.stock_loop().await });
+        for queue in [Queue::Media, Queue::Import] {
+            let me = self.clone();
+            tokio::spawn(async move { me.queue_loop(queue).await });
+        }
+        self.queue_loop(Queue::Commercial).await
+    }
+
+    async fn queue_loop(&self, queue: Queue) {
+        loop {
+            let rung = self.bell().notified();
+            tokio::pin!(rung);
+            rung.as_mut().enable();
+            let worked = match self.step(queue).await {
+                Ok(worked) => worked,
+                Err(err) => {
+                    tracing::warn!(queue = queue.as_str(), error = %err, "listing pipeline pass failed");
+                    // Only this loop claims this queue's jobs: whatever the failed pass had
+                    // claimed and not settled goes back, instead of staying "running" until
+                    // the next restart.
+                    if let Err(err) = queue::requeue_running(self.pool(), queue).await {
+                        tracing::warn!(error = %err, "listing jobs not requeued");
+                    }
+                    false
+                }
+            };
+            if worked {
+                self.wake();
+                continue;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(NAP) => {},
+                _ = rung => {},
+            }
+        }
+    }
+
+    async fn stock_loop(&self) {
+        loop {
+            let worked = self.flush_stocks().await.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "listing stock writes failed");
+                false
+            });
+            if worked {
+                self.wake();
+            } else {
+                tokio::time::sleep(NAP).await;
+            }
+        }
+    }
+
+    async fn daily_loop(&self) {
+        loop {
+            let now = self.now();
+            let run = match super::inspector::due(self.pool(), now).await {
+                Ok(true) => self.daily(now).await,
+                Ok(false) => Ok(()),
+                Err(err) => Err(err),
+            };
+            if let Err(err) = run {
+                tracing::warn!(error = %err, "listing daily run failed");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
