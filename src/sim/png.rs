@@ -2,15 +2,9 @@
 //! image whose file is padded to the requested length with a private ancillary chunk.
 
 fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    // The simulator answers every picture check with a whole PNG: a bitwise CRC over its
+    // padding was a tenth of the listing benchmark's CPU.
+    crc32fast::hash(bytes)
 }
 
 fn adler32(bytes: &[u8]) -> u32 {

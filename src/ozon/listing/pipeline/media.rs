@@ -15,8 +15,16 @@ const BATCH: i64 = 100;
 /// Products whose pictures are checked at the same time.
 const CONCURRENT: usize = 16;
 
+/// How far the media step runs ahead of the import step: pictures checked while the import
+/// queue already holds this many due jobs would only wait there, and checking them takes the
+/// database and the CPU from the steps behind (which feed the stock writes, the slowest pace).
+const AHEAD: i64 = 3 * super::import::BATCH;
+
 pub async fn run(l: &Listing, now: i64) -> sqlx::Result<bool> {
     use futures_util::stream::{self, StreamExt};
+    if queue::due_count(l.pool(), Queue::Import, now).await? >= AHEAD {
+        return Ok(false);
+    }
     let jobs = queue::claim_batch(l.pool(), Queue::Media, now, BATCH).await?;
     if jobs.is_empty() {
         return Ok(false);

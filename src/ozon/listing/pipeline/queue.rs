@@ -137,6 +137,17 @@ pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
+/// How many jobs of `queue` are due and not yet taken.
+pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ?",
+    )
+    .bind(queue.as_str())
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
 /// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
 pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
     let done = sqlx::query(
