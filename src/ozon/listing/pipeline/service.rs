@@ -28,8 +28,11 @@ fn outcome(offer_id: &str, ok: bool, message: impl Into<String>) -> Outcome {
 #[derive(Default)]
 struct Opened {
     creds: HashMap<i64, Option<OzonCredentials>>,
-    facts: HashMap<(i64, Option<i64>, Option<i64>, Vec<i64>), CatalogFacts>,
+    facts: HashMap<FactsKey, CatalogFacts>,
 }
+
+/// Credential, category, type and the draft's attribute ids.
+type FactsKey = (i64, Option<i64>, Option<i64>, Vec<i64>);
 
 /// Sends drafts into the pipeline. A draft that does not pass the validator is refused with
 /// its first problems; a product already on its way is left alone; a failed one is retried; a
