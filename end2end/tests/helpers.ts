@@ -29,3 +29,14 @@ export async function login(page: Page, name: string, password: string) {
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
 }
+
+/** Adds the simulator's demo Ozon credential under `name` on the API 密钥 page. */
+export async function addCredential(page: Page, name: string) {
+  await open(page, "/ozon/credentials");
+  const form = page.getByTestId("add-credential-form");
+  await form.getByLabel("名称").fill(name);
+  await form.getByLabel("Client-Id").fill("100001");
+  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
+  await form.getByRole("button", { name: "添加凭证" }).click();
+  await expect(page.locator(`[data-testid=credential-row][data-name='${name}']`)).toHaveCount(1);
+}

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
+import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors, addCredential } from "./helpers";
 
 test("a download task: progress moves, thumbnails show, history survives a reload", async ({ page }) => {
   const errors = watchErrors(page);
@@ -7,13 +7,7 @@ test("a download task: progress moves, thumbnails show, history survives a reloa
   await expect(page).toHaveURL(/\/$/);
 
   // A stored credential to pick by name.
-  await open(page, "/ozon/credentials");
-  const form = page.getByTestId("add-credential-form");
-  await form.getByLabel("名称").fill("图片店");
-  await form.getByLabel("Client-Id").fill("100001");
-  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
-  await form.getByRole("button", { name: "添加凭证" }).click();
-  await expect(page.locator("[data-testid=credential-row][data-name='图片店']")).toHaveCount(1);
+  await addCredential(page, "图片店");
 
   await open(page, "/ozon/images");
   await expect(page.getByRole("heading", { name: "Ozon 图片下载" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
+import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors, addCredential } from "./helpers";
 
 // Two different 1×1 PNGs.
 const PNG_A = Buffer.from(
@@ -15,13 +15,7 @@ test("a draft: pick a type, fill the generated form, upload and reorder images, 
   const errors = watchErrors(page);
   await login(page, ADMIN, ADMIN_PASSWORD);
   await expect(page).toHaveURL(/\/$/);
-  await open(page, "/ozon/credentials");
-  const form = page.getByTestId("add-credential-form");
-  await form.getByLabel("名称").fill("上架店");
-  await form.getByLabel("Client-Id").fill("100001");
-  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
-  await form.getByRole("button", { name: "添加凭证" }).click();
-  await expect(page.locator("[data-testid=credential-row][data-name='上架店']")).toHaveCount(1);
+  await addCredential(page, "上架店");
 
   await open(page, "/ozon/listing");
   await page.getByTestId("new-draft").click();
@@ -104,13 +98,7 @@ test("spreadsheets: download a type's template, upload rows, read the per-row re
   const errors = watchErrors(page);
   await login(page, ADMIN, ADMIN_PASSWORD);
   await expect(page).toHaveURL(/\/$/);
-  await open(page, "/ozon/credentials");
-  const form = page.getByTestId("add-credential-form");
-  await form.getByLabel("名称").fill("表格店");
-  await form.getByLabel("Client-Id").fill("100001");
-  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
-  await form.getByRole("button", { name: "添加凭证" }).click();
-  await expect(page.locator("[data-testid=credential-row][data-name='表格店']")).toHaveCount(1);
+  await addCredential(page, "表格店");
 
   await open(page, "/ozon/listing");
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
@@ -149,13 +137,7 @@ test("Cloudinary: an admin sets it for an account; drafts add pictures by public
   const errors = watchErrors(page);
   await login(page, ADMIN, ADMIN_PASSWORD);
   await expect(page).toHaveURL(/\/$/);
-  await open(page, "/ozon/credentials");
-  const form = page.getByTestId("add-credential-form");
-  await form.getByLabel("名称").fill("云图店");
-  await form.getByLabel("Client-Id").fill("100001");
-  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
-  await form.getByRole("button", { name: "添加凭证" }).click();
-  await expect(page.locator("[data-testid=credential-row][data-name='云图店']")).toHaveCount(1);
+  await addCredential(page, "云图店");
 
   await open(page, "/ozon/listing");
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
+import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors, addCredential } from "./helpers";
 
 const SIM = process.env.E2E_SIM_URL ?? "http://127.0.0.1:3131";
 
@@ -35,13 +35,7 @@ test("pipeline: submit 3 drafts from the board, watch them reach ReadyForSale, f
   const errors = watchErrors(page);
   await login(page, ADMIN, ADMIN_PASSWORD);
   await expect(page).toHaveURL(/\/$/);
-  await open(page, "/ozon/credentials");
-  const form = page.getByTestId("add-credential-form");
-  await form.getByLabel("名称").fill("流程店");
-  await form.getByLabel("Client-Id").fill("100001");
-  await form.getByLabel("Api-Key").fill("ozon-demo-valid-key-0001");
-  await form.getByRole("button", { name: "添加凭证" }).click();
-  await expect(page.locator("[data-testid=credential-row][data-name='流程店']")).toHaveCount(1);
+  await addCredential(page, "流程店");
 
   // Three drafts that pass the validator; the third follows a SKU Ozon does not know.
   await open(page, "/ozon/listing/drafts/new");
