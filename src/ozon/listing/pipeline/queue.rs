@@ -129,12 +129,12 @@ pub async fn bury(pool: &SqlitePool, id: i64, error: &str) -> sqlx::Result<()> {
 /// At start-up: jobs that were running when the process stopped are queued again (their
 /// attempt is not counted twice). Answers how many.
 pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) WHERE status = 'running'",
-    )
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected())
+    requeue(pool, None).await
+}
+
+/// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
+pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
+    requeue(pool, Some(queue)).await
 }
 
 /// How many jobs of `queue` are due and not yet taken.
@@ -148,13 +148,12 @@ pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Resul
     .await
 }
 
-/// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
-pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
+async fn requeue(pool: &SqlitePool, queue: Option<Queue>) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) \
-         WHERE status = 'running' AND kind = ?",
+         WHERE status = 'running' AND (?1 IS NULL OR kind = ?1)",
     )
-    .bind(queue.as_str())
+    .bind(queue.map(Queue::as_str))
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
