@@ -118,9 +118,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view=HomePage/>
-                    <Route path=path!("/platforms") view=|| view! { <NotYetOpen title=text::NAV_PLATFORMS/> }/>
-                    <Route path=path!("/shops") view=|| view! { <NotYetOpen title=text::NAV_SHOPS/> }/>
-                    <Route path=path!("/products") view=|| view! { <NotYetOpen title=text::NAV_PRODUCTS/> }/>
+                    <Route path=path!("/platforms") view=crate::platforms::pages::PlatformsPage/>
+                    <Route path=path!("/shops") view=crate::platforms::pages::ShopsPage/>
+                    <Route path=path!("/products") view=crate::platforms::pages::ProductsPage/>
+                    <Route path=path!("/products/:id") view=crate::platforms::pages::ProductDetailPage/>
+                    <Route path=path!("/orders") view=crate::platforms::pages::OrdersPage/>
                     <Route path=path!("/promotions") view=|| view! { <NotYetOpen title=text::NAV_PROMOTIONS/> }/>
                     <Route path=path!("/ozon/credentials") view=CredentialsPage/>
                     <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
@@ -187,6 +189,10 @@ const NAV: &[(&str, &[NavItem])] = &[
             NavItem {
                 label: text::NAV_PRODUCTS,
                 href: "/products",
+            },
+            NavItem {
+                label: "订单",
+                href: "/orders",
             },
             NavItem {
                 label: text::NAV_PROMOTIONS,
@@ -335,9 +341,9 @@ fn HomePage() -> impl IntoView {
         (text::NAV_API_KEYS, true),
         (text::NAV_OZON_IMAGES, true),
         (text::NAV_OZON_LISTING, true),
-        (text::NAV_PLATFORMS, false),
-        (text::NAV_SHOPS, false),
-        (text::NAV_PRODUCTS, false),
+        (text::NAV_PLATFORMS, true),
+        (text::NAV_SHOPS, true),
+        (text::NAV_PRODUCTS, true),
         (text::NAV_PROMOTIONS, false),
     ];
     view! {

@@ -7,9 +7,12 @@ pub mod app;
 pub mod auth;
 pub mod error;
 pub mod ozon;
+pub mod platforms;
 pub mod ui;
 pub mod vault;
 
+#[cfg(feature = "ssr")]
+pub mod douyin;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -79,7 +79,15 @@ pub async fn run(
         crate::ozon::listing::pipeline::clock::Clock::new(config.listing_time_scale),
         crate::ozon::listing::pipeline::alerts::Alerts::new(config.alerts.clone()),
     );
+    let config = Arc::new(config);
+    let platforms = crate::platforms::hub::Hub::new(
+        pool.clone(),
+        sealer.clone(),
+        config.clone(),
+        listing.alerts().clone(),
+    )?;
     let state = AppState {
+        platforms: platforms.clone(),
         listing: listing.clone(),
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
@@ -88,7 +96,7 @@ pub async fn run(
         image_tasks: Tasks::default(),
         ozon,
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
-        config: Arc::new(config),
+        config,
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::cache::refresh_daily(state.clone()));
@@ -96,6 +104,11 @@ pub async fn run(
         .config
         .listing_worker
         .then(|| tokio::spawn(listing.run()));
+    let platform_scheduler = state
+        .config
+        .platforms
+        .scheduler
+        .then(|| tokio::spawn(crate::platforms::scheduler::run(platforms)));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -106,6 +119,9 @@ pub async fn run(
     catalog_refresh.abort();
     if let Some(worker) = listing_worker {
         worker.abort();
+    }
+    if let Some(scheduler) = platform_scheduler {
+        scheduler.abort();
     }
     pool.close().await;
     tracing::info!("ShopBridge 已停止");

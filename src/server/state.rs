@@ -26,6 +26,8 @@ pub struct AppState {
     pub image_tasks: Tasks,
     /// The listing pipeline (its worker runs from start-up).
     pub listing: crate::ozon::listing::pipeline::Listing,
+    /// Douyin and 抖店: clients, sealed account tokens, syncs (the scheduler runs from start-up).
+    pub platforms: crate::platforms::hub::Hub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -16,6 +16,28 @@ pub fn format_timestamp(unix: i64) -> String {
     )
 }
 
+/// `YYYY-MM-DD` (Beijing) to the unix second its day starts; `None` when it is not a date.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Hinnant's days_from_civil.
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let start = days * 86_400 - OFFSET_SECS;
+    // 2月30日 and the like come back as another date: refuse them.
+    (format_timestamp(start)[..10] == *text.trim()).then_some(start)
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -41,5 +63,10 @@ mod tests {
         assert_eq!(format_timestamp(1_795_314_032), "2026-11-22 10:20:32");
         // 2024-02-29T16:00:00Z is already March 1st in Beijing
         assert_eq!(format_timestamp(1_709_222_400), "2024-03-01 00:00:00");
+        assert_eq!(super::parse_date("2024-03-01"), Some(1_709_222_400));
+        assert_eq!(super::parse_date("1970-01-01"), Some(-8 * 3600));
+        assert_eq!(super::parse_date("2023-02-30"), None);
+        assert_eq!(super::parse_date("2024/03/01"), None);
+        assert_eq!(super::parse_date(""), None);
     }
 }

@@ -14,6 +14,18 @@ pub const SEALED_COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("vault_meta", "id", "canary", "canary"),
     ("ozon_credentials", "id", "api_key_sealed", "api_key"),
     ("platform_apps", "platform", "secret_sealed", "app_secret"),
+    (
+        "platform_accounts",
+        "id",
+        "access_token_sealed",
+        "access_token",
+    ),
+    (
+        "platform_accounts",
+        "id",
+        "refresh_token_sealed",
+        "refresh_token",
+    ),
 ];
 
 /// What a rotation did.

@@ -51,8 +51,27 @@ pub struct Config {
     /// switch it off).
     pub listing_worker: bool,
     pub alerts: AlertSettings,
+    pub platforms: PlatformSettings,
     pub s3: S3Settings,
     pub download: DownloadSettings,
+}
+
+/// Douyin and 抖店: where merchants authorise, what we ask for, how often shops sync.
+#[derive(Clone, Debug)]
+pub struct PlatformSettings {
+    /// 抖店's service market (`SHOPBRIDGE_DOUDIAN_AUTH_URL`, https://fuwu.jinritemai.com).
+    pub doudian_auth_url: String,
+    /// Comma-separated Douyin scopes (`SHOPBRIDGE_DOUYIN_SCOPES`).
+    pub douyin_scopes: String,
+    /// Minutes between scheduled syncs (`SHOPBRIDGE_PLATFORM_SYNC_MINUTES`, 15).
+    pub sync_minutes: i64,
+    /// 抖店 gateway calls per second per app (`SHOPBRIDGE_DOUDIAN_RPS`, 10).
+    pub doudian_rps: u32,
+    /// How much faster than the clock token lifetimes and waits run
+    /// (`SHOPBRIDGE_PLATFORM_TIME_SCALE`, 1; tests match the simulator's scale).
+    pub time_scale: u32,
+    /// Whether the token and sync scheduler runs in this process.
+    pub scheduler: bool,
 }
 
 /// S3/R2 access for an `s3://bucket/prefix` storage URL.
@@ -159,6 +178,26 @@ impl Config {
                 webhook_url: get("SHOPBRIDGE_ALERT_WEBHOOK_URL")
                     .map(|v| parse_url("SHOPBRIDGE_ALERT_WEBHOOK_URL", v))
                     .transpose()?,
+            },
+            platforms: PlatformSettings {
+                doudian_auth_url: url_or(
+                    "SHOPBRIDGE_DOUDIAN_AUTH_URL",
+                    &get,
+                    "https://fuwu.jinritemai.com",
+                )?,
+                douyin_scopes: get("SHOPBRIDGE_DOUYIN_SCOPES").unwrap_or_else(|| {
+                    "user_info,renew_refresh_token,video.create.bind,video.data.bind".into()
+                }),
+                sync_minutes: parse_range("SHOPBRIDGE_PLATFORM_SYNC_MINUTES", &get, 15, 1, 1440)?
+                    as i64,
+                doudian_rps: parse_range("SHOPBRIDGE_DOUDIAN_RPS", &get, 10, 1, 1000)? as u32,
+                time_scale: parse_range("SHOPBRIDGE_PLATFORM_TIME_SCALE", &get, 1, 1, 10_000_000)?
+                    as u32,
+                scheduler: get("SHOPBRIDGE_PLATFORM_SCHEDULER").is_none()
+                    || parse_bool(
+                        "SHOPBRIDGE_PLATFORM_SCHEDULER",
+                        get("SHOPBRIDGE_PLATFORM_SCHEDULER"),
+                    )?,
             },
             s3: S3Settings {
                 endpoint: get("SHOPBRIDGE_S3_ENDPOINT")

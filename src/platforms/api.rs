@@ -1,0 +1,116 @@
+//! Server functions of the 平台, 店铺, 商品 and 订单 pages: authorise, then call the hub.
+//! Nothing here returns a token or a secret.
+
+use leptos::prelude::*;
+
+use super::{OrderPage, Overview, ProductInfo, ProductPage, ShopView};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::auth::guard;
+
+#[server(prefix = "/sf", endpoint = "platforms_overview")]
+pub async fn platforms_overview() -> Result<Overview, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let session = guard::current_session().await?;
+    let flash: Option<super::connect::Flash> = session
+        .remove(super::connect::FLASH_KEY)
+        .await
+        .ok()
+        .flatten();
+    Ok(Overview {
+        platforms: super::store::platforms(&app.pool).await?,
+        accounts: super::store::accounts(&app.platforms).await?,
+        flash: flash.map(|f| (f.ok, f.message)),
+        is_admin: user.is_admin(),
+    })
+}
+
+/// Admins: refresh an account's tokens now.
+#[server(prefix = "/sf", endpoint = "platforms_refresh")]
+pub async fn refresh_account(id: i64) -> Result<String, AppError> {
+    let (app, _) = guard::require_admin().await?;
+    let account = app
+        .platforms
+        .account(id)
+        .await?
+        .ok_or_else(|| AppError::Invalid("账号不存在".into()).respond())?;
+    let Some(adapter) = super::registry::adapter(&account.platform) else {
+        return Err(AppError::Invalid("该平台尚未接入".into()).respond());
+    };
+    adapter
+        .refresh(&app.platforms, id)
+        .await
+        .map_err(|why| AppError::Invalid(format!("刷新失败：{why}")).respond())?;
+    Ok(format!("已刷新「{}」的授权", account.name))
+}
+
+#[server(prefix = "/sf", endpoint = "shops_list")]
+pub async fn shops_list() -> Result<Vec<ShopView>, AppError> {
+    let (app, _) = guard::require_user().await?;
+    Ok(super::store::shops(&app.platforms).await?)
+}
+
+/// Starts a sync of one shop now (it runs on; the 店铺 page shows its progress).
+#[server(prefix = "/sf", endpoint = "shops_sync")]
+pub async fn sync_shop(id: i64) -> Result<String, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let hub = app.platforms.clone();
+    let shop = crate::douyin::sync::shop(&hub, id)
+        .await?
+        .ok_or_else(|| AppError::Invalid("店铺不存在".into()).respond())?;
+    if hub.is_syncing(id) {
+        return Ok(format!("「{}」正在同步中", shop.shop_name));
+    }
+    tracing::info!(shop = id, user = %user.name, "shop sync requested");
+    let name = shop.shop_name.clone();
+    tokio::spawn(async move {
+        let _ = super::scheduler::sync_shop(&hub, &shop).await;
+    });
+    Ok(format!("已开始同步「{name}」"))
+}
+
+#[server(prefix = "/sf", endpoint = "products_page")]
+pub async fn products_page(query: String, shop: i64, page: i64) -> Result<ProductPage, AppError> {
+    let (app, _) = guard::require_user().await?;
+    if query.chars().count() > 100 {
+        return Err(AppError::Invalid("搜索词最多 100 个字符".into()).respond());
+    }
+    Ok(super::store::products(&app.pool, &query, shop, page).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "product_detail")]
+pub async fn product_detail(id: i64) -> Result<Option<ProductInfo>, AppError> {
+    let (app, _) = guard::require_user().await?;
+    Ok(super::store::product(&app.pool, id).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "orders_page")]
+pub async fn orders_page(
+    shop: i64,
+    status: i64,
+    from: String,
+    to: String,
+    page: i64,
+) -> Result<OrderPage, AppError> {
+    let (app, _) = guard::require_user().await?;
+    let date = |text: &str, end: bool| -> Result<i64, AppError> {
+        if text.trim().is_empty() {
+            return Ok(0);
+        }
+        crate::ui::time::parse_date(text)
+            .map(|d| if end { d + 86_400 } else { d })
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "日期「{}」无效，应为 YYYY-MM-DD",
+                    text.chars().take(20).collect::<String>()
+                ))
+                .respond()
+            })
+    };
+    let (from, to) = (date(&from, false)?, date(&to, true)?);
+    if from != 0 && to != 0 && from >= to {
+        return Err(AppError::Invalid("开始日期不能晚于结束日期".into()).respond());
+    }
+    Ok(super::store::orders(&app.pool, shop, status, from, to, page).await?)
+}

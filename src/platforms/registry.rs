@@ -1,0 +1,146 @@
+//! One adapter trait for every marketplace; the registry says which are built.
+
+use futures_util::future::BoxFuture;
+
+use super::hub::Hub;
+use crate::auth::store::Actor;
+use crate::douyin::sync::{self, Kind, Outcome, Shop};
+
+pub trait Adapter: Send + Sync {
+    fn platform(&self) -> &'static str;
+    /// Exchanges an authorisation code; returns the account's name.
+    fn connect<'a>(
+        &'a self,
+        hub: &'a Hub,
+        code: &'a str,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<String, String>>;
+    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>>;
+    fn sync_shops<'a>(&'a self, hub: &'a Hub, account: i64)
+        -> BoxFuture<'a, Result<usize, String>>;
+    fn sync_products<'a>(
+        &'a self,
+        hub: &'a Hub,
+        shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>>;
+    fn sync_orders<'a>(
+        &'a self,
+        hub: &'a Hub,
+        shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>>;
+    /// Publishing (promotions) arrives with part 2.
+    fn publish<'a>(
+        &'a self,
+        _hub: &'a Hub,
+        _promotion: i64,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async { Err("该平台暂不支持发布".to_string()) })
+    }
+}
+
+fn refresh_boxed<'a>(hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
+    Box::pin(async move {
+        super::tokens::refresh(hub, account, None, true)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.message())
+    })
+}
+
+pub struct Douyin;
+pub struct Doudian;
+
+impl Adapter for Douyin {
+    fn platform(&self) -> &'static str {
+        "douyin"
+    }
+    fn connect<'a>(
+        &'a self,
+        hub: &'a Hub,
+        code: &'a str,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(crate::douyin::connect(hub, "douyin", code, actor))
+    }
+    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
+        refresh_boxed(hub, account)
+    }
+    /// A Douyin account is not a shop: nothing to list.
+    fn sync_shops<'a>(
+        &'a self,
+        _hub: &'a Hub,
+        _account: i64,
+    ) -> BoxFuture<'a, Result<usize, String>> {
+        Box::pin(async { Ok(0) })
+    }
+    fn sync_products<'a>(
+        &'a self,
+        _hub: &'a Hub,
+        _shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>> {
+        Box::pin(async { Err("抖音账号没有店铺商品".to_string()) })
+    }
+    fn sync_orders<'a>(
+        &'a self,
+        _hub: &'a Hub,
+        _shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>> {
+        Box::pin(async { Err("抖音账号没有店铺订单".to_string()) })
+    }
+}
+
+impl Adapter for Doudian {
+    fn platform(&self) -> &'static str {
+        "doudian"
+    }
+    fn connect<'a>(
+        &'a self,
+        hub: &'a Hub,
+        code: &'a str,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(crate::douyin::connect(hub, "doudian", code, actor))
+    }
+    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
+        refresh_boxed(hub, account)
+    }
+    /// One authorisation is one shop, named by the token answer.
+    fn sync_shops<'a>(
+        &'a self,
+        hub: &'a Hub,
+        account: i64,
+    ) -> BoxFuture<'a, Result<usize, String>> {
+        Box::pin(async move {
+            let Some(a) = hub.account(account).await.map_err(|e| e.to_string())? else {
+                return Ok(0);
+            };
+            crate::douyin::upsert_shop(hub, a.id, &a.external_id, &a.name)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(1)
+        })
+    }
+    fn sync_products<'a>(
+        &'a self,
+        hub: &'a Hub,
+        shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>> {
+        Box::pin(sync::sync_kind(hub, shop, Kind::Products))
+    }
+    fn sync_orders<'a>(
+        &'a self,
+        hub: &'a Hub,
+        shop: &'a Shop,
+    ) -> BoxFuture<'a, Result<Outcome, String>> {
+        Box::pin(sync::sync_kind(hub, shop, Kind::Orders))
+    }
+}
+
+/// The adapter of a built platform; `None` for 尚未接入.
+pub fn adapter(platform: &str) -> Option<&'static dyn Adapter> {
+    match platform {
+        "douyin" => Some(&Douyin),
+        "doudian" => Some(&Doudian),
+        _ => None,
+    }
+}

@@ -1,0 +1,366 @@
+//! Reads behind the 平台, 店铺, 商品 and 订单 pages.
+
+use sqlx::SqlitePool;
+
+use super::hub::{Account, Hub};
+use super::{
+    label, order_status_label, yuan, AccountView, OrderPage, OrderRow, PlatformView, ProductInfo,
+    ProductPage, ProductRow, ShopView, SyncView,
+};
+use crate::ui::time::format_timestamp;
+
+pub const PAGE_ROWS: i64 = 50;
+
+fn when(at: i64) -> String {
+    if at <= 0 {
+        "—".into()
+    } else {
+        format_timestamp(at)
+    }
+}
+
+pub async fn platforms(pool: &SqlitePool) -> sqlx::Result<Vec<PlatformView>> {
+    let rows: Vec<(String, bool)> = sqlx::query_as("SELECT platform, enabled FROM platform_apps")
+        .fetch_all(pool)
+        .await?;
+    Ok(crate::vault::platforms::PLATFORMS
+        .iter()
+        .map(|(platform, ..)| {
+            let integrated = super::registry::adapter(platform).is_some();
+            let enabled = rows.iter().any(|(p, e)| p == platform && *e);
+            let (connect_label, connect_href) = match *platform {
+                "douyin" => ("连接抖音账号", "/oauth/douyin/start"),
+                "doudian" => ("授权抖店", "/oauth/doudian/start"),
+                _ => ("", ""),
+            };
+            PlatformView {
+                platform: platform.to_string(),
+                label: label(platform).to_string(),
+                integrated,
+                enabled,
+                connect_label: connect_label.into(),
+                connect_href: connect_href.into(),
+            }
+        })
+        .collect())
+}
+
+/// connected | expiring | reauth, judged on the platform clock.
+pub fn status_of(account: &Account, now: i64) -> &'static str {
+    if account.status != "connected" {
+        return "reauth";
+    }
+    let soon = 5 * 86_400;
+    let renew_spent =
+        account.platform != "douyin" || account.renewals >= super::tokens::DOUYIN_MAX_RENEWALS;
+    if account.access_expires_at <= now || (renew_spent && account.refresh_expires_at - now < soon)
+    {
+        "expiring"
+    } else {
+        "connected"
+    }
+}
+
+pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
+    let now = hub.clock.now();
+    // Clock seconds shown as wall time: the difference from now, put on the wall clock.
+    let wall = |at: i64| {
+        if at <= 0 {
+            "—".to_string()
+        } else {
+            format_timestamp(crate::server::db::now_unix() + (at - now))
+        }
+    };
+    let mut views = Vec::new();
+    for a in hub.accounts().await? {
+        let last: Option<(Option<i64>, Option<bool>, String)> = sqlx::query_as(
+            "SELECT y.finished_at, y.ok, y.result FROM shop_sync y JOIN shops s ON s.id = y.shop_row \
+             WHERE s.account_id = ? ORDER BY y.finished_at DESC LIMIT 1",
+        )
+        .bind(a.id)
+        .fetch_optional(&hub.pool)
+        .await?;
+        let (last_sync, last_ok, last_result) = match last {
+            Some((Some(at), ok, result)) => (when(at), ok.unwrap_or(false), result),
+            _ => ("—".to_string(), true, String::new()),
+        };
+        let status = status_of(&a, now);
+        views.push(AccountView {
+            id: a.id,
+            platform_label: label(&a.platform).into(),
+            status_label: match status {
+                "reauth" => "需要重新授权",
+                "expiring" => "即将过期",
+                _ => "已连接",
+            }
+            .into(),
+            status: status.into(),
+            access_expires: wall(a.access_expires_at),
+            refresh_expires: wall(a.refresh_expires_at),
+            platform: a.platform,
+            name: a.name,
+            external_id: a.external_id,
+            status_reason: a.status_reason,
+            renewals: a.renewals,
+            last_sync,
+            last_result,
+            last_ok,
+            connected_by: a.connected_by,
+        });
+    }
+    Ok(views)
+}
+
+async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
+    let row: Option<(Option<i64>, Option<i64>, Option<bool>, String)> = sqlx::query_as(
+        "SELECT window_start, finished_at, ok, result FROM shop_sync WHERE shop_row = ? AND kind = ?",
+    )
+    .bind(shop)
+    .bind(kind)
+    .fetch_optional(&hub.pool)
+    .await?;
+    let running = hub.is_syncing(shop);
+    Ok(match row {
+        None => SyncView {
+            running,
+            ..SyncView::default()
+        },
+        Some((window, finished, ok, result)) => SyncView {
+            running,
+            resumable: window.is_some() && !running,
+            last_at: finished.map(when).unwrap_or_default(),
+            ok,
+            result,
+        },
+    })
+}
+
+pub async fn shops(hub: &Hub) -> sqlx::Result<Vec<ShopView>> {
+    let rows: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.platform, s.shop_id, s.shop_name, a.status, \
+         (SELECT COUNT(*) FROM shop_products p WHERE p.shop_row = s.id), \
+         (SELECT COUNT(*) FROM shop_orders o WHERE o.shop_row = s.id) \
+         FROM shops s JOIN platform_accounts a ON a.id = s.account_id ORDER BY s.id",
+    )
+    .fetch_all(&hub.pool)
+    .await?;
+    let mut views = Vec::new();
+    for (id, platform, shop_id, shop_name, status, products, orders) in rows {
+        views.push(ShopView {
+            id,
+            platform_label: label(&platform).into(),
+            shop_id,
+            shop_name,
+            account_status: if status == "connected" {
+                "已连接"
+            } else {
+                "需要重新授权"
+            }
+            .into(),
+            products,
+            orders,
+            product_sync: sync_view(hub, id, "products").await?,
+            order_sync: sync_view(hub, id, "orders").await?,
+        });
+    }
+    Ok(views)
+}
+
+fn product_status(status: Option<i64>) -> &'static str {
+    match status {
+        Some(0) => "在线",
+        Some(1) => "下线",
+        Some(2) => "已删除",
+        _ => "未知",
+    }
+}
+
+fn check_status(status: Option<i64>) -> &'static str {
+    match status {
+        Some(1) => "草稿",
+        Some(2) => "审核中",
+        Some(3) => "审核通过",
+        Some(4) => "审核驳回",
+        Some(5) => "封禁",
+        Some(7) => "通过待上架",
+        _ => "未知",
+    }
+}
+
+type ProductTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    Option<i64>,
+);
+
+fn product_row(t: ProductTuple) -> ProductRow {
+    ProductRow {
+        id: t.0,
+        shop_name: t.1,
+        product_id: t.2,
+        name: t.3,
+        img: t.4,
+        status: product_status(t.5).into(),
+        check_status: check_status(t.6).into(),
+        outer_product_id: t.7,
+        category: t.8,
+        updated: t.9.map(when).unwrap_or_default(),
+    }
+}
+
+const PRODUCT_SELECT: &str = "SELECT p.id, s.shop_name, p.product_id, p.name, p.img, p.status, \
+    p.check_status, p.outer_product_id, p.category, p.update_time FROM shop_products p \
+    JOIN shops s ON s.id = p.shop_row";
+
+/// Products across shops, matching `query` in name, product id or outer id.
+pub async fn products(
+    pool: &SqlitePool,
+    query: &str,
+    shop: i64,
+    page: i64,
+) -> sqlx::Result<ProductPage> {
+    let like = format!("%{}%", query.trim().replace('%', "").replace('_', ""));
+    let filter = "WHERE (?1 = '%%' OR p.name LIKE ?1 OR p.product_id LIKE ?1 OR p.outer_product_id LIKE ?1) \
+                  AND (?2 = 0 OR p.shop_row = ?2)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM shop_products p {filter}"))
+        .bind(&like)
+        .bind(shop)
+        .fetch_one(pool)
+        .await?;
+    let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
+    let page = page.clamp(1, pages);
+    let rows: Vec<ProductTuple> = sqlx::query_as(&format!(
+        "{PRODUCT_SELECT} {filter} ORDER BY p.update_time DESC, p.id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(&like)
+    .bind(shop)
+    .bind(PAGE_ROWS)
+    .bind((page - 1) * PAGE_ROWS)
+    .fetch_all(pool)
+    .await?;
+    Ok(ProductPage {
+        rows: rows.into_iter().map(product_row).collect(),
+        total,
+        page,
+        pages,
+    })
+}
+
+pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
+    let row: Option<ProductTuple> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (created, raw, shop, product_id): (Option<i64>, String, i64, String) = sqlx::query_as(
+        "SELECT create_time, raw, shop_row, product_id FROM shop_products WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    let (orders, units, fen): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT l.order_row), COALESCE(SUM(l.item_num), 0), \
+         COALESCE(SUM(l.pay_amount_fen), 0) FROM shop_order_lines l \
+         JOIN shop_orders o ON o.id = l.order_row WHERE o.shop_row = ? AND l.product_id = ?",
+    )
+    .bind(shop)
+    .bind(&product_id)
+    .fetch_one(pool)
+    .await?;
+    let raw = serde_json::from_str::<serde_json::Value>(&raw)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_default();
+    Ok(Some(ProductInfo {
+        row: product_row(row),
+        created: created.map(when).unwrap_or_default(),
+        orders,
+        units,
+        sales_yuan: yuan(fen),
+        raw,
+    }))
+}
+
+/// Orders filtered by shop (0 = all), status (0 = all) and creation dates (unix, 0 = open).
+pub async fn orders(
+    pool: &SqlitePool,
+    shop: i64,
+    status: i64,
+    from: i64,
+    to: i64,
+    page: i64,
+) -> sqlx::Result<OrderPage> {
+    let filter = "WHERE (?1 = 0 OR o.shop_row = ?1) AND (?2 = 0 OR o.order_status = ?2) \
+                  AND (?3 = 0 OR o.create_time >= ?3) AND (?4 = 0 OR o.create_time < ?4)";
+    let (total, fen): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COALESCE(SUM(o.pay_amount_fen), 0) FROM shop_orders o {filter}"
+    ))
+    .bind(shop)
+    .bind(status)
+    .bind(from)
+    .bind(to)
+    .fetch_one(pool)
+    .await?;
+    let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
+    let page = page.clamp(1, pages);
+    let rows: Vec<(
+        String,
+        String,
+        Option<i64>,
+        String,
+        i64,
+        Option<i64>,
+        String,
+        String,
+    )> = sqlx::query_as(&format!(
+        "SELECT s.shop_name, o.order_id, o.order_status, o.status_desc, o.pay_amount_fen, \
+             o.create_time, o.mask_post_receiver, \
+             COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \
+                       FROM shop_order_lines l WHERE l.order_row = o.id), '') \
+             FROM shop_orders o JOIN shops s ON s.id = o.shop_row {filter} \
+             ORDER BY o.create_time DESC, o.id DESC LIMIT ?5 OFFSET ?6"
+    ))
+    .bind(shop)
+    .bind(status)
+    .bind(from)
+    .bind(to)
+    .bind(PAGE_ROWS)
+    .bind((page - 1) * PAGE_ROWS)
+    .fetch_all(pool)
+    .await?;
+    let shops: Vec<(i64, String)> = sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    Ok(OrderPage {
+        rows: rows
+            .into_iter()
+            .map(
+                |(shop_name, order_id, code, desc, pay, created, receiver, items)| OrderRow {
+                    shop_name,
+                    order_id,
+                    status: if desc.is_empty() {
+                        order_status_label(code.unwrap_or(0)).into()
+                    } else {
+                        desc
+                    },
+                    pay_yuan: yuan(pay),
+                    created: created.map(when).unwrap_or_default(),
+                    items,
+                    receiver,
+                },
+            )
+            .collect(),
+        total,
+        page,
+        pages,
+        pay_total_yuan: yuan(fen),
+        shops,
+    })
+}
