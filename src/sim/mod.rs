@@ -1,6 +1,8 @@
 //! Marketplace simulator: stands in for Ozon (and later Douyin/抖店) on loopback, speaking their
 //! wire formats, with answers built from the recorded fixtures in `fixtures/`.
 
+pub mod doudian;
+pub mod douyin;
 pub mod ozon;
 pub mod ozon_catalog;
 pub mod ozon_categories;

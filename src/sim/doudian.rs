@@ -1,0 +1,469 @@
+//! 抖店 as the simulator plays it: the service-market authorize page (redirects back with a code
+//! and the state), the signed gateway (a bad sign is refused), `token/create` and
+//! `token/refresh` (7-day access, 14-day refresh, in simulated time), `product/listV2` (pages
+//! from 1, ≤ 100 a page, page × size ≤ 10,000, filtered by update time) and `order/searchList`
+//! (pages from 0, windows in seconds, amounts in fen). Bodies are built from the fixtures;
+//! every answer is HTTP 200 with `code` 10000 or an error code. Throttling answers
+//! `code 50002 / isv.access-limit` above `rps` calls a second.
+//!
+//! The real gateway's error codes for a bad sign, an expired token and throttling are not
+//! public (`wire/douyin-api.md` §2.4); the simulator's: 30001 `isv.signature-invalid`,
+//! 30002 `isv.access-token-expired`, 30003 `isv.refresh-token-invalid`, 40004
+//! `isv.parameter-invalid`, 50002 `isv.access-limit`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::douyin::sign::{method_of, sign, SignMethod};
+use crate::douyin::wire::{int_of, text_of};
+use crate::ozon::listing::pipeline::clock::Clock;
+
+pub const DEMO_APP_KEY: &str = "7000000000000000001";
+pub const DEMO_APP_SECRET: &str = "doudian-demo-app-secret-0001";
+pub const DEMO_SERVICE_ID: &str = "880001";
+
+const TOKEN_FIXTURE: &str =
+    include_str!("../../fixtures/douyin/doudian_token_create_SYNTHESIZED.json");
+const PRODUCT_FIXTURE: &str =
+    include_str!("../../fixtures/douyin/doudian_product_listV2_SYNTHESIZED.json");
+const ORDER_FIXTURE: &str =
+    include_str!("../../fixtures/douyin/doudian_order_searchList_SYNTHESIZED.json");
+
+pub struct SimShop {
+    pub shop_id: String,
+    pub name: String,
+    pub products: Vec<Value>,
+    pub orders: Vec<Value>,
+}
+
+pub struct DoudianState {
+    pub shops: Vec<SimShop>,
+    pub callback: String,
+    codes: HashMap<String, (String, i64, bool)>,
+    access: HashMap<String, (String, i64)>,
+    refresh: HashMap<String, (String, i64)>,
+    counter: u64,
+    /// Calls per real second before throttling (0 = never).
+    pub rps: u32,
+    window: (Instant, u32),
+    /// The next N gateway calls are throttled.
+    pub throttle_next: u32,
+    /// Real delay before each list answer.
+    pub delay: Duration,
+    pub access_life: i64,
+    pub refresh_life: i64,
+    /// Every gateway call: method and answered code.
+    pub log: Vec<(String, i64)>,
+}
+
+#[derive(Clone)]
+pub struct DoudianSim {
+    pub state: Arc<Mutex<DoudianState>>,
+    pub clock: Clock,
+}
+
+fn fixture(text: &str) -> Value {
+    serde_json::from_str::<Value>(text)
+        .map(|v| v["response"].clone())
+        .unwrap_or(Value::Null)
+}
+
+impl DoudianSim {
+    /// One demo shop with `products` products and `orders` orders spread over the last days.
+    pub fn new(time_scale: u32, products: usize, orders: usize) -> Self {
+        let clock = Clock::new(time_scale);
+        let sim = DoudianSim {
+            state: Arc::new(Mutex::new(DoudianState {
+                shops: vec![SimShop {
+                    shop_id: "12312312".into(),
+                    name: "测试店铺".into(),
+                    products: Vec::new(),
+                    orders: Vec::new(),
+                }],
+                callback: "http://127.0.0.1:3000/oauth/doudian/callback".into(),
+                codes: HashMap::new(),
+                access: HashMap::new(),
+                refresh: HashMap::new(),
+                counter: 0,
+                rps: 0,
+                window: (Instant::now(), 0),
+                throttle_next: 0,
+                delay: Duration::ZERO,
+                access_life: 7 * 86_400,
+                refresh_life: 14 * 86_400,
+                log: Vec::new(),
+            })),
+            clock,
+        };
+        let now = sim.clock.now();
+        sim.add_products(0, products, now - 30 * 86_400, 60);
+        sim.add_orders(0, orders, now - 10 * 86_400, 600);
+        sim
+    }
+
+    pub fn set_callback(&self, url: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.callback = url.to_string();
+        }
+    }
+
+    /// Adds `n` products updated from `from`, `step` seconds apart.
+    pub fn add_products(&self, shop: usize, n: usize, from: i64, step: i64) {
+        let template = fixture(PRODUCT_FIXTURE)["data"]["data"][0].clone();
+        let Ok(mut s) = self.state.lock() else { return };
+        let Some(shop) = s.shops.get_mut(shop) else {
+            return;
+        };
+        let start = shop.products.len();
+        for i in start..start + n {
+            let mut p = template.clone();
+            let t = from + (i - start) as i64 * step;
+            p["product_id"] = json!(3_539_925_204_000_000_000i64 + i as i64);
+            p["name"] = json!(format!("示例商品 {i:05} 号 夏季新款"));
+            p["outer_product_id"] = json!(format!("SKU-{i:05}"));
+            p["create_time"] = json!(t);
+            p["update_time"] = json!(t);
+            shop.products.push(p);
+        }
+    }
+
+    /// Adds `n` orders created and updated from `from`, `step` seconds apart.
+    pub fn add_orders(&self, shop: usize, n: usize, from: i64, step: i64) {
+        let template = fixture(ORDER_FIXTURE)["data"]["shop_order_list"][0].clone();
+        let Ok(mut s) = self.state.lock() else { return };
+        let Some(shop) = s.shops.get_mut(shop) else {
+            return;
+        };
+        let start = shop.orders.len();
+        for i in start..start + n {
+            let mut o = template.clone();
+            let t = from + (i - start) as i64 * step;
+            let id = 6_920_000_000_000_000_000u64 + (i as u64) * 10;
+            o["order_id"] = json!(id.to_string());
+            o["create_time"] = json!(t);
+            o["pay_time"] = json!(t + 60);
+            o["update_time"] = json!(t + 100);
+            o["pay_amount"] = json!(1000 + (i % 50) as i64 * 100);
+            o["order_status"] = json!([2, 3, 5, 105][i % 4]);
+            o["order_status_desc"] = json!(["备货中", "已发货", "已完成", "已支付"][i % 4]);
+            if let Some(line) = o["sku_order_list"].get_mut(0) {
+                line["order_id"] = json!((id + 1).to_string());
+                line["parent_order_id"] = json!(id.to_string());
+                line["product_id"] = json!(3_539_925_204_000_000_000i64 + (i % 7) as i64);
+                line["product_name"] = json!(format!("示例商品 {:05} 号 夏季新款", i % 7));
+                line["pay_amount"] = json!(1000 + (i % 50) as i64 * 100);
+                line["video_id"] = json!(if i % 3 == 0 {
+                    format!("v0200sim{i:05}")
+                } else {
+                    String::new()
+                });
+                line["room_id"] = json!(if i % 3 == 1 { 7_000_000 + i as i64 } else { 0 });
+                line["author_id"] = json!(if i % 3 == 2 { 4_000_000 + i as i64 } else { 0 });
+            }
+            shop.orders.push(o);
+        }
+    }
+
+    /// Touches product `i` of `shop`: a new name and update time `at`.
+    pub fn update_product(&self, shop: usize, i: usize, name: &str, at: i64) {
+        if let Ok(mut s) = self.state.lock() {
+            if let Some(p) = s.shops.get_mut(shop).and_then(|s| s.products.get_mut(i)) {
+                p["name"] = json!(name);
+                p["update_time"] = json!(at);
+            }
+        }
+    }
+
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/authorize", get(authorize_page))
+            .route("/authorize/approve", get(approve))
+            .route("/token/create", post(gateway))
+            .route("/token/refresh", post(gateway))
+            .route("/product/listV2", post(gateway))
+            .route("/order/searchList", post(gateway))
+            .with_state(self.clone())
+    }
+
+    /// Gateway calls of `method` that answered `code`.
+    pub fn count(&self, method: &str, code: i64) -> usize {
+        self.state
+            .lock()
+            .map(|s| {
+                s.log
+                    .iter()
+                    .filter(|(m, c)| m == method && *c == code)
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+}
+
+async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    if get("service_id") != DEMO_SERVICE_ID {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html("<h1>服务不存在</h1>".to_string()),
+        )
+            .into_response();
+    }
+    let link = crate::douyin::client::with_query(
+        "http://sim/authorize/approve",
+        &[("state", &get("state"))],
+    );
+    let link = link.trim_start_matches("http://sim").replace('&', "&amp;");
+    Html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>抖店服务市场授权（模拟）</title>\
+         <body><h1>抖店服务市场（模拟器）</h1><p>授权店铺「测试店铺」使用该服务</p>\
+         <p><a id=\"approve\" href=\"{link}\">确认授权</a></p></body></html>"
+    ))
+    .into_response()
+}
+
+async fn approve(
+    State(sim): State<DoudianSim>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let now = sim.clock.now();
+    let Ok(mut s) = sim.state.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    s.counter += 1;
+    let code = format!("ddcode{:08}", s.counter);
+    let shop = s.shops[0].shop_id.clone();
+    s.codes.insert(code.clone(), (shop, now, false));
+    let state = q.get("state").cloned().unwrap_or_default();
+    let target =
+        crate::douyin::client::with_query(&s.callback, &[("code", &code), ("state", &state)]);
+    Redirect::to(&target).into_response()
+}
+
+fn answer(
+    s: &mut DoudianState,
+    method: &str,
+    result: Result<Value, (i64, &str, &str)>,
+) -> Response {
+    let body = match result {
+        Ok(data) => {
+            s.log.push((method.to_string(), 10000));
+            json!({"code": 10000, "msg": "success", "sub_code": "", "sub_msg": "",
+                   "log_id": format!("sim{:020}", s.log.len()), "data": data})
+        }
+        Err((code, sub_code, sub_msg)) => {
+            s.log.push((method.to_string(), code));
+            json!({"code": code, "msg": "业务处理失败", "sub_code": sub_code, "sub_msg": sub_msg,
+                   "log_id": format!("sim{:020}", s.log.len()), "data": {}})
+        }
+    };
+    Json(body).into_response()
+}
+
+type Refusal = (i64, &'static str, &'static str);
+const BAD_PARAM: Refusal = (40004, "isv.parameter-invalid", "参数错误");
+
+async fn gateway(
+    State(sim): State<DoudianSim>,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let now = sim.clock.now();
+    let delay = sim.state.lock().map(|s| s.delay).unwrap_or_default();
+    if !delay.is_zero() && !uri.path().starts_with("/token") {
+        tokio::time::sleep(delay).await;
+    }
+    let Ok(mut s) = sim.state.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let method = method_of(uri.path());
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let param_json = String::from_utf8_lossy(&body).to_string();
+    let how = SignMethod::parse(q.get("sign_method").map(String::as_str));
+    let expected = how.map(|h| {
+        sign(
+            h,
+            DEMO_APP_KEY,
+            DEMO_APP_SECRET,
+            &method,
+            &param_json,
+            &get("timestamp"),
+        )
+    });
+    if get("app_key") != DEMO_APP_KEY
+        || get("method") != method
+        || get("v") != "2"
+        || expected.as_deref() != Some(get("sign").as_str())
+    {
+        return answer(
+            &mut s,
+            &method,
+            Err((30001, "isv.signature-invalid", "签名校验失败")),
+        );
+    }
+    if s.throttle_next > 0 {
+        s.throttle_next -= 1;
+        return answer(
+            &mut s,
+            &method,
+            Err((50002, "isv.access-limit", "请求过于频繁，请稍后重试")),
+        );
+    }
+    if s.rps > 0 {
+        let (start, n) = s.window;
+        if start.elapsed() >= Duration::from_secs(1) {
+            s.window = (Instant::now(), 1);
+        } else if n >= s.rps {
+            return answer(
+                &mut s,
+                &method,
+                Err((50002, "isv.access-limit", "请求过于频繁，请稍后重试")),
+            );
+        } else {
+            s.window.1 += 1;
+        }
+    }
+    let Ok(params) = serde_json::from_str::<Value>(&param_json) else {
+        return answer(&mut s, &method, Err(BAD_PARAM));
+    };
+    let result = match method.as_str() {
+        "token.create" => token_create(&mut s, &params, now),
+        "token.refresh" => token_refresh(&mut s, &params, now),
+        m => match s.access.get(&get("access_token")).cloned() {
+            None => Err((30002, "isv.access-token-invalid", "access_token 无效")),
+            Some((_, exp)) if exp <= now => {
+                Err((30002, "isv.access-token-expired", "access_token 已过期"))
+            }
+            Some((shop, _)) => {
+                let i = s.shops.iter().position(|x| x.shop_id == shop).unwrap_or(0);
+                if m == "product.listV2" {
+                    list_products(&s.shops[i], &params)
+                } else {
+                    search_orders(&s.shops[i], &params)
+                }
+            }
+        },
+    };
+    answer(&mut s, &method, result)
+}
+
+fn issue_tokens(s: &mut DoudianState, shop: &str, now: i64) -> Value {
+    s.counter += 1;
+    let n = s.counter;
+    let access = format!("4a0a3d31-sim-{n:06}-{}", now % 100_000);
+    let refresh = format!("2ecd9731-sim-{n:06}-{}", now % 100_000);
+    s.access
+        .insert(access.clone(), (shop.to_string(), now + s.access_life));
+    s.refresh
+        .insert(refresh.clone(), (shop.to_string(), now + s.refresh_life));
+    let name = s
+        .shops
+        .iter()
+        .find(|x| x.shop_id == shop)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    let mut data = fixture(TOKEN_FIXTURE)["data"].clone();
+    data["access_token"] = json!(access);
+    data["refresh_token"] = json!(refresh);
+    data["expires_in"] = json!(s.access_life);
+    data["shop_id"] = json!(shop);
+    data["shop_name"] = json!(name);
+    data
+}
+
+fn token_create(s: &mut DoudianState, p: &Value, now: i64) -> Result<Value, Refusal> {
+    let code = p.get("code").and_then(text_of).unwrap_or_default();
+    if p.get("grant_type").and_then(text_of).as_deref() != Some("authorization_code") {
+        return Err(BAD_PARAM);
+    }
+    let Some(entry) = s.codes.get_mut(&code) else {
+        return Err((30004, "isv.code-invalid", "授权码无效"));
+    };
+    if entry.2 || now - entry.1 > 600 {
+        entry.2 = true;
+        return Err((30004, "isv.code-invalid", "授权码已过期或已使用"));
+    }
+    entry.2 = true;
+    let shop = entry.0.clone();
+    Ok(issue_tokens(s, &shop, now))
+}
+
+fn token_refresh(s: &mut DoudianState, p: &Value, now: i64) -> Result<Value, Refusal> {
+    let token = p.get("refresh_token").and_then(text_of).unwrap_or_default();
+    match s.refresh.remove(&token) {
+        Some((shop, exp)) if exp > now => Ok(issue_tokens(s, &shop, now)),
+        _ => Err((
+            30003,
+            "isv.refresh-token-invalid",
+            "refresh_token 已过期，请重新授权",
+        )),
+    }
+}
+
+fn window(p: &Value, start: &str, end: &str) -> (i64, i64) {
+    (
+        p.get(start).and_then(int_of).unwrap_or(i64::MIN),
+        p.get(end).and_then(int_of).unwrap_or(i64::MAX),
+    )
+}
+
+fn list_products(shop: &SimShop, p: &Value) -> Result<Value, Refusal> {
+    let page = p.get("page").and_then(int_of).unwrap_or(1);
+    let size = p.get("size").and_then(int_of).unwrap_or(10);
+    if page < 1 || !(1..=100).contains(&size) {
+        return Err(BAD_PARAM);
+    }
+    if page * size > 10_000 {
+        return Err((40004, "isv.parameter-invalid", "page*size 不能超过 10000"));
+    }
+    let (from, to) = window(p, "update_start_time", "update_end_time");
+    let mut hits: Vec<&Value> = shop
+        .products
+        .iter()
+        .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
+        .collect();
+    hits.sort_by_key(|x| (x["update_time"].as_i64(), x["product_id"].as_i64()));
+    let skip = ((page - 1) * size) as usize;
+    let data: Vec<Value> = hits
+        .iter()
+        .skip(skip)
+        .take(size as usize)
+        .map(|v| (*v).clone())
+        .collect();
+    Ok(json!({"total": hits.len(), "page": page, "size": size, "data": data}))
+}
+
+fn search_orders(shop: &SimShop, p: &Value) -> Result<Value, Refusal> {
+    let page = p.get("page").and_then(int_of).unwrap_or(0);
+    let size = p.get("size").and_then(int_of).unwrap_or(10);
+    if page < 0 || !(1..=100).contains(&size) {
+        return Err(BAD_PARAM);
+    }
+    let (from, to) = window(p, "update_time_start", "update_time_end");
+    if from == i64::MIN || to == i64::MAX {
+        return Err((40004, "isv.parameter-invalid", "需要时间范围"));
+    }
+    let mut hits: Vec<&Value> = shop
+        .orders
+        .iter()
+        .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
+        .collect();
+    hits.sort_by_key(|x| (x["update_time"].as_i64(), text_of(&x["order_id"])));
+    let skip = (page * size) as usize;
+    let list: Vec<Value> = hits
+        .iter()
+        .skip(skip)
+        .take(size as usize)
+        .map(|v| (*v).clone())
+        .collect();
+    Ok(json!({"total": hits.len(), "page": page, "size": size, "shop_order_list": list}))
+}
