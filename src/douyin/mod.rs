@@ -75,13 +75,9 @@ pub async fn connect(
             let shop = upsert_shop(hub, account, &tokens.shop_id, &name)
                 .await
                 .map_err(db)?;
-            // The first sync starts at once; the page shows its progress.
-            let hub = hub.clone();
-            tokio::spawn(async move {
-                if let Ok(Some(shop)) = sync::shop(&hub, shop).await {
-                    let _ = crate::platforms::scheduler::sync_shop(&hub, &shop).await;
-                }
-            });
+            // The scheduler starts the first sync at once; the 店铺 page shows its progress.
+            tracing::info!(shop, "抖店 shop connected");
+            hub.wake();
             Ok(name)
         }
         _ => Err("该平台尚未接入".into()),

@@ -39,7 +39,7 @@ pub async fn refresh_account(id: i64) -> Result<String, AppError> {
         return Err(AppError::Invalid("该平台尚未接入".into()).respond());
     };
     adapter
-        .refresh(&app.platforms, id)
+        .refresh(&app.platforms, id, Some(account.token_version))
         .await
         .map_err(|why| AppError::Invalid(format!("刷新失败：{why}")).respond())?;
     Ok(format!("已刷新「{}」的授权", account.name))

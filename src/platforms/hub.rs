@@ -26,6 +26,7 @@ pub struct Hub {
     pub alerts: Alerts,
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     syncing: Arc<Mutex<HashSet<i64>>>,
+    bell: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -93,7 +94,18 @@ impl Hub {
             config,
             locks: Arc::default(),
             syncing: Arc::default(),
+            bell: Arc::default(),
         })
+    }
+
+    /// Wakes the scheduler (a new shop was connected).
+    pub fn wake(&self) {
+        self.bell.notify_one();
+    }
+
+    /// Resolves when [`Hub::wake`] is called.
+    pub async fn woken(&self) {
+        self.bell.notified().await;
     }
 
     /// The per-account lock that keeps two refreshes of one account from racing.

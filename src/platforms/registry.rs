@@ -15,7 +15,13 @@ pub trait Adapter: Send + Sync {
         code: &'a str,
         actor: &'a Actor,
     ) -> BoxFuture<'a, Result<String, String>>;
-    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>>;
+    /// Refreshes now, unless the tokens changed since `seen` (then that result is reused).
+    fn refresh<'a>(
+        &'a self,
+        hub: &'a Hub,
+        account: i64,
+        seen: Option<i64>,
+    ) -> BoxFuture<'a, Result<(), String>>;
     fn sync_shops<'a>(&'a self, hub: &'a Hub, account: i64)
         -> BoxFuture<'a, Result<usize, String>>;
     fn sync_products<'a>(
@@ -38,9 +44,13 @@ pub trait Adapter: Send + Sync {
     }
 }
 
-fn refresh_boxed<'a>(hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
+fn refresh_boxed<'a>(
+    hub: &'a Hub,
+    account: i64,
+    seen: Option<i64>,
+) -> BoxFuture<'a, Result<(), String>> {
     Box::pin(async move {
-        super::tokens::refresh(hub, account, None, true)
+        super::tokens::refresh(hub, account, seen, true)
             .await
             .map(|_| ())
             .map_err(|e| e.message())
@@ -62,8 +72,13 @@ impl Adapter for Douyin {
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(crate::douyin::connect(hub, "douyin", code, actor))
     }
-    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
-        refresh_boxed(hub, account)
+    fn refresh<'a>(
+        &'a self,
+        hub: &'a Hub,
+        account: i64,
+        seen: Option<i64>,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        refresh_boxed(hub, account, seen)
     }
     /// A Douyin account is not a shop: nothing to list.
     fn sync_shops<'a>(
@@ -101,8 +116,13 @@ impl Adapter for Doudian {
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(crate::douyin::connect(hub, "doudian", code, actor))
     }
-    fn refresh<'a>(&'a self, hub: &'a Hub, account: i64) -> BoxFuture<'a, Result<(), String>> {
-        refresh_boxed(hub, account)
+    fn refresh<'a>(
+        &'a self,
+        hub: &'a Hub,
+        account: i64,
+        seen: Option<i64>,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        refresh_boxed(hub, account, seen)
     }
     /// One authorisation is one shop, named by the token answer.
     fn sync_shops<'a>(

@@ -88,6 +88,9 @@ pub async fn run(hub: Hub) {
         .clamp(Duration::from_millis(50), Duration::from_secs(60));
     loop {
         tick(&hub).await;
-        tokio::time::sleep(every).await;
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = hub.woken() => {}
+        }
     }
 }

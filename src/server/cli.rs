@@ -58,6 +58,18 @@ enum Command {
         /// Delay before each image answer, in milliseconds
         #[arg(long, default_value_t = 0)]
         image_delay_ms: u64,
+        /// Where 抖店's authorize page sends the merchant back
+        #[arg(long, default_value = "http://127.0.0.1:3000/oauth/doudian/callback")]
+        doudian_callback: String,
+        /// Products of the demo 抖店 shop
+        #[arg(long, default_value_t = 120)]
+        doudian_products: usize,
+        /// Orders of the demo 抖店 shop
+        #[arg(long, default_value_t = 300)]
+        doudian_orders: usize,
+        /// Delay before each 抖店 list answer, in milliseconds (tests of interrupted syncs)
+        #[arg(long, default_value_t = 0)]
+        doudian_delay_ms: u64,
     },
 }
 
@@ -192,6 +204,10 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             images_per_product,
             image_kb,
             image_delay_ms,
+            doudian_callback,
+            doudian_products,
+            doudian_orders,
+            doudian_delay_ms,
         } => {
             let bind = port
                 .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], p)))
@@ -206,8 +222,31 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 ..Default::default()
             };
             let sim = crate::sim::ozon::OzonSim::demo_with(config);
-            let addr = crate::sim::serve_router(bind, sim.router()).await?;
+            let scale = time_scale.max(1.0) as u32;
+            let douyin = crate::sim::douyin::DouyinSim::new(scale);
+            let doudian =
+                crate::sim::doudian::DoudianSim::new(scale, doudian_products, doudian_orders);
+            doudian.set_callback(&doudian_callback);
+            if let Ok(mut s) = doudian.state.lock() {
+                s.delay = std::time::Duration::from_millis(doudian_delay_ms);
+            }
+            let router = sim.router().merge(douyin.router()).merge(doudian.router());
+            let addr = crate::sim::serve_router(bind, router).await?;
             println!("Ozon 模拟器：http://{addr}（SHOPBRIDGE_OZON_API_URL=http://{addr}）");
+            println!(
+                "抖音/抖店模拟器：SHOPBRIDGE_DOUYIN_API_URL、SHOPBRIDGE_DOUDIAN_API_URL、SHOPBRIDGE_DOUDIAN_AUTH_URL 都设为 http://{addr}"
+            );
+            println!(
+                "  抖音 client_key {} / client_secret {}",
+                crate::sim::douyin::DEMO_CLIENT_KEY,
+                crate::sim::douyin::DEMO_CLIENT_SECRET
+            );
+            println!(
+                "  抖店 app_key {} / app_secret {} / service_id {}（回调 {doudian_callback}）",
+                crate::sim::doudian::DEMO_APP_KEY,
+                crate::sim::doudian::DEMO_APP_SECRET,
+                crate::sim::doudian::DEMO_SERVICE_ID
+            );
             println!("方法：{}", crate::sim::ozon::METHODS.join(" "));
             println!("已停用（410）：{}", crate::sim::ozon::REMOVED.join(" "));
             println!("商品：SB-001…SB-005（SB-005 无图片），图片 /img/<product_id>/<n>.png；仓库 22142605386000、22142605386001");

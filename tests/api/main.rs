@@ -21,6 +21,8 @@ mod listing_tools;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;
+mod platforms_fixture;
+mod platforms_oauth;
 mod security;
 mod users;
 mod vault;
