@@ -194,6 +194,30 @@ impl DoudianSim {
             .with_state(self.clone())
     }
 
+    /// Every access token issued so far lapses now (a refresh brings a new one).
+    pub fn expire_access_tokens(&self) {
+        let now = self.clock.now();
+        if let Ok(mut s) = self.state.lock() {
+            s.access.values_mut().for_each(|v| v.1 = now - 1);
+        }
+    }
+
+    /// Every refresh token lapses now: the merchant must authorise again.
+    pub fn expire_refresh_tokens(&self) {
+        let now = self.clock.now();
+        if let Ok(mut s) = self.state.lock() {
+            s.refresh.values_mut().for_each(|v| v.1 = now - 1);
+        }
+    }
+
+    /// The latest expiry among the access tokens of the first shop (simulated time).
+    pub fn access_valid_until(&self) -> i64 {
+        self.state
+            .lock()
+            .map(|s| s.access.values().map(|v| v.1).max().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
     /// Gateway calls of `method` that answered `code`.
     pub fn count(&self, method: &str, code: i64) -> usize {
         self.state

@@ -23,6 +23,7 @@ mod ozon_sim;
 mod ozon_swagger;
 mod platforms_fixture;
 mod platforms_oauth;
+mod platforms_sync;
 mod security;
 mod users;
 mod vault;
