@@ -12,13 +12,13 @@ use crate::vault::secret::Secret;
 
 const DAY: i64 = 86_400;
 /// Refresh a Douyin access token this long before it lapses.
-pub const DOUYIN_ACCESS_MARGIN: i64 = 3 * DAY;
+pub const DOUYIN_ACCESS_MARGIN: i64 = 5 * DAY;
 /// Renew a Douyin refresh token this long before it lapses.
-pub const DOUYIN_RENEW_MARGIN: i64 = 5 * DAY;
+pub const DOUYIN_RENEW_MARGIN: i64 = 7 * DAY;
 /// Douyin allows this many renewals per authorisation.
 pub const DOUYIN_MAX_RENEWALS: i64 = 5;
 /// Refresh a 抖店 access token this long before it lapses.
-pub const DOUDIAN_ACCESS_MARGIN: i64 = 2 * DAY;
+pub const DOUDIAN_ACCESS_MARGIN: i64 = 3 * DAY;
 
 /// Why a token could not be had.
 #[derive(Debug)]

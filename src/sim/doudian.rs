@@ -61,6 +61,8 @@ pub struct DoudianState {
     pub delay: Duration,
     pub access_life: i64,
     pub refresh_life: i64,
+    /// Seconds an authorisation code stays usable.
+    pub code_life: i64,
     /// Every gateway call: method and answered code.
     pub log: Vec<(String, i64)>,
 }
@@ -100,6 +102,7 @@ impl DoudianSim {
                 delay: Duration::ZERO,
                 access_life: 7 * 86_400,
                 refresh_life: 14 * 86_400,
+                code_life: 600,
                 log: Vec::new(),
             })),
             clock,
@@ -409,10 +412,11 @@ fn token_create(s: &mut DoudianState, p: &Value, now: i64) -> Result<Value, Refu
     if p.get("grant_type").and_then(text_of).as_deref() != Some("authorization_code") {
         return Err(BAD_PARAM);
     }
+    let life = s.code_life;
     let Some(entry) = s.codes.get_mut(&code) else {
         return Err((30004, "isv.code-invalid", "授权码无效"));
     };
-    if entry.2 || now - entry.1 > 600 {
+    if entry.2 || now - entry.1 > life {
         entry.2 = true;
         return Err((30004, "isv.code-invalid", "授权码已过期或已使用"));
     }

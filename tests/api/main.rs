@@ -24,6 +24,7 @@ mod ozon_swagger;
 mod platforms_fixture;
 mod platforms_oauth;
 mod platforms_sync;
+mod platforms_tokens;
 mod security;
 mod users;
 mod vault;
