@@ -21,6 +21,7 @@ mod listing_tools;
 mod ozon_contract;
 mod ozon_sim;
 mod ozon_swagger;
+mod platforms_crash;
 mod platforms_fixture;
 mod platforms_oauth;
 mod platforms_sync;
