@@ -190,6 +190,7 @@ impl DoudianSim {
         Router::new()
             .route("/authorize", get(authorize_page))
             .route("/authorize/approve", get(approve))
+            .route("/doudian-img/{file}", get(image))
             .route("/token/create", post(gateway))
             .route("/token/refresh", post(gateway))
             .route("/product/listV2", post(gateway))
@@ -235,6 +236,16 @@ impl DoudianSim {
     }
 }
 
+/// A product picture, so pages show something offline.
+async fn image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let shade = file.bytes().fold(0u8, |a, b| a.wrapping_add(b));
+    (
+        [(axum::http::header::CONTENT_TYPE, "image/png")],
+        super::png::png_of_size(2_000, shade),
+    )
+        .into_response()
+}
+
 async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     if get("service_id") != DEMO_SERVICE_ID {
@@ -250,7 +261,7 @@ async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
     );
     let link = link.trim_start_matches("http://sim").replace('&', "&amp;");
     Html(format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>抖店服务市场授权（模拟）</title>\
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>抖店服务市场授权（模拟）</title>\
          <body><h1>抖店服务市场（模拟器）</h1><p>授权店铺「测试店铺」使用该服务</p>\
          <p><a id=\"approve\" href=\"{link}\">确认授权</a></p></body></html>"
     ))
@@ -301,9 +312,15 @@ const BAD_PARAM: Refusal = (40004, "isv.parameter-invalid", "参数错误");
 async fn gateway(
     State(sim): State<DoudianSim>,
     OriginalUri(uri): OriginalUri,
+    headers: axum::http::HeaderMap,
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
     let now = sim.clock.now();
     let delay = sim.state.lock().map(|s| s.delay).unwrap_or_default();
     if !delay.is_zero() && !uri.path().starts_with("/token") {
@@ -373,7 +390,7 @@ async fn gateway(
             Some((shop, _)) => {
                 let i = s.shops.iter().position(|x| x.shop_id == shop).unwrap_or(0);
                 if m == "product.listV2" {
-                    list_products(&s.shops[i], &params)
+                    list_products(&s.shops[i], &params, &host)
                 } else {
                     search_orders(&s.shops[i], &params)
                 }
@@ -444,7 +461,7 @@ fn window(p: &Value, start: &str, end: &str) -> (i64, i64) {
     )
 }
 
-fn list_products(shop: &SimShop, p: &Value) -> Result<Value, Refusal> {
+fn list_products(shop: &SimShop, p: &Value, host: &str) -> Result<Value, Refusal> {
     let page = p.get("page").and_then(int_of).unwrap_or(1);
     let size = p.get("size").and_then(int_of).unwrap_or(10);
     if page < 1 || !(1..=100).contains(&size) {
@@ -465,7 +482,13 @@ fn list_products(shop: &SimShop, p: &Value) -> Result<Value, Refusal> {
         .iter()
         .skip(skip)
         .take(size as usize)
-        .map(|v| (*v).clone())
+        .map(|v| {
+            // The fixture's picture is on 抖店's CDN; the simulator serves its own.
+            let mut v = (*v).clone();
+            let name = format!("{}.png", text_of(&v["product_id"]).unwrap_or_default());
+            v["img"] = json!(format!("http://{host}/doudian-img/{name}"));
+            v
+        })
         .collect();
     Ok(json!({"total": hits.len(), "page": page, "size": size, "data": data}))
 }

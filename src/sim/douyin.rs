@@ -156,7 +156,7 @@ async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
             .to_string()
     };
     let page = format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>抖音授权（模拟）</title>\
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>抖音授权（模拟）</title>\
          <body><h1>抖音授权（模拟器）</h1><p>应用申请以下权限：{}</p>\
          <p><a id=\"approve\" href=\"{}\">同意授权（演示账号 小店主播）</a></p>\
          <p><a id=\"approve-second\" href=\"{}\">同意授权（演示账号 二号主播）</a></p>\
