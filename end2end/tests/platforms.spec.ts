@@ -82,6 +82,10 @@ test("admin connects a Douyin account and a 抖店 shop through OAuth; shops, pr
   await expect(page.getByTestId("order-totals")).toContainText("合计 300 单");
   await page.getByTestId("order-status").selectOption({ label: "已完成" });
   await expect(page.getByTestId("order-totals")).toContainText("合计 75 单");
+  await expect(page.getByTestId("total")).toHaveText("共 75 条 · 第 1/2 页");
+  await page.getByTestId("next-page").click();
+  await expect(page.getByTestId("total")).toHaveText("共 75 条 · 第 2/2 页");
+  await expect(page.getByTestId("order-row")).toHaveCount(25);
   await page.screenshot({ path: `${shots}/56-orders-filtered.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

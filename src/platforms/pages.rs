@@ -218,8 +218,8 @@ fn pager(page: RwSignal<i64>, current: i64, pages: i64, total: i64) -> impl Into
     view! {
         <div class="mt-3 flex items-center gap-2 text-sm text-slate-600">
             <span data-testid="total">{format!("共 {total} 条 · 第 {current}/{pages} 页")}</span>
-            <button class=SMALL_BUTTON_CLASS disabled=current <= 1 on:click=move |_| page.set(current - 1)>"上一页"</button>
-            <button class=SMALL_BUTTON_CLASS disabled=current >= pages data-testid="next-page" on:click=move |_| page.set(current + 1)>"下一页"</button>
+            <button class=SMALL_BUTTON_CLASS disabled={current <= 1} on:click=move |_| page.set(current - 1)>"上一页"</button>
+            <button class=SMALL_BUTTON_CLASS disabled={current >= pages} data-testid="next-page" on:click=move |_| page.set(current + 1)>"下一页"</button>
         </div>
     }
 }
