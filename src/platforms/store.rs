@@ -112,7 +112,8 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
 }
 
 async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
-    let row: Option<(Option<i64>, Option<i64>, Option<bool>, String)> = sqlx::query_as(
+    type SyncRow = (Option<i64>, Option<i64>, Option<bool>, String);
+    let row: Option<SyncRow> = sqlx::query_as(
         "SELECT window_start, finished_at, ok, result FROM shop_sync WHERE shop_row = ? AND kind = ?",
     )
     .bind(shop)
@@ -226,7 +227,7 @@ pub async fn products(
     shop: i64,
     page: i64,
 ) -> sqlx::Result<ProductPage> {
-    let like = format!("%{}%", query.trim().replace('%', "").replace('_', ""));
+    let like = format!("%{}%", query.trim().replace(['%', '_'], ""));
     let filter = "WHERE (?1 = '%%' OR p.name LIKE ?1 OR p.product_id LIKE ?1 OR p.outer_product_id LIKE ?1) \
                   AND (?2 = 0 OR p.shop_row = ?2)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM shop_products p {filter}"))
@@ -310,7 +311,7 @@ pub async fn orders(
     .await?;
     let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
     let page = page.clamp(1, pages);
-    let rows: Vec<(
+    type OrderTuple = (
         String,
         String,
         Option<i64>,
@@ -319,7 +320,8 @@ pub async fn orders(
         Option<i64>,
         String,
         String,
-    )> = sqlx::query_as(&format!(
+    );
+    let rows: Vec<OrderTuple> = sqlx::query_as(&format!(
         "SELECT s.shop_name, o.order_id, o.order_status, o.status_desc, o.pay_amount_fen, \
              o.create_time, o.mask_post_receiver, \
              COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \

@@ -18,20 +18,24 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::douyin::sign::{method_of, sign, SignMethod};
-use crate::douyin::wire::{int_of, text_of};
 use crate::ozon::listing::pipeline::clock::Clock;
+
+mod lists;
+mod pages;
+use lists::{list_products, search_orders, token_create, token_refresh};
+use pages::{approve, authorize_page, image};
 
 pub const DEMO_APP_KEY: &str = "7000000000000000001";
 pub const DEMO_APP_SECRET: &str = "doudian-demo-app-secret-0001";
 pub const DEMO_SERVICE_ID: &str = "880001";
 
-const TOKEN_FIXTURE: &str =
+pub(super) const TOKEN_FIXTURE: &str =
     include_str!("../../fixtures/douyin/doudian_token_create_SYNTHESIZED.json");
 const PRODUCT_FIXTURE: &str =
     include_str!("../../fixtures/douyin/doudian_product_listV2_SYNTHESIZED.json");
@@ -73,7 +77,7 @@ pub struct DoudianSim {
     pub clock: Clock,
 }
 
-fn fixture(text: &str) -> Value {
+pub(super) fn fixture(text: &str) -> Value {
     serde_json::from_str::<Value>(text)
         .map(|v| v["response"].clone())
         .unwrap_or(Value::Null)
@@ -236,56 +240,6 @@ impl DoudianSim {
     }
 }
 
-/// A product picture, so pages show something offline.
-async fn image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    let shade = file.bytes().fold(0u8, |a, b| a.wrapping_add(b));
-    (
-        [(axum::http::header::CONTENT_TYPE, "image/png")],
-        super::png::png_of_size(2_000, shade),
-    )
-        .into_response()
-}
-
-async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
-    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    if get("service_id") != DEMO_SERVICE_ID {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html("<h1>服务不存在</h1>".to_string()),
-        )
-            .into_response();
-    }
-    let link = crate::douyin::client::with_query(
-        "http://sim/authorize/approve",
-        &[("state", &get("state"))],
-    );
-    let link = link.trim_start_matches("http://sim").replace('&', "&amp;");
-    Html(format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>抖店服务市场授权（模拟）</title>\
-         <body><h1>抖店服务市场（模拟器）</h1><p>授权店铺「测试店铺」使用该服务</p>\
-         <p><a id=\"approve\" href=\"{link}\">确认授权</a></p></body></html>"
-    ))
-    .into_response()
-}
-
-async fn approve(
-    State(sim): State<DoudianSim>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let now = sim.clock.now();
-    let Ok(mut s) = sim.state.lock() else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    s.counter += 1;
-    let code = format!("ddcode{:08}", s.counter);
-    let shop = s.shops[0].shop_id.clone();
-    s.codes.insert(code.clone(), (shop, now, false));
-    let state = q.get("state").cloned().unwrap_or_default();
-    let target =
-        crate::douyin::client::with_query(&s.callback, &[("code", &code), ("state", &state)]);
-    Redirect::to(&target).into_response()
-}
-
 fn answer(
     s: &mut DoudianState,
     method: &str,
@@ -306,8 +260,8 @@ fn answer(
     Json(body).into_response()
 }
 
-type Refusal = (i64, &'static str, &'static str);
-const BAD_PARAM: Refusal = (40004, "isv.parameter-invalid", "参数错误");
+pub(super) type Refusal = (i64, &'static str, &'static str);
+pub(super) const BAD_PARAM: Refusal = (40004, "isv.parameter-invalid", "参数错误");
 
 async fn gateway(
     State(sim): State<DoudianSim>,
@@ -398,123 +352,4 @@ async fn gateway(
         },
     };
     answer(&mut s, &method, result)
-}
-
-fn issue_tokens(s: &mut DoudianState, shop: &str, now: i64) -> Value {
-    s.counter += 1;
-    let n = s.counter;
-    let access = format!("4a0a3d31-sim-{n:06}-{}", now % 100_000);
-    let refresh = format!("2ecd9731-sim-{n:06}-{}", now % 100_000);
-    s.access
-        .insert(access.clone(), (shop.to_string(), now + s.access_life));
-    s.refresh
-        .insert(refresh.clone(), (shop.to_string(), now + s.refresh_life));
-    let name = s
-        .shops
-        .iter()
-        .find(|x| x.shop_id == shop)
-        .map(|x| x.name.clone())
-        .unwrap_or_default();
-    let mut data = fixture(TOKEN_FIXTURE)["data"].clone();
-    data["access_token"] = json!(access);
-    data["refresh_token"] = json!(refresh);
-    data["expires_in"] = json!(s.access_life);
-    data["shop_id"] = json!(shop);
-    data["shop_name"] = json!(name);
-    data
-}
-
-fn token_create(s: &mut DoudianState, p: &Value, now: i64) -> Result<Value, Refusal> {
-    let code = p.get("code").and_then(text_of).unwrap_or_default();
-    if p.get("grant_type").and_then(text_of).as_deref() != Some("authorization_code") {
-        return Err(BAD_PARAM);
-    }
-    let life = s.code_life;
-    let Some(entry) = s.codes.get_mut(&code) else {
-        return Err((30004, "isv.code-invalid", "授权码无效"));
-    };
-    if entry.2 || now - entry.1 > life {
-        entry.2 = true;
-        return Err((30004, "isv.code-invalid", "授权码已过期或已使用"));
-    }
-    entry.2 = true;
-    let shop = entry.0.clone();
-    Ok(issue_tokens(s, &shop, now))
-}
-
-fn token_refresh(s: &mut DoudianState, p: &Value, now: i64) -> Result<Value, Refusal> {
-    let token = p.get("refresh_token").and_then(text_of).unwrap_or_default();
-    match s.refresh.remove(&token) {
-        Some((shop, exp)) if exp > now => Ok(issue_tokens(s, &shop, now)),
-        _ => Err((
-            30003,
-            "isv.refresh-token-invalid",
-            "refresh_token 已过期，请重新授权",
-        )),
-    }
-}
-
-fn window(p: &Value, start: &str, end: &str) -> (i64, i64) {
-    (
-        p.get(start).and_then(int_of).unwrap_or(i64::MIN),
-        p.get(end).and_then(int_of).unwrap_or(i64::MAX),
-    )
-}
-
-fn list_products(shop: &SimShop, p: &Value, host: &str) -> Result<Value, Refusal> {
-    let page = p.get("page").and_then(int_of).unwrap_or(1);
-    let size = p.get("size").and_then(int_of).unwrap_or(10);
-    if page < 1 || !(1..=100).contains(&size) {
-        return Err(BAD_PARAM);
-    }
-    if page * size > 10_000 {
-        return Err((40004, "isv.parameter-invalid", "page*size 不能超过 10000"));
-    }
-    let (from, to) = window(p, "update_start_time", "update_end_time");
-    let mut hits: Vec<&Value> = shop
-        .products
-        .iter()
-        .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
-        .collect();
-    hits.sort_by_key(|x| (x["update_time"].as_i64(), x["product_id"].as_i64()));
-    let skip = ((page - 1) * size) as usize;
-    let data: Vec<Value> = hits
-        .iter()
-        .skip(skip)
-        .take(size as usize)
-        .map(|v| {
-            // The fixture's picture is on 抖店's CDN; the simulator serves its own.
-            let mut v = (*v).clone();
-            let name = format!("{}.png", text_of(&v["product_id"]).unwrap_or_default());
-            v["img"] = json!(format!("http://{host}/doudian-img/{name}"));
-            v
-        })
-        .collect();
-    Ok(json!({"total": hits.len(), "page": page, "size": size, "data": data}))
-}
-
-fn search_orders(shop: &SimShop, p: &Value) -> Result<Value, Refusal> {
-    let page = p.get("page").and_then(int_of).unwrap_or(0);
-    let size = p.get("size").and_then(int_of).unwrap_or(10);
-    if page < 0 || !(1..=100).contains(&size) {
-        return Err(BAD_PARAM);
-    }
-    let (from, to) = window(p, "update_time_start", "update_time_end");
-    if from == i64::MIN || to == i64::MAX {
-        return Err((40004, "isv.parameter-invalid", "需要时间范围"));
-    }
-    let mut hits: Vec<&Value> = shop
-        .orders
-        .iter()
-        .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
-        .collect();
-    hits.sort_by_key(|x| (x["update_time"].as_i64(), text_of(&x["order_id"])));
-    let skip = (page * size) as usize;
-    let list: Vec<Value> = hits
-        .iter()
-        .skip(skip)
-        .take(size as usize)
-        .map(|v| (*v).clone())
-        .collect();
-    Ok(json!({"total": hits.len(), "page": page, "size": size, "shop_order_list": list}))
 }

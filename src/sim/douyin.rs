@@ -193,7 +193,7 @@ fn is_form(headers: &HeaderMap) -> bool {
 fn token_body(s: &mut DouyinState, a: &SimDouyinAccount, refresh_left: i64) -> Value {
     s.counter += 1;
     // Every other answer is the legacy sample with numbers as strings.
-    if s.counter % 2 == 0 {
+    if s.counter.is_multiple_of(2) {
         let mut body = fixture(STRINGLY_FIXTURE);
         let d = &mut body["data"];
         d["access_token"] = json!(a.access_token);
