@@ -227,29 +227,25 @@ async fn access_token(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let refuse = |s: &mut DouyinState, code: i64, d: &str| {
-        log(s, path, code);
-        error(code, d)
-    };
     if !is_form(&headers) {
-        return refuse(&mut s, 10002, "content-type must be form");
+        return refuse(&mut s, path, 10002, "content-type must be form");
     }
     if let Some(code) = s.fail_next.take() {
-        return refuse(&mut s, code, "simulated failure");
+        return refuse(&mut s, path, code, "simulated failure");
     }
     if get("client_key") != DEMO_CLIENT_KEY || get("client_secret") != DEMO_CLIENT_SECRET {
-        return refuse(&mut s, 10013, "client_key or client_secret error");
+        return refuse(&mut s, path, 10013, "client_key or client_secret error");
     }
     if get("grant_type") != "authorization_code" {
-        return refuse(&mut s, 10002, "grant_type error");
+        return refuse(&mut s, path, 10002, "grant_type error");
     }
     let life = s.code_life;
     let Some(entry) = s.codes.get_mut(&get("code")) else {
-        return refuse(&mut s, 10007, "code invalid");
+        return refuse(&mut s, path, 10007, "code invalid");
     };
     if entry.3 || now - entry.2 > life {
         entry.3 = true;
-        return refuse(&mut s, 10007, "code expired");
+        return refuse(&mut s, path, 10007, "code expired");
     }
     entry.3 = true;
     let (open_id, scope) = (entry.0.clone(), entry.1.clone());
@@ -275,8 +271,19 @@ async fn access_token(
     Json(token_body(&mut s, &account, left)).into_response()
 }
 
-fn account_by_refresh<'a>(s: &'a mut DouyinState, token: &str) -> Option<&'a mut SimDouyinAccount> {
-    s.accounts.values_mut().find(|a| a.refresh_token == token)
+/// Logs a refusal of `path` and answers it inside HTTP 200.
+fn refuse(s: &mut DouyinState, path: &str, code: i64, description: &str) -> Response {
+    log(s, path, code);
+    error(code, description)
+}
+
+/// The open_id whose refresh token is `token` and still alive, or the 10010 refusal.
+fn live_refresh(s: &DouyinState, token: &str, now: i64) -> Result<String, &'static str> {
+    match s.accounts.values().find(|a| a.refresh_token == token) {
+        None => Err("refresh_token invalid"),
+        Some(a) if a.refresh_expires_at <= now => Err("refresh_token expired"),
+        Some(a) => Ok(a.open_id.clone()),
+    }
 }
 
 async fn refresh_token(
@@ -294,24 +301,21 @@ async fn refresh_token(
         || get("grant_type") != "refresh_token"
         || get("client_key") != DEMO_CLIENT_KEY
     {
-        log(&mut s, path, 10002);
-        return error(10002, "parameter error");
+        return refuse(&mut s, path, 10002, "parameter error");
     }
     if let Some(code) = s.fail_next.take() {
-        log(&mut s, path, code);
-        return error(code, "simulated failure");
+        return refuse(&mut s, path, code, "simulated failure");
     }
+    let open_id = match live_refresh(&s, &get("refresh_token"), now) {
+        Ok(id) => id,
+        Err(why) => return refuse(&mut s, path, 10010, why),
+    };
     let life = s.access_life;
     s.counter += 1;
     let n = s.counter;
-    let Some(a) = account_by_refresh(&mut s, &get("refresh_token")) else {
-        log(&mut s, path, 10010);
-        return error(10010, "refresh_token invalid");
+    let Some(a) = s.accounts.get_mut(&open_id) else {
+        return refuse(&mut s, path, 10010, "refresh_token invalid");
     };
-    if a.refresh_expires_at <= now {
-        log(&mut s, path, 10010);
-        return error(10010, "refresh_token expired");
-    }
     a.access_token = format!("act.sim{n:06}{}", now % 100_000);
     a.access_expires_at = now + life;
     let account = a.clone();
@@ -336,24 +340,18 @@ async fn renew_refresh_token(
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     if !is_form(&headers) || get("client_key") != DEMO_CLIENT_KEY {
-        log(&mut s, path, 10002);
-        return error(10002, "parameter error");
+        return refuse(&mut s, path, 10002, "parameter error");
     }
+    let open_id = match live_refresh(&s, &get("refresh_token"), now) {
+        Ok(id) => id,
+        Err(why) => return refuse(&mut s, path, 10010, why),
+    };
     let life = s.refresh_life;
     s.counter += 1;
     let n = s.counter;
-    let Some(a) = account_by_refresh(&mut s, &get("refresh_token")) else {
-        log(&mut s, path, 10010);
-        return error(10010, "refresh_token invalid");
+    let Some(a) = s.accounts.get_mut(&open_id).filter(|a| a.renewals < 5) else {
+        return refuse(&mut s, path, 10020, "renew limit exceeded");
     };
-    if a.refresh_expires_at <= now {
-        log(&mut s, path, 10010);
-        return error(10010, "refresh_token expired");
-    }
-    if a.renewals >= 5 {
-        log(&mut s, path, 10020);
-        return error(10020, "renew limit exceeded");
-    }
     a.renewals += 1;
     a.refresh_token = format!("rft.sim{n:06}{}", now % 100_000);
     a.refresh_expires_at = now + life;

@@ -159,14 +159,7 @@ impl Platforms {
             .await
             .expect("callback");
         let to = location(&res);
-        let page = client
-            .get(self.app.url("/platforms"))
-            .send()
-            .await
-            .expect("platforms page")
-            .text()
-            .await
-            .expect("html");
+        let page = self.html(client, "/platforms").await;
         (to, page)
     }
 
@@ -177,6 +170,26 @@ impl Platforms {
         let (to, page) = self.callback(&self.admin, &back).await;
         assert_eq!(to, "/platforms");
         page
+    }
+
+    /// The HTML of `path` as `client` sees it.
+    pub async fn html(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
+    /// One text value from the database (the single account's status, say).
+    pub async fn text(&self, sql: &str) -> String {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.app.pool)
+            .await
+            .expect("query")
     }
 
     /// Waits until `sql` (a COUNT) reaches `want`, or 60 s pass; returns the last count.

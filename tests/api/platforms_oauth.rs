@@ -222,15 +222,7 @@ async fn replayed_and_expired_codes_and_errors_inside_http_200_are_shown_in_chin
         .await
         .expect("start");
     assert_eq!(crate::platforms_fixture::location(&res), "/platforms");
-    let page = p
-        .admin
-        .get(p.app.url("/platforms"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = p.html(&p.admin, "/platforms").await;
     assert!(page.contains("抖音应用尚未启用"));
 }
 
@@ -265,14 +257,6 @@ async fn a_doudian_shop_is_authorised_through_the_service_market_and_synced() {
         0,
         "every request is signed right"
     );
-    let html = p
-        .admin
-        .get(p.app.url("/shops"))
-        .send()
-        .await
-        .expect("shops")
-        .text()
-        .await
-        .expect("html");
+    let html = p.html(&p.admin, "/shops").await;
     assert!(html.contains("测试店铺") && html.contains("12312312"));
 }

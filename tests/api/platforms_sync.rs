@@ -178,10 +178,7 @@ async fn throttling_backs_off_and_an_expired_token_is_refreshed_once() {
         .await
         .expect("count");
     assert_eq!(products, 120);
-    let status: String = sqlx::query_scalar("SELECT status FROM platform_accounts")
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("status");
+    let status = p.text("SELECT status FROM platform_accounts").await;
     assert_eq!(status, "connected");
 
     // Both tokens gone: the shop needs a new authorisation and the admins hear of it.
@@ -203,23 +200,12 @@ async fn throttling_backs_off_and_an_expired_token_is_refreshed_once() {
             .await
             .expect("alerts");
     assert_eq!(alerts, 1);
-    let page = p
-        .admin
-        .get(p.app.url("/platforms"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = p.html(&p.admin, "/platforms").await;
     assert!(page.contains("需要重新授权") && page.contains("重新授权"));
     // Re-authorising brings it back.
     let page = p.connect("doudian").await;
     assert!(page.contains("已连接抖店「测试店铺」"));
-    let status: String = sqlx::query_scalar("SELECT status FROM platform_accounts")
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("status");
+    let status = p.text("SELECT status FROM platform_accounts").await;
     assert_eq!(status, "connected");
     // No token reached a log line.
     let logs = captured_logs();
@@ -340,29 +326,13 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
         .await
         .expect("orders");
     assert_ne!(anon.status().as_u16(), 200);
-    let html = p
-        .admin
-        .get(p.app.url("/orders"))
-        .send()
-        .await
-        .expect("orders")
-        .text()
-        .await
-        .expect("html");
+    let html = p.html(&p.admin, "/orders").await;
     assert!(html.contains("合计 40 单"), "totals on the page");
     let id: i64 =
         sqlx::query_scalar("SELECT id FROM shop_products WHERE outer_product_id = 'SKU-00003'")
             .fetch_one(&p.app.pool)
             .await
             .expect("id");
-    let html = p
-        .admin
-        .get(p.app.url(&format!("/products/{id}")))
-        .send()
-        .await
-        .expect("detail")
-        .text()
-        .await
-        .expect("html");
+    let html = p.html(&p.admin, &format!("/products/{id}")).await;
     assert!(html.contains("SKU-00003") && html.contains("已同步订单"));
 }

@@ -111,20 +111,9 @@ async fn renewals_stop_at_five_and_the_account_asks_for_a_new_authorisation() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let mut saw_expiring = false;
     let status = loop {
-        let page = p
-            .admin
-            .get(p.app.url("/platforms"))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = p.html(&p.admin, "/platforms").await;
         saw_expiring |= page.contains("即将过期");
-        let status: String = sqlx::query_scalar("SELECT status FROM platform_accounts")
-            .fetch_one(&p.app.pool)
-            .await
-            .expect("status");
+        let status = p.text("SELECT status FROM platform_accounts").await;
         if status == "reauth" || tokio::time::Instant::now() > deadline {
             break status;
         }
