@@ -10,20 +10,20 @@ use crate::error::AppError;
 use crate::server::db::now_unix;
 use crate::ui::time::format_timestamp;
 
-/// platform, label, key label, secret label, has service_id, integrated yet.
-pub const PLATFORMS: &[(&str, &str, &str, &str, bool, bool)] = &[
+/// platform, label, key label, secret label, has service_id. Whether a platform is integrated
+/// yet is the registry's answer (`platforms::registry::adapter`).
+pub const PLATFORMS: &[(&str, &str, &str, &str, bool)] = &[
     (
         "douyin",
         "抖音开放平台",
         "client_key",
         "client_secret",
         false,
-        false,
     ),
-    ("doudian", "抖店", "app_key", "app_secret", true, false),
-    ("taobao", "淘宝", "app_key", "app_secret", false, false),
-    ("jd", "京东", "app_key", "app_secret", false, false),
-    ("pdd", "拼多多", "app_key", "app_secret", false, false),
+    ("doudian", "抖店", "app_key", "app_secret", true),
+    ("taobao", "淘宝", "app_key", "app_secret", false),
+    ("jd", "京东", "app_key", "app_secret", false),
+    ("pdd", "拼多多", "app_key", "app_secret", false),
 ];
 
 #[derive(FromRow)]
@@ -51,29 +51,27 @@ pub async fn list_apps(pool: &SqlitePool) -> Result<Vec<PlatformAppView>, AppErr
     .await?;
     Ok(PLATFORMS
         .iter()
-        .filter_map(
-            |(platform, label, key_label, secret_label, has_sid, integrated)| {
-                let row = rows.iter().find(|r| r.platform == *platform)?;
-                Some(PlatformAppView {
-                    platform: platform.to_string(),
-                    label: label.to_string(),
-                    key_label: key_label.to_string(),
-                    secret_label: secret_label.to_string(),
-                    has_service_id: *has_sid,
-                    enabled: row.enabled,
-                    app_key: row.app_key.clone(),
-                    secret_last4: if row.secret_sealed.is_some() {
-                        row.secret_last4.clone()
-                    } else {
-                        String::new()
-                    },
-                    service_id: row.service_id.clone(),
-                    updated_by: row.updated_by.clone(),
-                    updated_at: row.updated_at.map(format_timestamp),
-                    integrated: *integrated,
-                })
-            },
-        )
+        .filter_map(|(platform, label, key_label, secret_label, has_sid)| {
+            let row = rows.iter().find(|r| r.platform == *platform)?;
+            Some(PlatformAppView {
+                platform: platform.to_string(),
+                label: label.to_string(),
+                key_label: key_label.to_string(),
+                secret_label: secret_label.to_string(),
+                has_service_id: *has_sid,
+                enabled: row.enabled,
+                app_key: row.app_key.clone(),
+                secret_last4: if row.secret_sealed.is_some() {
+                    row.secret_last4.clone()
+                } else {
+                    String::new()
+                },
+                service_id: row.service_id.clone(),
+                updated_by: row.updated_by.clone(),
+                updated_at: row.updated_at.map(format_timestamp),
+                integrated: crate::platforms::registry::adapter(platform).is_some(),
+            })
+        })
         .collect())
 }
 
@@ -92,7 +90,7 @@ pub async fn update_app(
     actor: &Actor,
     update: AppUpdate<'_>,
 ) -> Result<(), AppError> {
-    let Some((platform, label, key_label, secret_label, has_sid, _)) =
+    let Some((platform, label, key_label, secret_label, has_sid)) =
         PLATFORMS.iter().find(|p| p.0 == update.platform)
     else {
         return Err(AppError::Invalid("未知平台".into()));

@@ -87,6 +87,19 @@ async fn douyin_dance_seals_tokens_and_shows_the_account_connected() {
             .expect("audit");
     assert_eq!(audit, 1);
     assert!(!captured_logs().contains("douyin-demo-client-secret-0001"));
+    // Nor in any JSON the pages read.
+    for endpoint in ["platforms_overview", "shops_list", "platform_apps_list"] {
+        let (status, body) = p.app.call(&p.admin, endpoint, &[]).await;
+        assert_eq!(status, 200, "{endpoint}: {body}");
+        let body = body.to_string();
+        for secret in [
+            &access,
+            &refresh,
+            &"douyin-demo-client-secret-0001".to_string(),
+        ] {
+            assert!(!body.contains(secret.as_str()), "{endpoint} leaks a secret");
+        }
+    }
 }
 
 #[tokio::test]
