@@ -177,3 +177,49 @@ async fn two_refreshes_of_one_account_do_not_race() {
     assert_eq!(status, 200);
     assert_eq!(p.douyin.count("/oauth/refresh_token/", 0), 2);
 }
+
+#[tokio::test]
+async fn account_tokens_are_resealed_by_a_key_rotation_and_still_open() {
+    let p = platforms(1, 0, 0, &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")]).await;
+    p.connect("douyin").await;
+    let sealed_before = p
+        .text("SELECT access_token_sealed FROM platform_accounts")
+        .await;
+    let sim_url = p.sim_url.clone();
+    let douyin = p.douyin.clone();
+    let dir = p.app.stop_keeping_data().await;
+    let pool = shopbridge::server::db::open_database(&dir.path().join("shopbridge.db"))
+        .await
+        .expect("db");
+    let rotation = shopbridge::vault::rotate::rotate_master_key(
+        &pool,
+        &crate::helpers::test_config(dir.path()),
+        None,
+    )
+    .await
+    .expect("rotate");
+    // The vault canary, two app secrets, and the account's two tokens.
+    assert_eq!(rotation.resealed, 5);
+    pool.close().await;
+
+    let app = crate::helpers::TestApp::spawn_in(
+        dir,
+        &[
+            ("SHOPBRIDGE_DOUYIN_API_URL", sim_url.as_str()),
+            ("SHOPBRIDGE_PLATFORM_SCHEDULER", "false"),
+        ],
+    )
+    .await;
+    let sealed_after: String =
+        sqlx::query_scalar("SELECT access_token_sealed FROM platform_accounts")
+            .fetch_one(&app.pool)
+            .await
+            .expect("sealed");
+    assert_ne!(sealed_before, sealed_after, "resealed under the new key");
+    let admin = app.client();
+    app.login(&admin, "admin", crate::helpers::ADMIN_PASSWORD)
+        .await;
+    let (status, body) = app.call(&admin, "platforms_refresh", &[("id", "1")]).await;
+    assert_eq!(status, 200, "the refresh token opened and worked: {body}");
+    assert_eq!(douyin.count("/oauth/refresh_token/", 0), 1);
+}
