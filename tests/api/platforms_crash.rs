@@ -31,13 +31,25 @@ fn start(data: &std::path::Path, sim_url: &str) -> Child {
 async fn kill_9_mid_sync_then_restart_leaves_no_duplicates_and_no_gaps() {
     let p = platforms(1, 6_000, 800, &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")]).await;
     p.connect("doudian").await;
-    p.doudian.state.lock().expect("sim").delay = Duration::from_millis(15);
+    p.doudian.state.lock().expect("sim").delay = Duration::from_millis(20);
     let (sim, sim_url, pool) = (p.doudian.clone(), p.sim_url.clone(), p.app.pool.clone());
     let dir = p.app.stop_keeping_data().await;
 
-    for millis in [600u64, 1_200, 1_900] {
+    // Each run is killed once it has stored another 1,500 products: mid-run however fast the
+    // machine is.
+    for target in [1_500i64, 3_000, 4_500] {
         let mut child = start(dir.path(), &sim_url);
-        tokio::time::sleep(Duration::from_millis(millis)).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shop_products")
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            if stored >= target || tokio::time::Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         child.kill().expect("SIGKILL");
         let _ = child.wait();
     }
