@@ -123,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products") view=crate::platforms::pages::ProductsPage/>
                     <Route path=path!("/products/:id") view=crate::platforms::pages::ProductDetailPage/>
                     <Route path=path!("/orders") view=crate::platforms::pages::OrdersPage/>
+                    <Route path=path!("/stats") view=crate::stats::pages::StatsPage/>
                     <Route path=path!("/promotions") view=|| view! { <NotYetOpen title=text::NAV_PROMOTIONS/> }/>
                     <Route path=path!("/ozon/credentials") view=CredentialsPage/>
                     <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
@@ -193,6 +194,10 @@ const NAV: &[(&str, &[NavItem])] = &[
             NavItem {
                 label: "订单",
                 href: "/orders",
+            },
+            NavItem {
+                label: "统计",
+                href: "/stats",
             },
             NavItem {
                 label: text::NAV_PROMOTIONS,

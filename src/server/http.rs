@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ozon::listing::sheet_routes::router())
         .merge(crate::ozon::listing::tools_api::router())
         .merge(crate::platforms::connect::router())
+        .merge(crate::stats::routes::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,

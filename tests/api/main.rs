@@ -27,6 +27,7 @@ mod platforms_oauth;
 mod platforms_sync;
 mod platforms_tokens;
 mod security;
+mod stats;
 mod users;
 mod vault;
 mod vault_apps;

@@ -1,0 +1,15 @@
+//! The 统计 page's server function.
+
+use leptos::prelude::*;
+
+use super::StatsView;
+use crate::error::AppError;
+
+#[server(prefix = "/sf", endpoint = "sales_stats")]
+pub async fn sales_stats(days: i64) -> Result<StatsView, AppError> {
+    let (app, _) = crate::auth::guard::require_user().await?;
+    if !super::PERIODS.contains(&days) {
+        return Err(AppError::Invalid("统计周期只能是 7、30 或 90 天".into()).respond());
+    }
+    Ok(super::store::view(&app.pool, crate::server::db::now_unix(), days).await?)
+}

@@ -1,0 +1,53 @@
+//! 统计: sales by day and shop, top products, and sales attributed to short videos, live rooms
+//! and authors through the order lines' `video_id`, `room_id` and `author_id`. Charts are SVG
+//! drawn on the server; every table downloads as CSV.
+
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod svg;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyRow {
+    pub day: String,
+    pub shop: String,
+    pub orders: i64,
+    pub gmv_yuan: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopRow {
+    pub product_id: String,
+    pub name: String,
+    pub orders: i64,
+    pub units: i64,
+    pub gmv_yuan: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRow {
+    pub source: String,
+    pub id: String,
+    pub orders: i64,
+    pub gmv_yuan: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsView {
+    pub days: i64,
+    pub orders: i64,
+    pub gmv_yuan: String,
+    pub daily: Vec<DailyRow>,
+    pub gmv_chart: String,
+    pub top: Vec<TopRow>,
+    pub top_chart: String,
+    pub sources: Vec<SourceRow>,
+}
+
+/// The periods the page offers.
+pub const PERIODS: &[i64] = &[7, 30, 90];

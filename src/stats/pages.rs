@@ -1,0 +1,94 @@
+//! 统计: totals, a daily GMV chart per shop, top products, sales by source; each table as CSV.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::sales_stats;
+use crate::ui::components::{
+    Card, Notice, PageHeader, TableHead, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+};
+
+fn csv_link(table: &'static str, days: i64) -> impl IntoView {
+    view! {
+        <a class=SMALL_BUTTON_CLASS rel="external" download="" data-testid=format!("csv-{table}")
+            href=format!("/stats/{table}.csv?days={days}")>"导出 CSV"</a>
+    }
+}
+
+#[component]
+pub fn StatsPage() -> impl IntoView {
+    let days = RwSignal::new(30i64);
+    let data = Resource::new(move || days.get(), sales_stats);
+    view! {
+        <Title text="统计"/>
+        <PageHeader title="统计" subtitle="抖店订单的成交额、热销商品和销售来源（短视频、直播间、达人）；已取消的订单不计入"/>
+        <div class="mb-4 flex gap-2" role="group" aria-label="统计周期">
+            {super::PERIODS.iter().map(|d| {
+                let d = *d;
+                view! {
+                    <button class=move || if days.get() == d { "rounded-md bg-indigo-600 px-3 py-1 text-sm text-white" } else { SMALL_BUTTON_CLASS }
+                        data-testid=format!("period-{d}") on:click=move |_| days.set(d)>{format!("近 {d} 天")}</button>
+                }
+            }).collect_view()}
+        </div>
+        <Transition fallback=|| view! { <p class="text-slate-500">"加载中…"</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(v) => {
+                    let d = v.days;
+                    view! {
+                        <div class="grid grid-cols-1 gap-4">
+                            <Card>
+                                <p class="text-sm text-slate-600" data-testid="stats-totals">{format!("近 {} 天：{} 单，成交额 ¥{}", v.days, v.orders, v.gmv_yuan)}</p>
+                                <div class="mt-3" data-testid="gmv-chart" inner_html=v.gmv_chart.clone()></div>
+                            </Card>
+                            <Card>
+                                <div class="mb-2 flex items-center justify-between">
+                                    <h2 class="text-base font-semibold">"每日成交"</h2>{csv_link("daily", d)}
+                                </div>
+                                <table class=TABLE_CLASS>
+                                    <TableHead columns=&["日期", "店铺", "订单数", "成交额（元）"]/>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {v.daily.iter().rev().map(|r| view! {
+                                            <tr data-testid="daily-row"><td class=TD_CLASS>{r.day.clone()}</td><td class=TD_CLASS>{r.shop.clone()}</td>
+                                            <td class=TD_CLASS>{r.orders}</td><td class=TD_CLASS>{r.gmv_yuan.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </Card>
+                            <Card>
+                                <div class="mb-2 flex items-center justify-between">
+                                    <h2 class="text-base font-semibold">"热销商品"</h2>{csv_link("products", d)}
+                                </div>
+                                <div data-testid="top-chart" inner_html=v.top_chart.clone()></div>
+                                <table class=TABLE_CLASS>
+                                    <TableHead columns=&["商品", "订单数", "件数", "成交额（元）"]/>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {v.top.iter().map(|r| view! {
+                                            <tr data-testid="top-row"><td class=TD_CLASS>{r.name.clone()}<div class="font-mono text-xs text-slate-400">{r.product_id.clone()}</div></td>
+                                            <td class=TD_CLASS>{r.orders}</td><td class=TD_CLASS>{r.units}</td><td class=TD_CLASS>{r.gmv_yuan.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </Card>
+                            <Card>
+                                <div class="mb-2 flex items-center justify-between">
+                                    <h2 class="text-base font-semibold">"销售来源"</h2>{csv_link("sources", d)}
+                                </div>
+                                <table class=TABLE_CLASS>
+                                    <TableHead columns=&["来源", "视频 / 直播间 / 达人 ID", "订单数", "成交额（元）"]/>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {v.sources.iter().map(|r| view! {
+                                            <tr data-testid="source-row"><td class=TD_CLASS>{r.source.clone()}</td><td class=format!("{TD_CLASS} font-mono")>{r.id.clone()}</td>
+                                            <td class=TD_CLASS>{r.orders}</td><td class=TD_CLASS>{r.gmv_yuan.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </Card>
+                        </div>
+                    }.into_any()
+                }
+                Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
+            })}
+        </Transition>
+    }
+}

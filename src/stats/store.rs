@@ -1,0 +1,220 @@
+//! The sums behind 统计, in fen, by Beijing day.
+
+use sqlx::SqlitePool;
+
+use super::svg::{bar_chart, line_chart, Series};
+use super::{DailyRow, SourceRow, StatsView, TopRow};
+use crate::platforms::yuan;
+
+const DAY: i64 = 86_400;
+const BEIJING: i64 = 8 * 3600;
+const COLORS: &[&str] = &[
+    "#4f46e5", "#059669", "#d97706", "#dc2626", "#0891b2", "#7c3aed",
+];
+
+/// The first second (unix) of the Beijing day `days - 1` days before `now`'s.
+pub fn since(now: i64, days: i64) -> i64 {
+    let today = (now + BEIJING).div_euclid(DAY) * DAY - BEIJING;
+    today - (days - 1) * DAY
+}
+
+fn day_label(start: i64) -> String {
+    crate::ui::time::format_timestamp(start)[5..10].to_string()
+}
+
+/// Per day and shop, cancelled orders (status 4) left out.
+pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<(i64, String, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT ((o.create_time + ?2) / 86400) * 86400 - ?2 AS day, s.shop_name, COUNT(*), \
+         SUM(o.pay_amount_fen) FROM shop_orders o JOIN shops s ON s.id = o.shop_row \
+         WHERE o.create_time >= ?1 AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY day, s.id ORDER BY day, s.id",
+    )
+    .bind(from)
+    .bind(BEIJING)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn top_products(
+    pool: &SqlitePool,
+    from: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String, i64, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT l.product_id, MAX(l.product_name), COUNT(DISTINCT l.order_row), SUM(l.item_num), \
+         SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         WHERE o.create_time >= ? AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT ?",
+    )
+    .bind(from)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Sales per short video, live room and author; lines with none of them are 自然流量.
+pub async fn sources(
+    pool: &SqlitePool,
+    from: i64,
+) -> sqlx::Result<Vec<(String, String, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
+         WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
+         CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
+         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row), SUM(l.pay_amount_fen) AS fen \
+         FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         WHERE o.create_time >= ? AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
+    )
+    .bind(from)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsView> {
+    let from = since(now, days);
+    let daily_rows = daily(pool, from).await?;
+    let starts: Vec<i64> = (0..days).map(|i| from + i * DAY).collect();
+    let labels: Vec<String> = starts.iter().map(|s| day_label(*s)).collect();
+    let mut shops: Vec<String> = Vec::new();
+    for (_, shop, ..) in &daily_rows {
+        if !shops.contains(shop) {
+            shops.push(shop.clone());
+        }
+    }
+    let series: Vec<Series> = shops
+        .iter()
+        .enumerate()
+        .map(|(i, shop)| Series {
+            name: shop,
+            color: COLORS[i % COLORS.len()],
+            values: starts
+                .iter()
+                .map(|d| {
+                    daily_rows
+                        .iter()
+                        .filter(|(day, s, ..)| day == d && s == shop)
+                        .map(|r| r.3 as f64 / 100.0)
+                        .sum()
+                })
+                .collect(),
+        })
+        .collect();
+    let gmv_chart = line_chart(&format!("近 {days} 天每日成交额（元）"), &labels, &series);
+    let top = top_products(pool, from, 10).await?;
+    let top_chart = bar_chart(
+        "成交额前 10 的商品（元）",
+        &top.iter()
+            .map(|t| t.1.chars().take(8).collect())
+            .collect::<Vec<String>>(),
+        &Series {
+            name: "成交额",
+            color: COLORS[0],
+            values: top.iter().map(|t| t.4 as f64 / 100.0).collect(),
+        },
+    );
+    let sources = sources(pool, from).await?;
+    Ok(StatsView {
+        days,
+        orders: daily_rows.iter().map(|r| r.2).sum(),
+        gmv_yuan: yuan(daily_rows.iter().map(|r| r.3).sum()),
+        daily: daily_rows
+            .into_iter()
+            .map(|(day, shop, orders, fen)| DailyRow {
+                day: crate::ui::time::format_timestamp(day)[..10].to_string(),
+                shop,
+                orders,
+                gmv_yuan: yuan(fen),
+            })
+            .collect(),
+        gmv_chart,
+        top: top
+            .into_iter()
+            .map(|(product_id, name, orders, units, fen)| TopRow {
+                product_id,
+                name,
+                orders,
+                units,
+                gmv_yuan: yuan(fen),
+            })
+            .collect(),
+        top_chart,
+        sources: sources
+            .into_iter()
+            .map(|(source, id, orders, fen)| SourceRow {
+                source,
+                id,
+                orders,
+                gmv_yuan: yuan(fen),
+            })
+            .collect(),
+    })
+}
+
+/// A table of the view as CSV rows (with a header), for `table` = daily | products | sources.
+pub fn csv_rows(view: &StatsView, table: &str) -> Option<Vec<Vec<String>>> {
+    let rows = match table {
+        "daily" => std::iter::once(vec![
+            "日期".into(),
+            "店铺".into(),
+            "订单数".into(),
+            "成交额（元）".into(),
+        ])
+        .chain(view.daily.iter().map(|r| {
+            vec![
+                r.day.clone(),
+                r.shop.clone(),
+                r.orders.to_string(),
+                r.gmv_yuan.clone(),
+            ]
+        }))
+        .collect(),
+        "products" => std::iter::once(vec![
+            "商品 ID".into(),
+            "商品".into(),
+            "订单数".into(),
+            "件数".into(),
+            "成交额（元）".into(),
+        ])
+        .chain(view.top.iter().map(|r| {
+            vec![
+                r.product_id.clone(),
+                r.name.clone(),
+                r.orders.to_string(),
+                r.units.to_string(),
+                r.gmv_yuan.clone(),
+            ]
+        }))
+        .collect(),
+        "sources" => std::iter::once(vec![
+            "来源".into(),
+            "ID".into(),
+            "订单数".into(),
+            "成交额（元）".into(),
+        ])
+        .chain(view.sources.iter().map(|r| {
+            vec![
+                r.source.clone(),
+                r.id.clone(),
+                r.orders.to_string(),
+                r.gmv_yuan.clone(),
+            ]
+        }))
+        .collect(),
+        _ => return None,
+    };
+    Some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::since;
+
+    #[test]
+    fn periods_start_at_beijing_midnight() {
+        // 2026-11-22 10:20:32 Beijing → that day starts at 2026-11-21T16:00:00Z.
+        assert_eq!(since(1_795_314_032, 1), 1_795_276_800);
+        assert_eq!(since(1_795_314_032, 7), 1_795_276_800 - 6 * 86_400);
+    }
+}
