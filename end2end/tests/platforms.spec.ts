@@ -87,6 +87,21 @@ test("admin connects a Douyin account and a 抖店 shop through OAuth; shops, pr
   await expect(page.getByTestId("total")).toHaveText("共 75 条 · 第 2/2 页");
   await expect(page.getByTestId("order-row")).toHaveCount(25);
   await page.screenshot({ path: `${shots}/56-orders-filtered.png`, fullPage: true });
+
+  // 统计: a chart drawn on the server, and a table exported as CSV.
+  await page.getByRole("navigation").getByRole("link", { name: "统计" }).click();
+  await expect(page.getByTestId("stats-totals")).toContainText("300 单");
+  await expect(page.getByTestId("gmv-chart").locator("svg g[data-series='测试店铺'] circle")).toHaveCount(30);
+  await expect(page.getByTestId("top-row")).toHaveCount(7);
+  await page.getByTestId("period-7").click();
+  await expect(page.getByTestId("stats-totals")).toContainText("近 7 天");
+  await expect(page.getByTestId("gmv-chart").locator("svg circle")).toHaveCount(7);
+  await page.screenshot({ path: `${shots}/58-stats.png`, fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("csv-products").click()]);
+  expect(download.suggestedFilename()).toBe("stats-products-7d.csv");
+  const csv = await (await download.createReadStream()).toArray();
+  const text = Buffer.concat(csv).toString("utf8");
+  expect(text.replace(/^\uFEFF/, "").split("\n")[0].trim()).toBe("商品 ID,商品,订单数,件数,成交额（元）");
   expect(errors).toEqual([]);
 });
 

@@ -77,12 +77,10 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
     let daily_rows = daily(pool, from).await?;
     let starts: Vec<i64> = (0..days).map(|i| from + i * DAY).collect();
     let labels: Vec<String> = starts.iter().map(|s| day_label(*s)).collect();
-    let mut shops: Vec<String> = Vec::new();
-    for (_, shop, ..) in &daily_rows {
-        if !shops.contains(shop) {
-            shops.push(shop.clone());
-        }
-    }
+    // Every shop has a line, flat at zero on days without sales.
+    let shops: Vec<String> = sqlx::query_scalar("SELECT shop_name FROM shops ORDER BY id")
+        .fetch_all(pool)
+        .await?;
     let series: Vec<Series> = shops
         .iter()
         .enumerate()
