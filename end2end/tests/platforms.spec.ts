@@ -93,10 +93,11 @@ test("admin connects a Douyin account and a 抖店 shop through OAuth; shops, pr
   await expect(page.getByTestId("stats-totals")).toContainText("300 单");
   await expect(page.getByTestId("gmv-chart").locator("svg g[data-series='测试店铺'] circle")).toHaveCount(30);
   await expect(page.getByTestId("top-row")).toHaveCount(7);
+  await page.screenshot({ path: `${shots}/58-stats.png`, fullPage: true });
   await page.getByTestId("period-7").click();
   await expect(page.getByTestId("stats-totals")).toContainText("近 7 天");
   await expect(page.getByTestId("gmv-chart").locator("svg circle")).toHaveCount(7);
-  await page.screenshot({ path: `${shots}/58-stats.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/59-stats-7-days.png`, fullPage: true });
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("csv-products").click()]);
   expect(download.suggestedFilename()).toBe("stats-products-7d.csv");
   const csv = await (await download.createReadStream()).toArray();

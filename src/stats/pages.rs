@@ -45,6 +45,7 @@ pub fn StatsPage() -> impl IntoView {
                                 <div class="mb-2 flex items-center justify-between">
                                     <h2 class="text-base font-semibold">"每日成交"</h2>{csv_link("daily", d)}
                                 </div>
+                                {v.daily.is_empty().then(|| view! { <p class="text-sm text-slate-500">"该周期没有成交。"</p> })}
                                 <table class=TABLE_CLASS>
                                     <TableHead columns=&["日期", "店铺", "订单数", "成交额（元）"]/>
                                     <tbody class="divide-y divide-slate-100">
@@ -59,7 +60,11 @@ pub fn StatsPage() -> impl IntoView {
                                 <div class="mb-2 flex items-center justify-between">
                                     <h2 class="text-base font-semibold">"热销商品"</h2>{csv_link("products", d)}
                                 </div>
-                                <div data-testid="top-chart" inner_html=v.top_chart.clone()></div>
+                                {if v.top.is_empty() {
+                                    view! { <p class="text-sm text-slate-500">"该周期没有成交。"</p> }.into_any()
+                                } else {
+                                    view! { <div data-testid="top-chart" inner_html=v.top_chart.clone()></div> }.into_any()
+                                }}
                                 <table class=TABLE_CLASS>
                                     <TableHead columns=&["商品", "订单数", "件数", "成交额（元）"]/>
                                     <tbody class="divide-y divide-slate-100">
