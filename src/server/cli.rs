@@ -33,6 +33,15 @@ enum Command {
     /// Manage the master key
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Run ShopBridge on its simulators with seeded demo data (no real account needed)
+    Demo {
+        /// Port on 127.0.0.1
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Where the demo keeps its data (delete it to start over)
+        #[arg(long, default_value = "./demo-data")]
+        data_dir: std::path::PathBuf,
+    },
     /// Run the marketplace simulator on loopback (tests and demo)
     Sim {
         #[arg(long, env = "SHOPBRIDGE_SIM_BIND", default_value = "127.0.0.1:3900")]
@@ -110,7 +119,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let serving = matches!(cli.command, None | Some(Command::Serve));
+    let serving = matches!(
+        cli.command,
+        None | Some(Command::Serve) | Some(Command::Demo { .. })
+    );
     if serving {
         let ansi = std::io::stdout().is_terminal();
         telemetry::init_tracing(config.log_format, ansi, std::io::stdout);
@@ -146,6 +158,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 .with_context(|| format!("无法监听 {}（SHOPBRIDGE_BIND）", config.bind))?;
             startup::run(config, listener, startup::shutdown_signal()).await
         }
+        Command::Demo { port, data_dir } => super::demo::run(port, data_dir).await,
         Command::Migrate => {
             open_pool(&config).await?;
             println!("数据库已是最新：{}", config.db_path().display());

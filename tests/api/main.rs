@@ -4,6 +4,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod demo;
 mod fixtures;
 mod images_page;
 mod images_rest;

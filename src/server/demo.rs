@@ -1,0 +1,213 @@
+//! `shopbridge demo`: ShopBridge on its simulators with seeded, clearly labelled demo data — a
+//! demo admin, an Ozon credential, Douyin and 抖店 apps, a connected Douyin account and a 抖店
+//! shop (whose products and orders then sync). Seeding goes through the app's own doors over
+//! loopback HTTP (server functions and the OAuth dance), so the demo runs the real code paths.
+//! Re-running on the same data dir keeps what is there.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use super::config::Config;
+use super::{db, startup};
+use crate::auth::store::Actor;
+use crate::auth::{service, store, Role};
+use crate::sim::doudian::{self, DoudianSim};
+use crate::sim::douyin::{self, DouyinSim};
+use crate::sim::ozon::OzonSim;
+
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
+    let douyin_sim = DouyinSim::new(1);
+    let doudian_sim = DoudianSim::new(1, 120, 300);
+    let router = OzonSim::demo()
+        .router()
+        .merge(douyin_sim.router())
+        .merge(doudian_sim.router());
+    let sim_addr = crate::sim::serve_router(SocketAddr::from(([127, 0, 0, 1], 0)), router).await?;
+    let sim = format!("http://{sim_addr}");
+    let base = format!("http://127.0.0.1:{port}");
+    doudian_sim.set_callback(&format!("{base}/oauth/doudian/callback"));
+    let data = data_dir.to_string_lossy().into_owned();
+    let bind = format!("127.0.0.1:{port}");
+    let config = Config::from_lookup(|name| match name {
+        "SHOPBRIDGE_DATA_DIR" => Some(data.clone()),
+        "SHOPBRIDGE_BIND" => Some(bind.clone()),
+        "SHOPBRIDGE_PUBLIC_URL" => Some(base.clone()),
+        "SHOPBRIDGE_OZON_API_URL"
+        | "SHOPBRIDGE_DOUYIN_API_URL"
+        | "SHOPBRIDGE_DOUDIAN_API_URL"
+        | "SHOPBRIDGE_DOUDIAN_AUTH_URL" => Some(sim.clone()),
+        "SHOPBRIDGE_FETCH_ALLOW_PRIVATE" => Some("true".into()),
+        other => std::env::var(other).ok(),
+    })?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    let pool = db::open_database(&config.db_path()).await?;
+    if store::find_user_by_name(&pool, DEMO_USER).await?.is_none() {
+        service::create_user(
+            &pool,
+            &Actor::cli(),
+            DEMO_USER,
+            "演示管理员",
+            Role::Admin,
+            DEMO_PASSWORD.into(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let already = store::count_users(&pool).await? > 0
+        && sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM platform_accounts")
+            .fetch_one(&pool)
+            .await?
+            > 0;
+    pool.close().await;
+
+    drop(super::lock::lock_data_dir(&config.data_dir)?);
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("无法监听 {}", config.bind))?;
+    let server = tokio::spawn(startup::run(config, listener, startup::shutdown_signal()));
+    let seeded = if already {
+        Ok(())
+    } else {
+        seed(&base, &sim).await
+    };
+    if let Err(e) = &seeded {
+        eprintln!("演示数据未能全部写入：{e:#}");
+    }
+    println!();
+    println!("ShopBridge 演示模式（数据来自内置模拟器，均为演示数据）：{base}");
+    println!("  登录：用户名 {DEMO_USER} / 密码 {DEMO_PASSWORD}");
+    println!("  已准备：Ozon 凭证「演示 Ozon 店」、抖音账号「小店主播」、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
+    println!("  数据目录：{}（删除它即可重新开始）", data.as_str());
+    server.await.context("服务异常退出")?
+}
+
+/// A minimal cookie-carrying client for the seeding steps.
+struct Visitor {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Visitor {
+    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> anyhow::Result<()> {
+        let res = self
+            .http
+            .post(format!("{}/sf/{endpoint}", self.base))
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("{endpoint}：{}", res.text().await.unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    async fn location(&self, url: &str, with_cookie: bool) -> anyhow::Result<String> {
+        let mut req = self.http.get(url);
+        if with_cookie {
+            req = req.header("cookie", &self.cookie);
+        }
+        let res = req.send().await?;
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .with_context(|| format!("{url} 没有跳转"))
+    }
+
+    /// The OAuth dance for `platform`, clicking "approve" on the simulator's page.
+    async fn connect(&self, platform: &str, sim: &str) -> anyhow::Result<()> {
+        let authorize = self
+            .location(&format!("{}/oauth/{platform}/start", self.base), true)
+            .await?;
+        let page = self.http.get(&authorize).send().await?.text().await?;
+        let start = page
+            .find("id=\"approve\" href=\"")
+            .context("授权页没有同意按钮")?
+            + 19;
+        let href = page[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .replace("&amp;", "&");
+        let back = self.location(&format!("{sim}{href}"), false).await?;
+        let done = self.location(&back, true).await?;
+        if done != "/platforms" {
+            bail!("{platform} 授权没有完成：{done}");
+        }
+        Ok(())
+    }
+}
+
+async fn seed(base: &str, sim: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()?;
+    for _ in 0..100 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let login = http
+        .post(format!("{base}/sf/login"))
+        .form(&[("username", DEMO_USER), ("password", DEMO_PASSWORD)])
+        .send()
+        .await?;
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shopbridge_session="))
+        .and_then(|v| v.split(';').next())
+        .context("登录失败")?
+        .to_string();
+    let me = Visitor {
+        http,
+        base: base.to_string(),
+        cookie,
+    };
+    me.call(
+        "ozon_credentials_add",
+        &[
+            ("name", "演示 Ozon 店"),
+            ("client_id", "100001"),
+            ("api_key", "ozon-demo-valid-key-0001"),
+        ],
+    )
+    .await?;
+    me.call(
+        "platform_apps_update",
+        &[
+            ("platform", "douyin"),
+            ("enabled", "on"),
+            ("app_key", douyin::DEMO_CLIENT_KEY),
+            ("app_secret", douyin::DEMO_CLIENT_SECRET),
+        ],
+    )
+    .await?;
+    me.call(
+        "platform_apps_update",
+        &[
+            ("platform", "doudian"),
+            ("enabled", "on"),
+            ("app_key", doudian::DEMO_APP_KEY),
+            ("app_secret", doudian::DEMO_APP_SECRET),
+            ("service_id", doudian::DEMO_SERVICE_ID),
+        ],
+    )
+    .await?;
+    me.connect("douyin", sim).await?;
+    me.connect("doudian", sim).await?;
+    Ok(())
+}
