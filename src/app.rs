@@ -287,12 +287,30 @@ fn Layout() -> impl IntoView {
                         })}
                     </Suspense>
                 </header>
+                <DemoBanner/>
                 <ExpiryBanner/>
                 <main class="mx-auto w-full max-w-6xl flex-1 p-6">
                     <Outlet/>
                 </main>
             </div>
         </div>
+    }
+}
+
+/// Says, on every page of `shopbridge demo`, that the data comes from the simulators.
+#[component]
+fn DemoBanner() -> impl IntoView {
+    let demo = Resource::new(|| (), |_| crate::auth::api::demo_mode());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                demo.await.unwrap_or(false).then(|| view! {
+                    <div class="border-b border-indigo-200 bg-indigo-50 px-6 py-2 text-sm text-indigo-900" role="note" data-testid="demo-banner">
+                        "演示模式：所有账号、店铺、商品和订单都来自内置模拟器，均为演示数据，不会连接真实平台。"
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -349,6 +367,8 @@ fn HomePage() -> impl IntoView {
         (text::NAV_PLATFORMS, true),
         (text::NAV_SHOPS, true),
         (text::NAV_PRODUCTS, true),
+        ("订单", true),
+        ("统计", true),
         (text::NAV_PROMOTIONS, false),
     ];
     view! {

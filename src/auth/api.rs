@@ -39,6 +39,12 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     Ok(guard::user_from_session(&state.pool, &session).await)
 }
 
+/// Whether this server runs `shopbridge demo` (its data is demo data).
+#[server(prefix = "/sf", endpoint = "demo_mode")]
+pub async fn demo_mode() -> Result<bool, AppError> {
+    Ok(crate::server::state::AppState::current()?.config.demo)
+}
+
 #[server(prefix = "/sf", endpoint = "users_list")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     let (state, _) = guard::require_admin().await?;

@@ -42,7 +42,7 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
         | "SHOPBRIDGE_DOUYIN_API_URL"
         | "SHOPBRIDGE_DOUDIAN_API_URL"
         | "SHOPBRIDGE_DOUDIAN_AUTH_URL" => Some(sim.clone()),
-        "SHOPBRIDGE_FETCH_ALLOW_PRIVATE" => Some("true".into()),
+        "SHOPBRIDGE_FETCH_ALLOW_PRIVATE" | "SHOPBRIDGE_DEMO" => Some("true".into()),
         other => std::env::var(other).ok(),
     })?;
     std::fs::create_dir_all(&config.data_dir)

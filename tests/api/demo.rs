@@ -75,6 +75,7 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         page.contains("小店主播") && page.contains("测试店铺"),
         "accounts listed"
     );
+    assert!(page.contains("演示模式"), "every page says it is demo data");
     assert!(
         printed.contains("演示模式") && printed.contains("demo-password-2026"),
         "{printed}"

@@ -34,6 +34,10 @@ async fn douyin_dance_seals_tokens_and_shows_the_account_connected() {
     let (to, page) = p.callback(&p.admin, &back).await;
     assert_eq!(to, "/platforms");
     assert!(page.contains("已连接抖音「小店主播」"), "success shown");
+    assert!(
+        !page.contains("演示模式"),
+        "no demo banner outside `shopbridge demo`"
+    );
     assert!(page.contains("已连接") && page.contains("sim-open-id-0001"));
 
     let (open_id, scope, status, access_at, refresh_at): (String, String, String, i64, i64) = sqlx::query_as(

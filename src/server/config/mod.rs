@@ -52,6 +52,8 @@ pub struct Config {
     pub listing_worker: bool,
     pub alerts: AlertSettings,
     pub platforms: PlatformSettings,
+    /// `shopbridge demo` sets this: every page says the data is demo data.
+    pub demo: bool,
     pub s3: S3Settings,
     pub download: DownloadSettings,
 }
@@ -199,6 +201,8 @@ impl Config {
                         get("SHOPBRIDGE_PLATFORM_SCHEDULER"),
                     )?,
             },
+            demo: get("SHOPBRIDGE_DEMO").is_some()
+                && parse_bool("SHOPBRIDGE_DEMO", get("SHOPBRIDGE_DEMO"))?,
             s3: S3Settings {
                 endpoint: get("SHOPBRIDGE_S3_ENDPOINT")
                     .map(|v| parse_url("SHOPBRIDGE_S3_ENDPOINT", v))
