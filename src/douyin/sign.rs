@@ -7,6 +7,8 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::vault::digest::hex;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignMethod {
     Md5,
@@ -91,10 +93,6 @@ pub fn sign(
             }
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `/order/searchList` → `order.searchList`.

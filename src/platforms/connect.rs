@@ -9,9 +9,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use base64::Engine;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::hub::Hub;
@@ -22,6 +20,7 @@ use crate::douyin::client::with_query;
 use crate::error::AppError;
 use crate::server::db::now_unix;
 use crate::server::state::AppState;
+use crate::vault::digest::{random_token, sha256_hex};
 
 /// Seconds a state stays usable.
 pub const STATE_LIFETIME: i64 = 600;
@@ -32,20 +31,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oauth/{platform}/start", get(start))
         .route("/oauth/{platform}/callback", get(callback))
-}
-
-fn random_token() -> String {
-    use aes_gcm::aead::{rand_core::RngCore, OsRng};
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn digest(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The success or failure message the 平台 page shows once.
@@ -98,10 +83,10 @@ pub async fn issue_state(
         "INSERT INTO oauth_states (state_hash, platform, user_id, binding_hash, created_at) \
          VALUES (?, ?, ?, ?, ?)",
     )
-    .bind(digest(&state))
+    .bind(sha256_hex(&state))
     .bind(platform)
     .bind(user.id)
-    .bind(digest(&binding))
+    .bind(sha256_hex(&binding))
     .bind(now)
     .execute(&hub.pool)
     .await?;
@@ -128,10 +113,10 @@ pub async fn consume_state(
          AND user_id = ?4 AND binding_hash = ?5 AND used_at IS NULL RETURNING created_at",
     )
     .bind(now)
-    .bind(digest(state))
+    .bind(sha256_hex(state))
     .bind(platform)
     .bind(user.id)
-    .bind(digest(&binding))
+    .bind(sha256_hex(&binding))
     .fetch_optional(&hub.pool)
     .await
     .map_err(|e| {

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::state::AppState;
 use crate::ozon::images::rest::{download, openapi};
+use crate::ui::escape_html as escape;
 use crate::vault::api_keys::{rest_error, ApiKeyAuth};
 
 pub fn router() -> Router<AppState> {
@@ -35,13 +36,6 @@ async fn whoami(auth: ApiKeyAuth) -> Json<serde_json::Value> {
 
 async fn openapi_json() -> Json<Value> {
     Json(openapi())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A readable page of the same OpenAPI document; plain HTML, no script, no network.

@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::ozon::listing::pipeline::clock::Clock;
+use crate::ui::escape_html as escape;
 
 pub const DEMO_CLIENT_KEY: &str = "tt-demo-client-key";
 pub const DEMO_CLIENT_SECRET: &str = "douyin-demo-client-secret-0001";
@@ -124,13 +125,6 @@ fn error(code: i64, description: &str) -> Response {
 
 fn log(s: &mut DouyinState, path: &str, code: i64) {
     s.log.push((path.to_string(), code));
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {

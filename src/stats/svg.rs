@@ -2,19 +2,13 @@
 //! Every label is escaped; the SVG carries a <title> and <desc> for screen readers and one
 //! `data-series` group per series so tests (and people) can find them.
 
+use crate::ui::escape_html as escape;
+
 /// One named series of values, one per x label.
 pub struct Series<'a> {
     pub name: &'a str,
     pub color: &'a str,
     pub values: Vec<f64>,
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 const W: f64 = 720.0;

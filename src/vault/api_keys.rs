@@ -4,15 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use aes_gcm::aead::{rand_core::RngCore, OsRng};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use sha2::{Digest, Sha256};
 use sqlx::{FromRow, SqlitePool};
 use subtle::ConstantTimeEq;
 
@@ -27,10 +23,7 @@ const KEY_PREFIX: &str = "sbk_";
 const VISIBLE_PREFIX_LEN: usize = 12;
 
 fn hash_key(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::digest::sha256_hex(key)
 }
 
 /// Creates a key named `name`; returns it in full. This is the only time it exists in clear.
@@ -43,9 +36,7 @@ pub async fn create_api_key(
     if name.is_empty() || name.chars().count() > 50 || name.chars().any(char::is_control) {
         return Err(AppError::Invalid("密钥名称应为 1 到 50 个字符".into()));
     }
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let key = format!("{KEY_PREFIX}{}", super::digest::random_token());
     let prefix: String = key.chars().take(VISIBLE_PREFIX_LEN).collect();
     sqlx::query(
         "INSERT INTO api_keys (name, prefix, key_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
