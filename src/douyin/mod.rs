@@ -11,13 +11,13 @@ use crate::auth::store::Actor;
 use crate::platforms::hub::Hub;
 use crate::vault::secret::Secret;
 
-/// Exchanges an authorisation `code` and stores the account; returns its name.
+/// Exchanges an authorisation `code` and stores the account; returns its id and name.
 pub async fn connect(
     hub: &Hub,
     platform: &str,
     code: &str,
     actor: &Actor,
-) -> Result<String, String> {
+) -> Result<(i64, String), String> {
     let app = hub.app(platform).await.map_err(|e| e.to_string())?;
     let db = |e: sqlx::Error| {
         tracing::error!(error = %e, "saving a connection failed");
@@ -50,10 +50,11 @@ pub async fn connect(
                 }
             };
             let name: String = name.chars().take(100).collect();
-            hub.save_connection("douyin", &tokens.open_id, &name, &tokens, &actor.name)
+            let account = hub
+                .save_connection("douyin", &tokens.open_id, &name, &tokens, &actor.name)
                 .await
                 .map_err(db)?;
-            Ok(name)
+            Ok((account, name))
         }
         "doudian" => {
             let tokens = hub
@@ -73,13 +74,7 @@ pub async fn connect(
                 .save_connection("doudian", &tokens.shop_id, &name, &tokens, &actor.name)
                 .await
                 .map_err(db)?;
-            let shop = upsert_shop(hub, account, &tokens.shop_id, &name)
-                .await
-                .map_err(db)?;
-            // The scheduler starts the first sync at once; the 店铺 page shows its progress.
-            tracing::info!(shop, "抖店 shop connected");
-            hub.wake();
-            Ok(name)
+            Ok((account, name))
         }
         _ => Err("该平台尚未接入".into()),
     }

@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 use sqlx::FromRow;
 
+use super::client::AppCreds;
 use super::rows;
 use super::wire::int_of;
 use crate::platforms::hub::Hub;
@@ -114,30 +115,49 @@ struct Page {
     total: i64,
 }
 
-async fn fetch(
-    hub: &Hub,
-    shop: &Shop,
-    kind: Kind,
+/// Where a run stands: the update-time window being read, the page next read in it, and the
+/// end of the whole run.
+#[derive(Clone, Copy, Debug)]
+struct Window {
     start: i64,
     end: i64,
+    run_end: i64,
     page: i64,
+}
+
+impl Window {
+    /// The first page of the window after this one, or `None` at the end of the run.
+    fn next(self, kind: Kind) -> Option<Window> {
+        (self.end < self.run_end).then(|| Window {
+            start: self.end,
+            end: window_end(kind, self.end, self.run_end),
+            run_end: self.run_end,
+            page: kind.first_page(),
+        })
+    }
+}
+
+async fn fetch(
+    hub: &Hub,
+    app: &AppCreds,
+    shop: &Shop,
+    kind: Kind,
+    w: Window,
 ) -> Result<Page, String> {
     let (path, params) = match kind {
         Kind::Products => (
             "/product/listV2",
-            json!({"page": page, "size": PAGE_SIZE, "update_start_time": start, "update_end_time": end}),
+            json!({"page": w.page, "size": PAGE_SIZE, "update_start_time": w.start, "update_end_time": w.end}),
         ),
         Kind::Orders => (
             "/order/searchList",
-            json!({"page": page, "size": PAGE_SIZE, "update_time_start": start, "update_time_end": end,
+            json!({"page": w.page, "size": PAGE_SIZE, "update_time_start": w.start, "update_time_end": w.end,
                    "order_by": "update_time", "order_asc": true}),
         ),
     };
-    let app = hub.app("doudian").await.map_err(|e| e.to_string())?;
     let data = with_token(hub, shop.account_id, |token| {
-        let app = app.clone();
         let params = params.clone();
-        async move { hub.gateway.call(&app, path, &params, Some(&token)).await }
+        async move { hub.gateway.call(app, path, &params, Some(&token)).await }
     })
     .await
     .map_err(|e| e.message())?;
@@ -164,87 +184,82 @@ pub async fn sync_kind(hub: &Hub, shop: &Shop, kind: Kind) -> Result<Outcome, St
         tracing::error!(error = %e, "shop sync database error");
         "数据库错误".to_string()
     };
+    // The app's key and secret are read once per run, not once per page.
+    let app = hub.app("doudian").await.map_err(|e| e.to_string())?;
     let mut cur = cursor(hub, shop.id, kind).await.map_err(db)?;
-    let now = hub.clock.now();
-    let (mut start, mut end, run_end, mut page) =
-        match (cur.window_start, cur.window_end, cur.run_end) {
-            (Some(s), Some(e), Some(r)) => (s, e, r, cur.page),
-            _ => {
-                let run_end = now - LAG;
-                let start = match (kind, cur.watermark) {
-                    (Kind::Orders, 0) => run_end - ORDER_HISTORY,
-                    (_, w) => (w - LAG).max(0),
-                };
-                cur.fetched = 0;
-                (
-                    start,
-                    window_end(kind, start, run_end),
-                    run_end,
-                    kind.first_page(),
-                )
+    let mut w = match (cur.window_start, cur.window_end, cur.run_end) {
+        (Some(start), Some(end), Some(run_end)) => Window {
+            start,
+            end,
+            run_end,
+            page: cur.page,
+        },
+        _ => {
+            let run_end = hub.clock.now() - LAG;
+            let start = match (kind, cur.watermark) {
+                (Kind::Orders, 0) => run_end - ORDER_HISTORY,
+                (_, w) => (w - LAG).max(0),
+            };
+            cur.fetched = 0;
+            Window {
+                start,
+                end: window_end(kind, start, run_end),
+                run_end,
+                page: kind.first_page(),
             }
-        };
-    save_cursor(
-        hub,
-        shop.id,
-        kind,
-        Some((start, end, run_end, page)),
-        cur.fetched,
-        None,
-    )
-    .await
-    .map_err(db)?;
+        }
+    };
     let mut note = String::new();
+    // A window not yet in the database (a new run, or one just split) is stored before reading.
+    let mut unsaved = true;
     loop {
-        let got = fetch(hub, shop, kind, start, end, page).await?;
-        if page == kind.first_page() && got.total > REACH && end - start > 1 {
-            end = start + (end - start) / 2;
+        if unsaved {
+            let mut tx = crate::server::db::begin_write(&hub.pool)
+                .await
+                .map_err(db)?;
+            write_cursor(&mut tx, shop.id, kind, Some(w), cur.fetched, None)
+                .await
+                .map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            unsaved = false;
+        }
+        let got = fetch(hub, &app, shop, kind, w).await?;
+        let first = w.page == kind.first_page();
+        if first && got.total > REACH && w.end - w.start > 1 {
+            w.end = w.start + (w.end - w.start) / 2;
             tracing::info!(
                 shop = shop.id,
                 kind = kind.as_str(),
                 total = got.total,
-                start,
-                end,
+                start = w.start,
+                end = w.end,
                 "window over 10000; split"
             );
-            save_cursor(
-                hub,
-                shop.id,
-                kind,
-                Some((start, end, run_end, page)),
-                cur.fetched,
-                None,
-            )
-            .await
-            .map_err(db)?;
+            unsaved = true;
             continue;
         }
-        if got.total > REACH && page == kind.first_page() {
+        if first && got.total > REACH {
             note = format!(
                 "；同一秒内更新的{}超过 10000 个，只取得前 10000 个",
                 kind.noun()
             );
         }
-        let reached = (page - kind.first_page() + 1) * PAGE_SIZE;
+        let reached = (w.page - kind.first_page() + 1) * PAGE_SIZE;
         let more = got.items.len() as i64 == PAGE_SIZE && reached < got.total && reached < REACH;
         let next = if more {
-            Some((start, end, run_end, page + 1))
-        } else if end < run_end {
-            let s = end;
-            Some((s, window_end(kind, s, run_end), run_end, kind.first_page()))
+            Some(Window {
+                page: w.page + 1,
+                ..w
+            })
         } else {
-            None
+            w.next(kind)
         };
         cur.fetched += got.items.len() as i64;
-        store_page(hub, shop, kind, &got.items, next, cur.fetched, run_end)
+        store_page(hub, shop, kind, &got.items, next, cur.fetched, w.run_end)
             .await
             .map_err(db)?;
         match next {
-            Some((s, e, _, p)) => {
-                start = s;
-                end = e;
-                page = p;
-            }
+            Some(n) => w = n,
             None => break,
         }
     }
@@ -254,40 +269,23 @@ pub async fn sync_kind(hub: &Hub, shop: &Shop, kind: Kind) -> Result<Outcome, St
     })
 }
 
-async fn save_cursor(
-    hub: &Hub,
-    shop: i64,
-    kind: Kind,
-    window: Option<(i64, i64, i64, i64)>,
-    fetched: i64,
-    watermark: Option<i64>,
-) -> sqlx::Result<()> {
-    let mut tx = crate::server::db::begin_write(&hub.pool).await?;
-    write_cursor(&mut tx, shop, kind, window, fetched, watermark).await?;
-    tx.commit().await
-}
-
 async fn write_cursor(
     tx: &mut sqlx::SqliteConnection,
     shop: i64,
     kind: Kind,
-    window: Option<(i64, i64, i64, i64)>,
+    window: Option<Window>,
     fetched: i64,
     watermark: Option<i64>,
 ) -> sqlx::Result<()> {
-    let (s, e, r, p) = match window {
-        Some((s, e, r, p)) => (Some(s), Some(e), Some(r), p),
-        None => (None, None, None, 0),
-    };
     sqlx::query(
         "UPDATE shop_sync SET window_start = ?, window_end = ?, run_end = ?, page = ?, \
          fetched = ?, watermark = COALESCE(?, watermark), \
          started_at = COALESCE(started_at, ?) WHERE shop_row = ? AND kind = ?",
     )
-    .bind(s)
-    .bind(e)
-    .bind(r)
-    .bind(p)
+    .bind(window.map(|w| w.start))
+    .bind(window.map(|w| w.end))
+    .bind(window.map(|w| w.run_end))
+    .bind(window.map(|w| w.page).unwrap_or(0))
     .bind(fetched)
     .bind(watermark)
     .bind(crate::server::db::now_unix())
@@ -303,7 +301,7 @@ async fn store_page(
     shop: &Shop,
     kind: Kind,
     items: &[Value],
-    next: Option<(i64, i64, i64, i64)>,
+    next: Option<Window>,
     fetched: i64,
     run_end: i64,
 ) -> sqlx::Result<()> {

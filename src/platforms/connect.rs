@@ -228,8 +228,14 @@ async fn callback(
         return flash(&session, false, "该平台尚未接入".into()).await;
     };
     match adapter.connect(hub, &code, &actor).await {
-        Ok(name) => {
+        Ok((account, name)) => {
             let _ = append_audit(&hub.pool, &actor, "platform_connect", label, &name).await;
+            match adapter.sync_shops(hub, account).await {
+                // The scheduler starts the first sync of a new shop at once.
+                Ok(shops) if shops > 0 => hub.wake(),
+                Ok(_) => {}
+                Err(why) => tracing::warn!(account, error = %why, "shops not synced"),
+            }
             flash(&session, true, format!("已连接{label}「{name}」")).await
         }
         Err(why) => flash(&session, false, format!("{label}授权失败：{why}")).await,

@@ -43,8 +43,9 @@ pub async fn due_shops(hub: &Hub) -> sqlx::Result<Vec<Shop>> {
         .real(hub.config.platforms.sync_minutes * 60)
         .as_secs() as i64;
     let now = crate::server::db::now_unix();
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT s.id FROM shops s JOIN platform_accounts a ON a.id = s.account_id \
+    sqlx::query_as(
+        "SELECT s.id, s.account_id, s.platform, s.shop_id, s.shop_name FROM shops s \
+         JOIN platform_accounts a ON a.id = s.account_id \
          WHERE a.status = 'connected' AND ( \
            (SELECT COUNT(*) FROM shop_sync y WHERE y.shop_row = s.id) < 2 \
            OR EXISTS (SELECT 1 FROM shop_sync y WHERE y.shop_row = s.id AND \
@@ -52,14 +53,7 @@ pub async fn due_shops(hub: &Hub) -> sqlx::Result<Vec<Shop>> {
     )
     .bind(now - every)
     .fetch_all(&hub.pool)
-    .await?;
-    let mut shops = Vec::new();
-    for id in due {
-        if let Some(shop) = sync::shop(hub, id).await? {
-            shops.push(shop);
-        }
-    }
-    Ok(shops)
+    .await
 }
 
 /// One pass: tokens, then due shops (one at a time; each is paced by the gateway).

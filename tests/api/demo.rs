@@ -22,14 +22,21 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         .stderr(Stdio::null())
         .spawn()
         .expect("start demo");
-    let pool = loop {
-        if let Ok(pool) =
-            shopbridge::server::db::open_database(&dir.path().join("shopbridge.db")).await
+    // Open the database only once the demo has migrated it and serves (two processes
+    // migrating one new file at once would race).
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
         {
-            break pool;
+            break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    }
+    let pool = shopbridge::server::db::open_database(&dir.path().join("shopbridge.db"))
+        .await
+        .expect("demo database");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (accounts, credentials, products, orders) = loop {
         let counts: (i64, i64, i64, i64) = sqlx::query_as(
@@ -50,7 +57,6 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         .cookie_store(true)
         .build()
         .expect("client");
-    let base = format!("http://127.0.0.1:{port}");
     let login = client
         .post(format!("{base}/sf/login"))
         .form(&[("username", "demo"), ("password", "demo-password-2026")])
