@@ -13,7 +13,7 @@ use crate::ozon::images::pages::{ImageTaskPage, ImagesPage};
 use crate::ozon::listing::board::{PipelineBoardPage, PipelineProductPage};
 use crate::ozon::listing::editor::DraftEditorPage;
 use crate::ozon::listing::pages::ListingPage;
-use crate::ui::components::{Card, NotYetOpen, PageHeader};
+use crate::ui::components::{Card, PageHeader};
 use crate::ui::text;
 use crate::vault::admin_pages::{ApiKeysPage, ExpiryBanner, PlatformAppsPage};
 use crate::vault::pages::CredentialsPage;
@@ -124,7 +124,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:id") view=crate::platforms::pages::ProductDetailPage/>
                     <Route path=path!("/orders") view=crate::platforms::pages::OrdersPage/>
                     <Route path=path!("/stats") view=crate::stats::pages::StatsPage/>
-                    <Route path=path!("/promotions") view=|| view! { <NotYetOpen title=text::NAV_PROMOTIONS/> }/>
+                    <Route path=path!("/promotions") view=crate::promotions::pages::PromotionsPage/>
+                    <Route path=path!("/promotions/new") view=crate::promotions::pages::PromotionEditorPage/>
+                    <Route path=path!("/promotions/:id") view=crate::promotions::pages::PromotionEditorPage/>
                     <Route path=path!("/ozon/credentials") view=CredentialsPage/>
                     <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
                     <Route path=path!("/api-keys") view=|| view! { <AdminOnly><ApiKeysPage/></AdminOnly> }/>
@@ -213,7 +215,7 @@ fn HomePage() -> impl IntoView {
         (text::NAV_PRODUCTS, true),
         ("订单", true),
         ("统计", true),
-        (text::NAV_PROMOTIONS, false),
+        (text::NAV_PROMOTIONS, true),
     ];
     view! {
         <Title text=text::HOME_TITLE/>

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod ozon;
 pub mod platforms;
+pub mod promotions;
 pub mod stats;
 pub mod ui;
 pub mod vault;

@@ -117,6 +117,38 @@ impl MediaStore {
             .map(|_| ())
     }
 
+    /// A streaming writer for a large object under `key` (sent in parts; nothing is visible
+    /// under `key` until `finish`).
+    pub async fn writer(
+        &self,
+        key: &str,
+        content_type: &'static str,
+    ) -> object_store::Result<object_store::WriteMultipart> {
+        let path = Path::parse(key).map_err(object_store::Error::from)?;
+        let mut opts = object_store::PutMultipartOptions::default();
+        if self.kind == StoreKind::S3 {
+            opts.attributes
+                .insert(Attribute::ContentType, content_type.into());
+        }
+        let upload = self.store.put_multipart_opts(&path, opts).await?;
+        Ok(object_store::WriteMultipart::new(upload))
+    }
+
+    /// Bytes `range` of the object under `key`.
+    pub async fn get_range(
+        &self,
+        key: &str,
+        range: std::ops::Range<u64>,
+    ) -> object_store::Result<Bytes> {
+        let path = Path::parse(key).map_err(object_store::Error::from)?;
+        self.store.get_range(&path, range).await
+    }
+
+    pub async fn delete(&self, key: &str) -> object_store::Result<()> {
+        let path = Path::parse(key).map_err(object_store::Error::from)?;
+        self.store.delete(&path).await
+    }
+
     /// The whole object under `key`.
     pub async fn get(&self, key: &str) -> object_store::Result<Bytes> {
         let path = Path::parse(key).map_err(object_store::Error::from)?;

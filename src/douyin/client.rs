@@ -41,6 +41,15 @@ impl CallError {
         }
     }
 
+    /// No answer, or the platform busy: try again later rather than give up.
+    pub fn transient(&self) -> bool {
+        match self {
+            CallError::Douyin(e) => e.transient(),
+            CallError::Gateway(e) => e.throttled(),
+            CallError::Transport(_) => true,
+        }
+    }
+
     pub fn needs_reauth(&self) -> bool {
         match self {
             CallError::Douyin(e) => e.needs_reauth(),
@@ -56,14 +65,14 @@ impl std::fmt::Display for CallError {
     }
 }
 
-fn http_client() -> anyhow::Result<reqwest::Client> {
+pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(12))
         .build()?)
 }
 
-fn transport(err: reqwest::Error) -> CallError {
+pub(crate) fn transport(err: reqwest::Error) -> CallError {
     let err = err.without_url();
     CallError::Transport(if err.is_timeout() {
         "请求超时".into()
@@ -72,7 +81,7 @@ fn transport(err: reqwest::Error) -> CallError {
     })
 }
 
-async fn json_of(response: reqwest::Response) -> Result<Value, CallError> {
+pub(crate) async fn json_of(response: reqwest::Response) -> Result<Value, CallError> {
     let status = response.status();
     let bytes = response.bytes().await.map_err(transport)?;
     serde_json::from_slice(&bytes).map_err(|_| {

@@ -2,6 +2,7 @@
 //! connecting and the shop sync. The platform registry in `platforms/` drives them.
 
 pub mod client;
+pub mod content;
 pub mod rows;
 pub mod sign;
 pub mod sync;

@@ -43,6 +43,11 @@ impl DouyinError {
         matches!(self.code, 10010 | 10020)
     }
 
+    /// Busy or over quota: worth trying again later.
+    pub fn transient(&self) -> bool {
+        matches!(self.code, 2100004 | 2190001 | -1)
+    }
+
     /// What an admin reads.
     pub fn message(&self) -> String {
         let meaning = match self.code {

@@ -21,12 +21,16 @@ pub struct Hub {
     pub sealer: Sealer,
     pub config: Arc<Config>,
     pub oauth: DouyinOAuth,
+    pub content: crate::douyin::content::Content,
     pub gateway: Gateway,
     pub clock: Clock,
     pub alerts: Alerts,
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     syncing: Arc<Mutex<HashSet<i64>>>,
     bell: Arc<tokio::sync::Notify>,
+    /// Promotions being published in this process, and the publisher's bell.
+    publishing: Arc<Mutex<HashSet<i64>>>,
+    publish_bell: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -86,6 +90,7 @@ impl Hub {
         let p = &config.platforms;
         Ok(Hub {
             oauth: DouyinOAuth::new(&config.douyin_api_url)?,
+            content: crate::douyin::content::Content::new(&config.douyin_api_url)?,
             gateway: Gateway::new(&config.doudian_api_url, p.doudian_rps, p.time_scale)?,
             clock: Clock::new(p.time_scale),
             pool,
@@ -95,6 +100,8 @@ impl Hub {
             locks: Arc::default(),
             syncing: Arc::default(),
             bell: Arc::default(),
+            publishing: Arc::default(),
+            publish_bell: Arc::default(),
         })
     }
 
@@ -123,6 +130,24 @@ impl Hub {
             set: self.syncing.clone(),
             shop,
         })
+    }
+
+    /// Claims a promotion for one publish step run in this process.
+    pub fn claim_publish(&self, id: i64) -> Option<SyncGuard> {
+        let mut set = self.publishing.lock().ok()?;
+        set.insert(id).then(|| SyncGuard {
+            set: self.publishing.clone(),
+            shop: id,
+        })
+    }
+
+    /// Wakes the publisher (a promotion was confirmed).
+    pub fn wake_publisher(&self) {
+        self.publish_bell.notify_one();
+    }
+
+    pub async fn publisher_woken(&self) {
+        self.publish_bell.notified().await;
     }
 
     pub fn is_syncing(&self, shop: i64) -> bool {

@@ -62,18 +62,9 @@ pub trait Adapter: Send + Sync {
     ) -> BoxFuture<'a, Result<Outcome, String>> {
         Box::pin(async { Err("该平台的账号没有店铺订单".to_string()) })
     }
-
-    /// Publishing (promotions) arrives with part 2.
-    fn publish<'a>(
-        &'a self,
-        _hub: &'a Hub,
-        _promotion: i64,
-    ) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async { Err("该平台暂不支持发布".to_string()) })
-    }
 }
 
-/// A Douyin account: OAuth and token upkeep; no shops (content comes with promotions).
+/// A Douyin account: OAuth and token upkeep; no shops (its posts are `promotions`).
 pub struct Douyin;
 /// A 抖店 authorisation: one shop, its products and orders.
 pub struct Doudian;

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ozon::listing::tools_api::router())
         .merge(crate::platforms::connect::router())
         .merge(crate::stats::routes::router())
+        .merge(crate::promotions::media::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,
@@ -116,7 +117,13 @@ async fn cap_body(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+    let path = request.uri().path();
+    let limit = if path.starts_with("/promotions/") && path.ends_with("/media") {
+        crate::promotions::media::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared.is_some_and(|n| n > limit) {
         let error = crate::error::AppError::Invalid("请求过大（最大 16 MB）".into());
         return (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -108,7 +108,13 @@ pub async fn run(
         .config
         .platforms
         .scheduler
-        .then(|| tokio::spawn(crate::platforms::scheduler::run(platforms)));
+        .then(|| tokio::spawn(crate::platforms::scheduler::run(platforms.clone())));
+    let publisher = state.config.platforms.scheduler.then(|| {
+        tokio::spawn(crate::promotions::publish::run(
+            platforms,
+            state.pipeline.media().clone(),
+        ))
+    });
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -122,6 +128,9 @@ pub async fn run(
     }
     if let Some(scheduler) = platform_scheduler {
         scheduler.abort();
+    }
+    if let Some(publisher) = publisher {
+        publisher.abort();
     }
     pool.close().await;
     tracing::info!("ShopBridge 已停止");

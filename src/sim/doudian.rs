@@ -180,6 +180,30 @@ impl DoudianSim {
         }
     }
 
+    /// Attributes orders `range` of `shop` to a short video (`video_id`) or a live room
+    /// (`room_id`), updated at `at` so the next incremental sync takes them.
+    pub fn attribute_orders(
+        &self,
+        shop: usize,
+        range: std::ops::Range<usize>,
+        video_id: &str,
+        room_id: i64,
+        at: i64,
+    ) {
+        let Ok(mut s) = self.state.lock() else { return };
+        let Some(shop) = s.shops.get_mut(shop) else {
+            return;
+        };
+        for o in shop.orders.iter_mut().skip(range.start).take(range.len()) {
+            o["update_time"] = json!(at);
+            if let Some(line) = o["sku_order_list"].get_mut(0) {
+                line["video_id"] = json!(video_id);
+                line["room_id"] = json!(room_id);
+                line["author_id"] = json!(0);
+            }
+        }
+    }
+
     /// Touches product `i` of `shop`: a new name and update time `at`.
     pub fn update_product(&self, shop: usize, i: usize, name: &str, at: i64) {
         if let Ok(mut s) = self.state.lock() {

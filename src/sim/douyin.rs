@@ -50,6 +50,8 @@ pub struct DouyinState {
     pub access_life: i64,
     pub refresh_life: i64,
     pub code_life: i64,
+    /// Uploads, posts and their statistics (`douyin_content.rs`).
+    pub content: super::douyin_content::ContentState,
 }
 
 #[derive(Clone)]
@@ -86,6 +88,7 @@ impl DouyinSim {
             .route("/oauth/renew_refresh_token/", post(renew_refresh_token))
             .route("/oauth/userinfo/", post(user_info))
             .with_state(self.clone())
+            .merge(self.content_router())
     }
 
     /// Issues a code as the approve button does (tests skip the page with it).

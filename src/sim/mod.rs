@@ -3,6 +3,7 @@
 
 pub mod doudian;
 pub mod douyin;
+pub mod douyin_content;
 pub mod ozon;
 pub mod ozon_catalog;
 pub mod ozon_categories;

@@ -38,6 +38,20 @@ pub fn parse_date(text: &str) -> Option<i64> {
     (format_timestamp(start)[..10] == *text.trim()).then_some(start)
 }
 
+/// `YYYY-MM-DD HH:MM` (Beijing; a `T` between, as `<input type="datetime-local">` sends, works
+/// too) to unix seconds; `None` when it is not such a time.
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, clock) = text.split_once(['T', ' '])?;
+    let (h, m) = clock.split_once(':')?;
+    let h: i64 = h.parse().ok()?;
+    let m: i64 = m.get(..2)?.parse().ok()?;
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    Some(parse_date(date)? + h * 3600 + m * 60)
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -54,7 +68,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::format_timestamp;
+    use super::{format_timestamp, parse_datetime};
+
+    #[test]
+    fn datetimes_read_in_beijing_time() {
+        assert_eq!(parse_datetime("1970-01-01 08:01"), Some(60));
+        assert_eq!(parse_datetime("1970-01-01T09:00"), Some(3600));
+        assert_eq!(parse_datetime("2024-02-30 10:00"), None);
+        assert_eq!(parse_datetime("2024-02-10 24:00"), None);
+        assert_eq!(parse_datetime("../etc/passwd"), None);
+        assert_eq!(parse_datetime(""), None);
+    }
 
     #[test]
     fn formats_in_beijing_time() {

@@ -27,6 +27,8 @@ mod platforms_fixture;
 mod platforms_oauth;
 mod platforms_sync;
 mod platforms_tokens;
+mod promotions;
+mod promotions_fixture;
 mod security;
 mod stats;
 mod users;

@@ -1,0 +1,215 @@
+//! Server functions of the 推广 pages. Publishing and deleting refuse to run without the
+//! user's confirmation flag (是否同步 / 是否删除), and are audited with who confirmed.
+
+use leptos::prelude::*;
+
+use super::{PromotionDetail, PromotionForm, PromotionList};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::auth::guard;
+
+#[cfg(feature = "ssr")]
+async fn audit(
+    app: &crate::server::state::AppState,
+    user: &crate::auth::CurrentUser,
+    action: &str,
+    id: i64,
+    detail: &str,
+) -> Result<(), AppError> {
+    let actor = crate::auth::store::Actor::user(user, &guard::client_ip().await);
+    crate::auth::store::append_audit(
+        &app.pool,
+        &actor,
+        action,
+        &format!("promotion:{id}"),
+        detail,
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn record(
+    app: &crate::server::state::AppState,
+    id: i64,
+) -> Result<(super::store::Record, String), AppError> {
+    let r = super::store::get(&app.pool, id)
+        .await?
+        .ok_or_else(|| AppError::Invalid("推广不存在".into()).respond())?;
+    let account = app
+        .platforms
+        .account(r.account_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    Ok((r, account))
+}
+
+#[server(prefix = "/sf", endpoint = "promotions_list")]
+pub async fn promotions_list() -> Result<PromotionList, AppError> {
+    let (app, _) = guard::require_user().await?;
+    Ok(super::store::list(&app.pool).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "promotion_detail")]
+pub async fn promotion_view(id: i64) -> Result<Option<PromotionDetail>, AppError> {
+    let (app, _) = guard::require_user().await?;
+    let media = app.pipeline.media().clone();
+    let mut detail = super::store::detail(&app.pool, |key| media.public_url(key), id).await?;
+    let session = guard::current_session().await?;
+    let flash: Option<crate::platforms::connect::Flash> =
+        session.remove(super::media::FLASH_KEY).await.ok().flatten();
+    if let Some(d) = detail.as_mut() {
+        d.flash = flash.map(|f| (f.ok, f.message));
+    }
+    Ok(detail)
+}
+
+/// Saves a draft; returns its id.
+#[server(prefix = "/sf", endpoint = "promotion_save")]
+pub async fn promotion_save(form: PromotionForm) -> Result<i64, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let id = super::store::save(&app.pool, &form, &user.name)
+        .await
+        .map_err(AppError::respond)?;
+    audit(&app, &user, "promotion.save", id, &form.title).await?;
+    Ok(id)
+}
+
+/// Confirms publishing (now or at its time) to the promotion's account. Refused without
+/// `confirm` (the user's 是否同步 tick) or while anything required is missing.
+#[server(prefix = "/sf", endpoint = "promotion_publish")]
+pub async fn promotion_publish(id: i64, confirm: bool) -> Result<String, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let (r, account) = record(&app, id).await?;
+    if !confirm {
+        return Err(AppError::Invalid(format!(
+            "请先勾选「是否同步」，确认发布到抖音账号「{account}」"
+        ))
+        .respond());
+    }
+    if !matches!(r.state.as_str(), "draft" | "failed") {
+        return Err(AppError::Invalid("这条推广已排期或已发布".into()).respond());
+    }
+    let problems = super::store::problems(&app.pool, &r, crate::server::db::now_unix()).await?;
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(format!("还不能发布：{}", problems.join("；"))).respond());
+    }
+    let changed = sqlx::query(
+        "UPDATE promotions SET state = 'scheduled', confirmed_by = ?, video_id = NULL, \
+         upload_id = NULL, parts_done = 0, image_ids = NULL, create_sent_at = NULL, item_id = NULL, \
+         attempts = 0, next_try_at = NULL, error = '', review = '', updated_at = ? \
+         WHERE id = ? AND state IN ('draft', 'failed')",
+    )
+    .bind(&user.name)
+    .bind(crate::server::db::now_unix())
+    .bind(id)
+    .execute(&app.pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::Invalid("这条推广已排期或已发布".into()).respond());
+    }
+    let when = r
+        .publish_at
+        .map(|t| format!("于 {} ", crate::ui::time::format_timestamp(t)))
+        .unwrap_or_else(|| "立即".into());
+    let message = format!(
+        "{} 确认{when}发布到抖音账号「{account}」（是否同步：是）",
+        user.name
+    );
+    super::store::event(&app.pool, id, "scheduled", &message).await?;
+    audit(&app, &user, "promotion.publish", id, &message).await?;
+    app.platforms.wake_publisher();
+    Ok(format!("已确认，将{when}发布到「{account}」"))
+}
+
+/// Takes a scheduled promotion back to draft.
+#[server(prefix = "/sf", endpoint = "promotion_cancel")]
+pub async fn promotion_cancel(id: i64) -> Result<String, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let message = format!("{} 取消了排期", user.name);
+    if !super::store::transition(&app.pool, id, &["scheduled"], "draft", &message).await? {
+        return Err(AppError::Invalid("只有待发布的推广可以取消排期".into()).respond());
+    }
+    audit(&app, &user, "promotion.cancel", id, &message).await?;
+    Ok("已取消排期，推广回到草稿".into())
+}
+
+/// Deletes a promotion; a published post is deleted on Douyin first. Refused without
+/// `confirm` (the user's 是否删除 tick).
+#[server(prefix = "/sf", endpoint = "promotion_delete")]
+pub async fn promotion_delete(id: i64, confirm: bool) -> Result<String, AppError> {
+    let (app, user) = guard::require_user().await?;
+    let (r, account) = record(&app, id).await?;
+    if !confirm {
+        return Err(AppError::Invalid(format!(
+            "请先勾选「是否删除」，确认从抖音账号「{account}」删除"
+        ))
+        .respond());
+    }
+    if matches!(r.state.as_str(), "scheduled" | "publishing") {
+        return Err(
+            AppError::Invalid("正在排期或发布中的推广不能删除，请先取消排期".into()).respond(),
+        );
+    }
+    if r.state == "deleted" {
+        return Ok("已删除".into());
+    }
+    let hub = &app.platforms;
+    if let Some(item) = r.item_id.clone() {
+        let open_id = hub
+            .account(r.account_id)
+            .await?
+            .map(|a| a.external_id)
+            .unwrap_or_default();
+        let c = &hub.content;
+        crate::platforms::tokens::with_token(hub, r.account_id, |t| {
+            let (open_id, item) = (open_id.clone(), item.clone());
+            async move { c.delete(&t, &open_id, &item).await }
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("删除失败：{}", e.message())).respond())?;
+    }
+    let message = if r.item_id.is_some() {
+        format!(
+            "{} 确认从抖音账号「{account}」删除（是否删除：是）",
+            user.name
+        )
+    } else {
+        format!("{} 删除了这条推广（未在抖音发布过）", user.name)
+    };
+    super::store::transition(&app.pool, id, &[r.state.as_str()], "deleted", &message).await?;
+    audit(&app, &user, "promotion.delete", id, &message).await?;
+    Ok("已删除".into())
+}
+
+/// Removes one media file from a draft.
+#[server(prefix = "/sf", endpoint = "promotion_media_remove")]
+pub async fn promotion_media_remove(id: i64, media_id: i64) -> Result<String, AppError> {
+    let (app, _) = guard::require_user().await?;
+    let key: Option<String> = sqlx::query_scalar(
+        "DELETE FROM promotion_media WHERE id = ? AND promotion_id = ? AND promotion_id IN \
+         (SELECT id FROM promotions WHERE state IN ('draft', 'failed')) RETURNING object_key",
+    )
+    .bind(media_id)
+    .bind(id)
+    .fetch_optional(&app.pool)
+    .await?;
+    let Some(key) = key else {
+        return Err(AppError::Invalid("只能从草稿或发布失败的推广中删除素材".into()).respond());
+    };
+    if let Err(e) = app.pipeline.media().delete(&key).await {
+        tracing::warn!(error = %e, "media object not deleted");
+    }
+    Ok("已删除素材".into())
+}
+
+/// Reads review results and statistics back from Douyin now.
+#[server(prefix = "/sf", endpoint = "promotions_readback")]
+pub async fn promotions_readback() -> Result<String, AppError> {
+    let (app, _) = guard::require_user().await?;
+    let n = super::readback::run_once(&app.platforms).await?;
+    Ok(format!("已从抖音刷新 {n} 条内容的数据"))
+}

@@ -1,0 +1,462 @@
+//! The publish job. The promotion row is the job: `scheduled` rows whose time has come move to
+//! `publishing`, and each step stores its result before the next one starts —
+//! upload (`video_id`, or `upload_id` + parts done; `image_ids` one by one), the intent to create
+//! (`create_sent_at`, written before `create_video`/`create_image_text` is sent), then `item_id`.
+//! After a restart a row with an intent but no `item_id` is first looked up in the account's
+//! `video_list`; only when the post is not there is it created again. So a crash at any point
+//! leaves exactly one post. Busy/no-answer errors retry with backoff; anything else fails with
+//! the platform's message.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::store::{self, Media, Record};
+use super::validate::{at_users, CHUNKED_ABOVE, PART_BYTES};
+use crate::douyin::client::CallError;
+use crate::platforms::hub::Hub;
+use crate::platforms::tokens::{with_token, TokenError};
+use crate::storage::MediaStore;
+
+/// Backoff in (scaled) seconds after the n-th transient failure; then the promotion fails.
+const BACKOFF: &[i64] = &[5, 15, 45, 180, 600];
+
+enum Stop {
+    /// Try again at this (scaled) time.
+    Later(String),
+    /// Give up with this message.
+    Fail(String),
+}
+
+impl From<TokenError> for Stop {
+    fn from(e: TokenError) -> Self {
+        match &e {
+            TokenError::Platform(c) if c.transient() => Stop::Later(e.message()),
+            _ => Stop::Fail(e.message()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "promotion step not stored");
+        Stop::Later("数据库错误".into())
+    }
+}
+
+fn storage_error(e: object_store::Error) -> Stop {
+    tracing::error!(error = %e, "promotion media not read");
+    Stop::Later("素材读取失败".into())
+}
+
+/// The text Douyin gets: the body (with `#话题` and `@昵称` inline), or the title.
+pub fn text_of(r: &Record) -> String {
+    if r.body.trim().is_empty() {
+        r.title.clone()
+    } else {
+        r.body.clone()
+    }
+}
+
+async fn set(hub: &Hub, id: i64, column: &str, value: Option<&str>) -> sqlx::Result<()> {
+    // `column` is one of ours, never user input.
+    sqlx::query(&format!(
+        "UPDATE promotions SET {column} = ?, updated_at = ? WHERE id = ?"
+    ))
+    .bind(value)
+    .bind(crate::server::db::now_unix())
+    .bind(id)
+    .execute(&hub.pool)
+    .await
+    .map(|_| ())
+}
+
+async fn upload_video(
+    hub: &Hub,
+    media: &MediaStore,
+    r: &Record,
+    v: &Media,
+) -> Result<String, Stop> {
+    let open_id = open_id(hub, r).await?;
+    let c = &hub.content;
+    if v.size <= CHUNKED_ABOVE {
+        let bytes = media
+            .get(&v.object_key)
+            .await
+            .map_err(storage_error)?
+            .to_vec();
+        let id = with_token(hub, r.account_id, |t| {
+            let bytes = bytes.clone();
+            let open_id = open_id.clone();
+            async move { c.upload_video(&t, &open_id, bytes).await }
+        })
+        .await?;
+        return Ok(id);
+    }
+    let upload_id = match &r.upload_id {
+        Some(u) => u.clone(),
+        None => {
+            let u = with_token(hub, r.account_id, |t| {
+                let open_id = open_id.clone();
+                async move { c.init_part_upload(&t, &open_id).await }
+            })
+            .await?;
+            sqlx::query("UPDATE promotions SET upload_id = ?, parts_done = 0 WHERE id = ?")
+                .bind(&u)
+                .bind(r.id)
+                .execute(&hub.pool)
+                .await?;
+            u
+        }
+    };
+    let parts = (v.size + PART_BYTES - 1) / PART_BYTES;
+    // The last part takes the remainder, so no part but the last is under 5 MB.
+    for n in (r.parts_done + 1)..=parts {
+        let start = ((n - 1) * PART_BYTES) as u64;
+        let end = if n == parts { v.size } else { n * PART_BYTES } as u64;
+        let bytes = media
+            .get_range(&v.object_key, start..end)
+            .await
+            .map_err(storage_error)?
+            .to_vec();
+        with_token(hub, r.account_id, |t| {
+            let bytes = bytes.clone();
+            let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
+            async move { c.upload_part(&t, &open_id, &upload_id, n, bytes).await }
+        })
+        .await?;
+        sqlx::query("UPDATE promotions SET parts_done = ? WHERE id = ?")
+            .bind(n)
+            .bind(r.id)
+            .execute(&hub.pool)
+            .await?;
+    }
+    let id = with_token(hub, r.account_id, |t| {
+        let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
+        async move { c.complete_part_upload(&t, &open_id, &upload_id).await }
+    })
+    .await?;
+    Ok(id)
+}
+
+async fn open_id(hub: &Hub, r: &Record) -> Result<String, Stop> {
+    match hub.account(r.account_id).await? {
+        Some(a) if a.platform == "douyin" => Ok(a.external_id),
+        _ => Err(Stop::Fail("发布账号已不存在，请选择其他抖音账号".into())),
+    }
+}
+
+/// Uploads what is not uploaded yet, one stored result at a time.
+async fn upload(
+    hub: &Hub,
+    media: &MediaStore,
+    r: &mut Record,
+    files: &[Media],
+) -> Result<(), Stop> {
+    if let Some(v) = files.iter().find(|m| m.role == "video") {
+        if r.video_id.is_none() {
+            let id = upload_video(hub, media, r, v).await?;
+            sqlx::query("UPDATE promotions SET video_id = ?, upload_id = NULL WHERE id = ?")
+                .bind(&id)
+                .bind(r.id)
+                .execute(&hub.pool)
+                .await?;
+            r.video_id = Some(id);
+        }
+        return Ok(());
+    }
+    let mut done: Vec<String> = r
+        .image_ids
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let open_id = open_id(hub, r).await?;
+    let c = &hub.content;
+    for m in files.iter().filter(|m| m.role == "image").skip(done.len()) {
+        let bytes = media
+            .get(&m.object_key)
+            .await
+            .map_err(storage_error)?
+            .to_vec();
+        let name = m
+            .object_key
+            .rsplit('/')
+            .next()
+            .unwrap_or("image.jpg")
+            .to_string();
+        let id = with_token(hub, r.account_id, |t| {
+            let (bytes, open_id, name) = (bytes.clone(), open_id.clone(), name.clone());
+            async move { c.upload_image(&t, &open_id, bytes, &name).await }
+        })
+        .await?;
+        done.push(id);
+        let text = serde_json::to_string(&done).unwrap_or_default();
+        set(hub, r.id, "image_ids", Some(&text)).await?;
+    }
+    r.image_ids = serde_json::to_string(&done).ok();
+    Ok(())
+}
+
+/// The JSON `create_video` / `create_image_text` gets.
+pub fn create_body(r: &Record, cover_url: Option<String>) -> Value {
+    let mut body = json!({
+        "text": text_of(r),
+        "at_users": at_users(&r.body, &r.mentions).unwrap_or_default(),
+    });
+    if let Some(video_id) = &r.video_id {
+        body["video_id"] = json!(video_id);
+        if let Some(url) = cover_url {
+            body["custom_cover_image_url"] = json!(url);
+        } else if let Some(tsp) = r.cover_tsp {
+            body["cover_tsp"] = json!(tsp);
+        }
+    } else {
+        let ids: Vec<String> = r
+            .image_ids
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default();
+        body["image_list"] = json!(ids);
+    }
+    if !r.poi_id.is_empty() {
+        body["poi_id"] = json!(r.poi_id);
+    }
+    if !r.micro_app_id.is_empty() {
+        body["micro_app_id"] = json!(r.micro_app_id);
+        body["micro_app_title"] = json!(r.micro_app_title);
+        body["micro_app_url"] = json!(r.micro_app_url);
+    }
+    body
+}
+
+/// After an intent without an answer: is the post on the account already? Looks through the
+/// newest posts for one with our text made after the intent.
+async fn look_up(hub: &Hub, r: &Record, since: i64) -> Result<Option<String>, Stop> {
+    let open_id = open_id(hub, r).await?;
+    let text = text_of(r);
+    let c = &hub.content;
+    let mut cursor = 0;
+    for _ in 0..5 {
+        let page = with_token(hub, r.account_id, |t| {
+            let open_id = open_id.clone();
+            async move { c.video_list(&t, &open_id, cursor).await }
+        })
+        .await?;
+        if let Some(item) = page
+            .items
+            .iter()
+            .find(|i| i.title == text && i.create_time >= since - 300)
+        {
+            return Ok(Some(item.item_id.clone()));
+        }
+        if !page.has_more {
+            break;
+        }
+        cursor = page.cursor;
+    }
+    Ok(None)
+}
+
+async fn published(hub: &Hub, r: &Record, item_id: &str, how: &str) -> Result<(), Stop> {
+    let now = crate::server::db::now_unix();
+    sqlx::query(
+        "UPDATE promotions SET item_id = ?, state = 'published', published_at = ?, review = 'reviewing', \
+         error = '', next_try_at = NULL, updated_at = ? WHERE id = ?",
+    )
+    .bind(item_id)
+    .bind(now)
+    .bind(now)
+    .bind(r.id)
+    .execute(&hub.pool)
+    .await?;
+    store::event(&hub.pool, r.id, "published", how).await?;
+    tracing::info!(promotion = r.id, "promotion published");
+    Ok(())
+}
+
+/// Runs a `publishing` promotion as far as it goes.
+async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
+    let Some(mut r) = store::get(&hub.pool, id).await? else {
+        return Ok(());
+    };
+    if r.state != "publishing" {
+        return Ok(());
+    }
+    if let Some(item) = r.item_id.clone() {
+        return published(hub, &r, &item, "已发布").await;
+    }
+    let files = store::media(&hub.pool, id).await?;
+    let has_post = files.iter().any(|m| m.role == "video" || m.role == "image");
+    if r.kind == "live" && !has_post {
+        let now = crate::server::db::now_unix();
+        sqlx::query(
+            "UPDATE promotions SET state = 'published', published_at = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&hub.pool)
+        .await?;
+        store::event(
+            &hub.pool,
+            id,
+            "published",
+            "已到开播时间。抖音没有直播预告的开放接口，本预告只记录在 ShopBridge 中",
+        )
+        .await?;
+        return Ok(());
+    }
+    if let Some(since) = r.create_sent_at {
+        if let Some(item) = look_up(hub, &r, since).await? {
+            return published(hub, &r, &item, "重启后在抖音找到了已发布的内容，未重复发布").await;
+        }
+    }
+    upload(hub, media, &mut r, &files).await?;
+    let cover = files
+        .iter()
+        .find(|m| m.role == "cover")
+        .map(|m| media.public_url(&m.object_key));
+    let body = create_body(&r, cover);
+    let open_id = open_id(hub, &r).await?;
+    sqlx::query("UPDATE promotions SET create_sent_at = ? WHERE id = ?")
+        .bind(hub.clock.now())
+        .bind(id)
+        .execute(&hub.pool)
+        .await?;
+    let c = &hub.content;
+    let image_text = r.video_id.is_none();
+    let result = with_token(hub, r.account_id, |t| {
+        let (open_id, body) = (open_id.clone(), body.clone());
+        async move { c.create(&t, &open_id, image_text, &body).await }
+    })
+    .await;
+    match result {
+        Ok(item) => published(hub, &r, &item, "抖音已接收，等待审核").await,
+        // The platform said no: nothing was posted, so the intent is void.
+        Err(TokenError::Platform(CallError::Douyin(e))) if !e.transient() => {
+            set(hub, id, "create_sent_at", None).await?;
+            Err(Stop::Fail(e.message()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE promotions SET state = 'failed', error = ?, next_try_at = NULL, updated_at = ? \
+         WHERE id = ? AND state = 'publishing'",
+    )
+    .bind(why)
+    .bind(crate::server::db::now_unix())
+    .bind(id)
+    .execute(&hub.pool)
+    .await?;
+    store::event(&hub.pool, id, "failed", why).await?;
+    let title: String = sqlx::query_scalar("SELECT title FROM promotions WHERE id = ?")
+        .bind(id)
+        .fetch_one(&hub.pool)
+        .await?;
+    let subject = format!("推广「{title}」");
+    hub.alerts
+        .raise(
+            &hub.pool,
+            "promotion_failed",
+            &subject,
+            &format!("{subject}发布失败：{why}"),
+            crate::server::db::now_unix(),
+        )
+        .await
+}
+
+/// One step run of a promotion, with its failure handled.
+pub async fn run_one(hub: &Hub, media: &MediaStore, id: i64) {
+    let Some(_claim) = hub.claim_publish(id) else {
+        return;
+    };
+    let outcome = advance(hub, media, id).await;
+    let stored = match outcome {
+        Ok(()) => Ok(()),
+        Err(Stop::Fail(why)) => fail(hub, id, &why).await,
+        Err(Stop::Later(why)) => later(hub, id, &why).await,
+    };
+    if let Err(e) = stored {
+        tracing::error!(promotion = id, error = %e, "promotion outcome not stored");
+    }
+}
+
+async fn later(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
+    let attempts: i64 = sqlx::query_scalar(
+        "UPDATE promotions SET attempts = attempts + 1 WHERE id = ? RETURNING attempts",
+    )
+    .bind(id)
+    .fetch_one(&hub.pool)
+    .await?;
+    let Some(wait) = BACKOFF.get(attempts as usize - 1) else {
+        return fail(hub, id, &format!("多次重试仍未成功：{why}")).await;
+    };
+    sqlx::query("UPDATE promotions SET next_try_at = ?, error = ? WHERE id = ?")
+        .bind(hub.clock.now() + wait)
+        .bind(format!("将在 {wait} 秒后重试：{why}"))
+        .bind(id)
+        .execute(&hub.pool)
+        .await?;
+    store::event(
+        &hub.pool,
+        id,
+        "publishing",
+        &format!("第 {attempts} 次未成功，{wait} 秒后重试：{why}"),
+    )
+    .await
+}
+
+/// Moves due promotions to `publishing` and advances every one that is not waiting.
+pub async fn tick(hub: &Hub, media: &MediaStore) -> sqlx::Result<()> {
+    let now = hub.clock.now();
+    let due: Vec<i64> = sqlx::query_scalar(
+        "UPDATE promotions SET state = 'publishing', updated_at = ? \
+         WHERE state = 'scheduled' AND COALESCE(publish_at, 0) <= ? RETURNING id",
+    )
+    .bind(crate::server::db::now_unix())
+    .bind(now)
+    .fetch_all(&hub.pool)
+    .await?;
+    for id in due {
+        store::event(&hub.pool, id, "publishing", "到达发布时间，开始发布").await?;
+    }
+    let ready: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM promotions WHERE state = 'publishing' \
+         AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(&hub.pool)
+    .await?;
+    for id in ready {
+        run_one(hub, media, id).await;
+    }
+    Ok(())
+}
+
+/// Runs until aborted: a pass every (scaled) 30 seconds, at most 2 s apart, or when woken;
+/// read-back of review states and statistics every (scaled) 10 minutes.
+pub async fn run(hub: Hub, media: MediaStore) {
+    let every = hub
+        .clock
+        .real(30)
+        .clamp(Duration::from_millis(50), Duration::from_secs(2));
+    let mut last_readback = 0;
+    loop {
+        if let Err(e) = tick(&hub, &media).await {
+            tracing::warn!(error = %e, "publish pass failed");
+        }
+        if hub.clock.now() - last_readback >= 600 {
+            last_readback = hub.clock.now();
+            if let Err(e) = super::readback::run_once(&hub).await {
+                tracing::warn!(error = %e, "promotion read-back failed");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = hub.publisher_woken() => {}
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! SQL for promotions, their media and their timeline.
+
+use sqlx::{FromRow, SqlitePool};
+
+use super::validate::{self, MediaFacts};
+use super::{
+    kind_label, state_label, EventView, MediaView, PromotionDetail, PromotionForm, PromotionList,
+    PromotionRow, KINDS,
+};
+use crate::error::AppError;
+use crate::platforms::yuan;
+use crate::ui::time::{format_timestamp, parse_datetime};
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Record {
+    pub id: i64,
+    pub kind: String,
+    pub account_id: i64,
+    pub shop_row: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub mentions: String,
+    pub product_ids: String,
+    pub cover_tsp: Option<f64>,
+    pub poi_id: String,
+    pub micro_app_id: String,
+    pub micro_app_title: String,
+    pub micro_app_url: String,
+    pub room_id: String,
+    pub publish_at: Option<i64>,
+    pub state: String,
+    pub video_id: Option<String>,
+    pub upload_id: Option<String>,
+    pub parts_done: i64,
+    pub image_ids: Option<String>,
+    pub create_sent_at: Option<i64>,
+    pub item_id: Option<String>,
+    pub attempts: i64,
+    pub error: String,
+    pub review: String,
+    pub share_url: String,
+    pub plays: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+    pub confirmed_by: String,
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Media {
+    pub id: i64,
+    pub role: String,
+    pub object_key: String,
+    pub file_name: String,
+    pub size: i64,
+    pub duration_ms: Option<i64>,
+}
+
+impl Media {
+    pub fn facts(&self) -> MediaFacts {
+        MediaFacts {
+            role: self.role.clone(),
+            size: self.size,
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Record>> {
+    sqlx::query_as("SELECT * FROM promotions WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn media(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Media>> {
+    sqlx::query_as(
+        "SELECT id, role, object_key, file_name, size, duration_ms FROM promotion_media \
+         WHERE promotion_id = ? ORDER BY role, position, id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Appends to the timeline.
+pub async fn event(pool: &SqlitePool, id: i64, state: &str, message: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO promotion_events (promotion_id, at, state, message) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(crate::server::db::now_unix())
+    .bind(state)
+    .bind(message)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Moves `id` from one of `from` to `to`; false when it was in none of them.
+pub async fn transition(
+    pool: &SqlitePool,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    message: &str,
+) -> sqlx::Result<bool> {
+    let allowed = from.join(",");
+    let done = sqlx::query(
+        "UPDATE promotions SET state = ?, updated_at = ? \
+         WHERE id = ? AND instr(',' || ? || ',', ',' || state || ',') > 0",
+    )
+    .bind(to)
+    .bind(crate::server::db::now_unix())
+    .bind(id)
+    .bind(allowed)
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1;
+    if done {
+        event(pool, id, to, message).await?;
+    }
+    Ok(done)
+}
+
+/// Is `account` a connected Douyin account?
+pub async fn account_ok(pool: &SqlitePool, account: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM platform_accounts WHERE id = ? AND platform = 'douyin' \
+         AND status != 'reauth'",
+    )
+    .bind(account)
+    .fetch_one(pool)
+    .await
+    .map(|n| n == 1)
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::Invalid(message.into())
+}
+
+/// Checks what a draft may hold at all (readiness is [`validate::problems`]).
+fn check_form(form: &PromotionForm) -> Result<(Option<i64>, Option<f64>, String), AppError> {
+    if !KINDS.iter().any(|(k, _)| *k == form.kind) {
+        return Err(invalid("请选择推广类型：短视频、图文或直播预告"));
+    }
+    if form.title.chars().count() > 200 || form.body.chars().count() > 5000 {
+        return Err(invalid("标题最多 200 字、正文最多 5000 字"));
+    }
+    let long = [
+        &form.mentions,
+        &form.poi_id,
+        &form.micro_app_id,
+        &form.micro_app_title,
+        &form.micro_app_url,
+        &form.room_id,
+        &form.product_ids,
+    ];
+    if long.iter().any(|f| f.chars().count() > 2000) {
+        return Err(invalid("填写的内容过长"));
+    }
+    let publish_at = match form.publish_at.trim() {
+        "" => None,
+        text => Some(parse_datetime(text).ok_or_else(|| {
+            invalid("发布时间格式应为 2026-12-01 20:00（北京时间），留空表示立即发布")
+        })?),
+    };
+    let cover = match form.cover_tsp.trim() {
+        "" => None,
+        text => match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=900.0).contains(&v) => Some(v),
+            _ => return Err(invalid("封面时间点应为 0–900 之间的秒数，例如 1.5")),
+        },
+    };
+    let mut ids = Vec::new();
+    for part in form
+        .product_ids
+        .split([',', '，', ' ', '\n'])
+        .filter(|p| !p.trim().is_empty())
+    {
+        let id: i64 = part.trim().parse().map_err(|_| {
+            invalid(format!(
+                "关联商品应为商品编号，用逗号分隔：「{}」不是编号",
+                part.trim()
+            ))
+        })?;
+        ids.push(id.to_string());
+    }
+    Ok((publish_at, cover, ids.join(",")))
+}
+
+/// Saves a draft (new when `form.id` is 0); only drafts and failed promotions change.
+pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i64, AppError> {
+    let (publish_at, cover, products) = check_form(form)?;
+    let account: Option<String> =
+        sqlx::query_scalar("SELECT platform FROM platform_accounts WHERE id = ?")
+            .bind(form.account_id)
+            .fetch_optional(pool)
+            .await?;
+    if account.as_deref() != Some("douyin") {
+        return Err(invalid("请选择一个已连接的抖音账号"));
+    }
+    let shop = (form.shop_row > 0).then_some(form.shop_row);
+    if let Some(shop) = shop {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shops WHERE id = ?")
+            .bind(shop)
+            .fetch_one(pool)
+            .await?;
+        if n == 0 {
+            return Err(invalid("所选店铺不存在"));
+        }
+    }
+    if !products.is_empty() {
+        let known: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM shop_products WHERE instr(',' || ? || ',', ',' || id || ',') > 0",
+        )
+        .bind(&products)
+        .fetch_one(pool)
+        .await?;
+        if known as usize
+            != products
+                .split(',')
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        {
+            return Err(invalid("关联商品中有不存在的商品编号"));
+        }
+    }
+    let now = crate::server::db::now_unix();
+    let values = (
+        form.kind.as_str(),
+        form.account_id,
+        shop,
+        form.title.trim(),
+        form.body.as_str(),
+        form.mentions.as_str(),
+        products.as_str(),
+    );
+    if form.id == 0 {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO promotions (kind, account_id, shop_row, title, body, mentions, product_ids, \
+             cover_tsp, poi_id, micro_app_id, micro_app_title, micro_app_url, room_id, publish_at, \
+             created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(values.0)
+        .bind(values.1)
+        .bind(values.2)
+        .bind(values.3)
+        .bind(values.4)
+        .bind(values.5)
+        .bind(values.6)
+        .bind(cover)
+        .bind(form.poi_id.trim())
+        .bind(form.micro_app_id.trim())
+        .bind(form.micro_app_title.trim())
+        .bind(form.micro_app_url.trim())
+        .bind(form.room_id.trim())
+        .bind(publish_at)
+        .bind(by)
+        .bind(now)
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+        event(pool, id, "draft", &format!("{by} 创建了草稿")).await?;
+        return Ok(id);
+    }
+    let changed = sqlx::query(
+        "UPDATE promotions SET kind = ?, account_id = ?, shop_row = ?, title = ?, body = ?, \
+         mentions = ?, product_ids = ?, cover_tsp = ?, poi_id = ?, micro_app_id = ?, \
+         micro_app_title = ?, micro_app_url = ?, room_id = ?, publish_at = ?, updated_at = ? \
+         WHERE id = ? AND state IN ('draft', 'failed')",
+    )
+    .bind(values.0)
+    .bind(values.1)
+    .bind(values.2)
+    .bind(values.3)
+    .bind(values.4)
+    .bind(values.5)
+    .bind(values.6)
+    .bind(cover)
+    .bind(form.poi_id.trim())
+    .bind(form.micro_app_id.trim())
+    .bind(form.micro_app_title.trim())
+    .bind(form.micro_app_url.trim())
+    .bind(form.room_id.trim())
+    .bind(publish_at)
+    .bind(now)
+    .bind(form.id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(invalid(
+            "只有草稿和发布失败的推广可以修改；已排期的请先取消排期",
+        ));
+    }
+    Ok(form.id)
+}
+
+/// The form a record fills.
+pub fn form_of(r: &Record) -> PromotionForm {
+    PromotionForm {
+        id: r.id,
+        kind: r.kind.clone(),
+        account_id: r.account_id,
+        shop_row: r.shop_row.unwrap_or(0),
+        title: r.title.clone(),
+        body: r.body.clone(),
+        mentions: r.mentions.clone(),
+        product_ids: r.product_ids.clone(),
+        cover_tsp: r.cover_tsp.map(|v| v.to_string()).unwrap_or_default(),
+        poi_id: r.poi_id.clone(),
+        micro_app_id: r.micro_app_id.clone(),
+        micro_app_title: r.micro_app_title.clone(),
+        micro_app_url: r.micro_app_url.clone(),
+        room_id: r.room_id.clone(),
+        publish_at: r
+            .publish_at
+            .map(|t| format_timestamp(t)[..16].to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Why `r` cannot be published yet.
+pub async fn problems(pool: &SqlitePool, r: &Record, now: i64) -> sqlx::Result<Vec<String>> {
+    let facts: Vec<MediaFacts> = media(pool, r.id).await?.iter().map(Media::facts).collect();
+    let ok = account_ok(pool, r.account_id).await?;
+    Ok(validate::problems(
+        &form_of(r),
+        ok,
+        &facts,
+        r.publish_at,
+        now,
+    ))
+}
+
+/// Orders and paid fen attributed to each promotion: order lines with its post's `video_id`,
+/// or its live room's `room_id`; cancelled orders left out.
+pub async fn effects(pool: &SqlitePool) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(SUM(l.pay_amount_fen), 0) \
+         FROM promotions p JOIN shop_order_lines l \
+           ON (p.item_id IS NOT NULL AND l.video_id = p.item_id) \
+           OR (p.room_id != '' AND l.room_id = p.room_id) \
+         JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY p.id",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(FromRow)]
+struct ListRow {
+    id: i64,
+    kind: String,
+    account: String,
+    title: String,
+    state: String,
+    publish_at: Option<i64>,
+    published_at: Option<i64>,
+    error: String,
+    review: String,
+    plays: i64,
+    likes: i64,
+    comments: i64,
+    shares: i64,
+}
+
+pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
+    let rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT p.id, p.kind, a.name AS account, p.title, p.state, p.publish_at, p.published_at, \
+         p.error, p.review, p.plays, p.likes, p.comments, p.shares \
+         FROM promotions p JOIN platform_accounts a ON a.id = p.account_id \
+         WHERE p.state != 'deleted' OR p.item_id IS NOT NULL ORDER BY p.id DESC LIMIT 500",
+    )
+    .fetch_all(pool)
+    .await?;
+    let effects = effects(pool).await?;
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM promotions GROUP BY state ORDER BY state")
+            .fetch_all(pool)
+            .await?;
+    Ok(PromotionList {
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let (orders, fen) = effects
+                    .iter()
+                    .find(|e| e.0 == r.id)
+                    .map(|e| (e.1, e.2))
+                    .unwrap_or((0, 0));
+                PromotionRow {
+                    id: r.id,
+                    kind: kind_label(&r.kind).into(),
+                    account: r.account,
+                    title: r.title,
+                    state: r.state,
+                    publish_at: r
+                        .published_at
+                        .or(r.publish_at)
+                        .map(format_timestamp)
+                        .unwrap_or_else(|| "立即".into()),
+                    error: r.error,
+                    review: r.review,
+                    plays: r.plays,
+                    engagement: r.likes + r.comments + r.shares,
+                    orders,
+                    gmv_yuan: yuan(fen),
+                }
+            })
+            .collect(),
+        counts: counts
+            .into_iter()
+            .map(|(s, n)| (state_label(&s).to_string(), n))
+            .collect(),
+    })
+}
+
+/// The editor's view of `id` (a blank draft when 0).
+pub async fn detail(
+    pool: &SqlitePool,
+    media_url: impl Fn(&str) -> String,
+    id: i64,
+) -> Result<Option<PromotionDetail>, AppError> {
+    let accounts: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM platform_accounts WHERE platform = 'douyin' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let shops: Vec<(i64, String)> = sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    let mut d = PromotionDetail {
+        form: PromotionForm {
+            kind: "video".into(),
+            account_id: accounts.first().map(|a| a.0).unwrap_or(0),
+            ..PromotionForm::default()
+        },
+        account_name: String::new(),
+        state: "draft".into(),
+        error: String::new(),
+        review: String::new(),
+        item_id: String::new(),
+        share_url: String::new(),
+        media: Vec::new(),
+        events: Vec::new(),
+        problems: Vec::new(),
+        accounts,
+        shops,
+        plays: 0,
+        likes: 0,
+        comments: 0,
+        shares: 0,
+        orders: 0,
+        gmv_yuan: yuan(0),
+        flash: None,
+    };
+    if id == 0 {
+        return Ok(Some(d));
+    }
+    let Some(r) = get(pool, id).await? else {
+        return Ok(None);
+    };
+    let now = crate::server::db::now_unix();
+    d.problems = if matches!(r.state.as_str(), "draft" | "failed") {
+        problems(pool, &r, now).await?
+    } else {
+        Vec::new()
+    };
+    d.form = form_of(&r);
+    d.account_name = d
+        .accounts
+        .iter()
+        .find(|a| a.0 == r.account_id)
+        .map(|a| a.1.clone())
+        .unwrap_or_default();
+    d.media = media(pool, id)
+        .await?
+        .into_iter()
+        .map(|m| MediaView {
+            id: m.id,
+            url: media_url(&m.object_key),
+            role: m.role,
+            file_name: m.file_name,
+            size: format!("{:.1} MB", m.size as f64 / validate::MB as f64),
+            duration: m
+                .duration_ms
+                .map(|ms| format!("{}:{:02}", ms / 60_000, ms / 1000 % 60))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let events: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT at, state, message FROM promotion_events WHERE promotion_id = ? ORDER BY id DESC LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    d.events = events
+        .into_iter()
+        .map(|(at, state, message)| EventView {
+            at: format_timestamp(at),
+            state: state_label(&state).into(),
+            message,
+        })
+        .collect();
+    let effect = effects(pool).await?.into_iter().find(|e| e.0 == id);
+    d.orders = effect.map(|e| e.1).unwrap_or(0);
+    d.gmv_yuan = yuan(effect.map(|e| e.2).unwrap_or(0));
+    d.state = r.state;
+    d.error = r.error;
+    d.review = r.review;
+    d.item_id = r.item_id.unwrap_or_default();
+    d.share_url = r.share_url;
+    (d.plays, d.likes, d.comments, d.shares) = (r.plays, r.likes, r.comments, r.shares);
+    Ok(Some(d))
+}
