@@ -126,7 +126,9 @@ pub async fn upsert_order(
              product_name, item_num, origin_amount_fen, pay_amount_fen, author_id, room_id, \
              video_id, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (order_row, sku_order_id) DO UPDATE SET item_num = excluded.item_num, \
-             origin_amount_fen = excluded.origin_amount_fen, pay_amount_fen = excluded.pay_amount_fen",
+             origin_amount_fen = excluded.origin_amount_fen, pay_amount_fen = excluded.pay_amount_fen, \
+             author_id = excluded.author_id, room_id = excluded.room_id, \
+             video_id = excluded.video_id, content_id = excluded.content_id",
         )
         .bind(row)
         .bind(&sku_order)

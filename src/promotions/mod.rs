@@ -42,6 +42,7 @@ pub fn state_label(state: &str) -> &'static str {
         "published" => "已发布",
         "failed" => "发布失败",
         "deleted" => "已删除",
+        "reviewed" => "审核通过",
         _ => "未知",
     }
 }

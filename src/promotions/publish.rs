@@ -318,8 +318,9 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         .map(|m| media.public_url(&m.object_key));
     let body = create_body(&r, cover);
     let open_id = open_id(hub, &r).await?;
+    // Wall-clock time, as Douyin stamps its posts.
     sqlx::query("UPDATE promotions SET create_sent_at = ? WHERE id = ?")
-        .bind(hub.clock.now())
+        .bind(crate::server::db::now_unix())
         .bind(id)
         .execute(&hub.pool)
         .await?;

@@ -115,7 +115,7 @@ async fn reviews(
                 if item.video_status == STATUS_UNFIT {
                     "failed"
                 } else {
-                    "published"
+                    "reviewed"
                 },
                 message,
             )

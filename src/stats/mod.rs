@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod promo;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -37,7 +39,14 @@ pub struct SourceRow {
     pub gmv_yuan: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRow {
+    pub day: String,
+    pub published: i64,
+    pub failed: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatsView {
     pub days: i64,
     pub orders: i64,
@@ -47,6 +56,10 @@ pub struct StatsView {
     pub top: Vec<TopRow>,
     pub top_chart: String,
     pub sources: Vec<SourceRow>,
+    pub publishing: Vec<PublishRow>,
+    pub publish_chart: String,
+    /// Published promotions and their effect.
+    pub promotions: Vec<crate::promotions::PromotionRow>,
 }
 
 /// The periods the page offers.

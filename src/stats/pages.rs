@@ -35,6 +35,7 @@ pub fn StatsPage() -> impl IntoView {
             {move || data.get().map(|result| match result {
                 Ok(v) => {
                     let d = v.days;
+                    let promo = v.clone();
                     view! {
                         <div class="grid grid-cols-1 gap-4">
                             <Card>
@@ -75,6 +76,7 @@ pub fn StatsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </Card>
+                            <PromotionCards v=promo/>
                             <Card>
                                 <div class="mb-2 flex items-center justify-between">
                                     <h2 class="text-base font-semibold">"销售来源"</h2>{csv_link("sources", d)}
@@ -95,5 +97,38 @@ pub fn StatsPage() -> impl IntoView {
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// 推广发布 (chart of successes and failures) and 推广效果 (per published promotion).
+#[component]
+fn PromotionCards(v: super::StatsView) -> impl IntoView {
+    let d = v.days;
+    view! {
+        <Card>
+            <div class="mb-2 flex items-center justify-between">
+                <h2 class="text-base font-semibold">"推广发布"</h2>{csv_link("publishing", d)}
+            </div>
+            <div data-testid="publish-chart" inner_html=v.publish_chart.clone()></div>
+        </Card>
+        <Card>
+            <div class="mb-2 flex items-center justify-between">
+                <h2 class="text-base font-semibold">"推广效果"</h2>{csv_link("promotions", d)}
+            </div>
+            {v.promotions.is_empty().then(|| view! { <p class="text-sm text-slate-500">"还没有已发布的推广。"</p> })}
+            <table class=TABLE_CLASS>
+                <TableHead columns=&["推广", "类型", "账号", "播放", "互动", "订单数", "成交额（元）"]/>
+                <tbody class="divide-y divide-slate-100">
+                    {v.promotions.iter().map(|r| view! {
+                        <tr data-testid="promotion-effect-row">
+                            <td class=TD_CLASS><a class="text-indigo-600 hover:underline" href=format!("/promotions/{}", r.id)>{r.title.clone()}</a></td>
+                            <td class=TD_CLASS>{r.kind.clone()}</td><td class=TD_CLASS>{r.account.clone()}</td>
+                            <td class=TD_CLASS>{r.plays}</td><td class=TD_CLASS>{r.engagement}</td>
+                            <td class=TD_CLASS>{r.orders}</td><td class=TD_CLASS>{r.gmv_yuan.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Card>
     }
 }

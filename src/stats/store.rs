@@ -113,6 +113,13 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
         },
     );
     let sources = sources(pool, from).await?;
+    let (publishing, publish_chart) = super::promo::publishing(pool, from, days).await?;
+    let promotions = crate::promotions::store::list(pool)
+        .await?
+        .rows
+        .into_iter()
+        .filter(|r| r.state == "published" || r.orders > 0 || r.plays > 0)
+        .collect();
     Ok(StatsView {
         days,
         orders: daily_rows.iter().map(|r| r.2).sum(),
@@ -138,6 +145,9 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
             })
             .collect(),
         top_chart,
+        publishing,
+        publish_chart,
+        promotions,
         sources: sources
             .into_iter()
             .map(|(source, id, orders, fen)| SourceRow {
@@ -195,6 +205,41 @@ pub fn csv_rows(view: &StatsView, table: &str) -> Option<Vec<Vec<String>>> {
             vec![
                 r.source.clone(),
                 r.id.clone(),
+                r.orders.to_string(),
+                r.gmv_yuan.clone(),
+            ]
+        }))
+        .collect(),
+        "publishing" => std::iter::once(vec!["日期".into(), "发布成功".into(), "发布失败".into()])
+            .chain(
+                view.publishing
+                    .iter()
+                    .map(|r| vec![r.day.clone(), r.published.to_string(), r.failed.to_string()]),
+            )
+            .collect(),
+        "promotions" => std::iter::once(
+            [
+                "推广",
+                "类型",
+                "账号",
+                "状态",
+                "播放",
+                "互动",
+                "订单数",
+                "成交额（元）",
+            ]
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+        )
+        .chain(view.promotions.iter().map(|r| {
+            vec![
+                r.title.clone(),
+                r.kind.clone(),
+                r.account.clone(),
+                crate::promotions::state_label(&r.state).to_string(),
+                r.plays.to_string(),
+                r.engagement.to_string(),
                 r.orders.to_string(),
                 r.gmv_yuan.clone(),
             ]

@@ -8,7 +8,7 @@ use crate::platforms_fixture::platforms;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shopbridge");
 
-fn start(data: &std::path::Path, sim_url: &str) -> Child {
+pub fn start(data: &std::path::Path, sim_url: &str) -> Child {
     Command::new(BIN)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

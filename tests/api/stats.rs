@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::platforms_fixture::platforms;
 
 /// Parses `svg` fully (mismatched or unclosed tags fail) and counts its elements by name.
-fn svg_elements(svg: &str) -> HashMap<String, usize> {
+pub fn svg_elements(svg: &str) -> HashMap<String, usize> {
     let mut reader = quick_xml::Reader::from_str(svg);
     let mut counts = HashMap::new();
     let mut depth = 0i32;
