@@ -53,10 +53,14 @@ pub async fn promotions_list() -> Result<PromotionList, AppError> {
 }
 
 #[server(prefix = "/sf", endpoint = "promotion_detail")]
-pub async fn promotion_view(id: i64) -> Result<Option<PromotionDetail>, AppError> {
+/// `flash`: also take the last upload's result (once) from the session.
+pub async fn promotion_view(id: i64, flash: bool) -> Result<Option<PromotionDetail>, AppError> {
     let (app, _) = guard::require_user().await?;
     let media = app.pipeline.media().clone();
     let mut detail = super::store::detail(&app.pool, |key| media.public_url(key), id).await?;
+    if !flash {
+        return Ok(detail);
+    }
     let session = guard::current_session().await?;
     let flash: Option<crate::platforms::connect::Flash> =
         session.remove(super::media::FLASH_KEY).await.ok().flatten();

@@ -128,14 +128,17 @@ pub fn PromotionEditorPage() -> impl IntoView {
     };
     // The form is loaded once per promotion; the status part follows the 2-second tick while
     // the promotion is on its way.
-    let data = Resource::new(move || (id(), versions()), |(id, _)| promotion_view(id));
+    let data = Resource::new(
+        move || (id(), versions()),
+        |(id, _)| promotion_view(id, true),
+    );
     let live = Resource::new(
         move || (id(), tick.get()),
         |(id, _)| async move {
             if id == 0 {
                 Ok(None)
             } else {
-                promotion_view(id).await
+                promotion_view(id, false).await
             }
         },
     );

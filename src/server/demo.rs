@@ -75,7 +75,7 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     let seeded = if already {
         Ok(())
     } else {
-        seed(&base, &sim).await
+        seed(&base, &sim, &doudian_sim).await
     };
     if let Err(e) = &seeded {
         eprintln!("演示数据未能全部写入：{e:#}");
@@ -83,20 +83,25 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     println!();
     println!("ShopBridge 演示模式（数据来自内置模拟器，均为演示数据）：{base}");
     println!("  登录：用户名 {DEMO_USER} / 密码 {DEMO_PASSWORD}");
-    println!("  已准备：Ozon 凭证「演示 Ozon 店」、抖音账号「小店主播」、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
+    println!("  已准备：Ozon 凭证「演示 Ozon 店」、抖音账号「小店主播」及其推广、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
     println!("  数据目录：{}（删除它即可重新开始）", data.as_str());
     server.await.context("服务异常退出")?
 }
 
 /// A minimal cookie-carrying client for the seeding steps.
-struct Visitor {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
+pub(super) struct Visitor {
+    pub(super) http: reqwest::Client,
+    pub(super) base: String,
+    pub(super) cookie: String,
 }
 
 impl Visitor {
-    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> anyhow::Result<()> {
+    /// Calls a server function; returns its JSON answer.
+    pub(super) async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<serde_json::Value> {
         let res = self
             .http
             .post(format!("{}/sf/{endpoint}", self.base))
@@ -107,7 +112,7 @@ impl Visitor {
         if !res.status().is_success() {
             bail!("{endpoint}：{}", res.text().await.unwrap_or_default());
         }
-        Ok(())
+        Ok(res.json().await.unwrap_or_default())
     }
 
     async fn location(&self, url: &str, with_cookie: bool) -> anyhow::Result<String> {
@@ -147,7 +152,7 @@ impl Visitor {
     }
 }
 
-async fn seed(base: &str, sim: &str) -> anyhow::Result<()> {
+async fn seed(base: &str, sim: &str, doudian_sim: &DoudianSim) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
@@ -208,6 +213,7 @@ async fn seed(base: &str, sim: &str) -> anyhow::Result<()> {
     )
     .await?;
     me.connect("douyin", sim).await?;
+    super::demo_promotions::seed(&me, doudian_sim).await?;
     me.connect("doudian", sim).await?;
     Ok(())
 }

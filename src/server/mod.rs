@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+mod demo_promotions;
 pub mod http;
 pub mod lock;
 pub mod rest;

@@ -181,21 +181,23 @@ impl DoudianSim {
     }
 
     /// Attributes orders `range` of `shop` to a short video (`video_id`) or a live room
-    /// (`room_id`), updated at `at` so the next incremental sync takes them.
+    /// (`room_id`); `at` moves their update time so the next incremental sync takes them.
     pub fn attribute_orders(
         &self,
         shop: usize,
         range: std::ops::Range<usize>,
         video_id: &str,
         room_id: i64,
-        at: i64,
+        at: Option<i64>,
     ) {
         let Ok(mut s) = self.state.lock() else { return };
         let Some(shop) = s.shops.get_mut(shop) else {
             return;
         };
         for o in shop.orders.iter_mut().skip(range.start).take(range.len()) {
-            o["update_time"] = json!(at);
+            if let Some(at) = at {
+                o["update_time"] = json!(at);
+            }
             if let Some(line) = o["sku_order_list"].get_mut(0) {
                 line["video_id"] = json!(video_id);
                 line["room_id"] = json!(room_id);

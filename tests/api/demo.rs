@@ -72,8 +72,46 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         .text()
         .await
         .expect("html");
+    // The demo's promotions: two posts published, one refused with its reason, a live preview
+    // waiting for its time, a draft; orders attributed to the post and the live room.
+    let promotions: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, state FROM promotions ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("promotions");
+    let attributed: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM shop_order_lines l JOIN promotions p ON p.item_id = l.video_id), \
+         (SELECT COUNT(*) FROM shop_order_lines l JOIN promotions p ON p.room_id = l.room_id AND p.room_id != '')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("attribution");
+    let stats = client
+        .get(format!("{base}/stats"))
+        .send()
+        .await
+        .expect("stats")
+        .text()
+        .await
+        .expect("html");
     let _ = child.kill();
     let _ = child.wait();
+    assert_eq!(
+        promotions,
+        [
+            ("video", "published"),
+            ("image_text", "published"),
+            ("live", "scheduled"),
+            ("video", "failed"),
+            ("video", "draft"),
+        ]
+        .map(|(k, s)| (k.to_string(), s.to_string()))
+    );
+    assert_eq!(attributed, (24, 12));
+    assert!(
+        stats.contains("【演示】冬季新品短视频"),
+        "the effect table lists the post"
+    );
     let printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
     assert_eq!((accounts, credentials, products, orders), (2, 1, 120, 300));
     assert_eq!(login_status, 200);

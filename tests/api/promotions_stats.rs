@@ -44,9 +44,11 @@ async fn orders_are_attributed_to_the_post_and_the_live_room_and_charted() {
 
     // Orders 0–4 came from the post, 5–7 from the live room; order 8 is another video's.
     let at = shopbridge::server::db::now_unix() - 90;
-    t.p.doudian.attribute_orders(0, 0..5, &item, 0, at);
-    t.p.doudian.attribute_orders(0, 5..8, "", 9_000_001, at);
-    t.p.doudian.attribute_orders(0, 8..9, "v0200other", 0, at);
+    t.p.doudian.attribute_orders(0, 0..5, &item, 0, Some(at));
+    t.p.doudian
+        .attribute_orders(0, 5..8, "", 9_000_001, Some(at));
+    t.p.doudian
+        .attribute_orders(0, 8..9, "v0200other", 0, Some(at));
     let (want_video, want_live) = {
         let s = t.p.doudian.state.lock().expect("sim");
         let fen = |r: std::ops::Range<usize>| -> i64 {
