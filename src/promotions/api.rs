@@ -49,7 +49,7 @@ async fn record(
 #[server(prefix = "/sf", endpoint = "promotions_list")]
 pub async fn promotions_list() -> Result<PromotionList, AppError> {
     let (app, _) = guard::require_user().await?;
-    Ok(super::store::list(&app.pool).await?)
+    Ok(super::views::list(&app.pool).await?)
 }
 
 #[server(prefix = "/sf", endpoint = "promotion_detail")]
@@ -57,7 +57,7 @@ pub async fn promotions_list() -> Result<PromotionList, AppError> {
 pub async fn promotion_view(id: i64, flash: bool) -> Result<Option<PromotionDetail>, AppError> {
     let (app, _) = guard::require_user().await?;
     let media = app.pipeline.media().clone();
-    let mut detail = super::store::detail(&app.pool, |key| media.public_url(key), id).await?;
+    let mut detail = super::views::detail(&app.pool, |key| media.public_url(key), id).await?;
     if !flash {
         return Ok(detail);
     }

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod media;
+#[cfg(feature = "ssr")]
+pub mod mp4;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod publish;
@@ -18,7 +20,11 @@ pub mod publish;
 pub mod readback;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+mod upload;
 pub mod validate;
+#[cfg(feature = "ssr")]
+pub mod views;
 
 pub const KINDS: &[(&str, &str)] = &[
     ("video", "短视频"),

@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::store::{self, Media, Record};
-use super::validate::{at_users, CHUNKED_ABOVE, PART_BYTES};
+use super::store::{self, Record};
+use super::upload::{open_id, upload};
+use super::validate::at_users;
 use crate::douyin::client::CallError;
 use crate::platforms::hub::Hub;
 use crate::platforms::tokens::{with_token, TokenError};
@@ -21,7 +22,7 @@ use crate::storage::MediaStore;
 /// Backoff in (scaled) seconds after the n-th transient failure; then the promotion fails.
 const BACKOFF: &[i64] = &[5, 15, 45, 180, 600];
 
-enum Stop {
+pub(super) enum Stop {
     /// Try again at this (scaled) time.
     Later(String),
     /// Give up with this message.
@@ -44,7 +45,7 @@ impl From<sqlx::Error> for Stop {
     }
 }
 
-fn storage_error(e: object_store::Error) -> Stop {
+pub(super) fn storage_error(e: object_store::Error) -> Stop {
     tracing::error!(error = %e, "promotion media not read");
     Stop::Later("素材读取失败".into())
 }
@@ -58,7 +59,7 @@ pub fn text_of(r: &Record) -> String {
     }
 }
 
-async fn set(hub: &Hub, id: i64, column: &str, value: Option<&str>) -> sqlx::Result<()> {
+pub(super) async fn set(hub: &Hub, id: i64, column: &str, value: Option<&str>) -> sqlx::Result<()> {
     // `column` is one of ours, never user input.
     sqlx::query(&format!(
         "UPDATE promotions SET {column} = ?, updated_at = ? WHERE id = ?"
@@ -69,132 +70,6 @@ async fn set(hub: &Hub, id: i64, column: &str, value: Option<&str>) -> sqlx::Res
     .execute(&hub.pool)
     .await
     .map(|_| ())
-}
-
-async fn upload_video(
-    hub: &Hub,
-    media: &MediaStore,
-    r: &Record,
-    v: &Media,
-) -> Result<String, Stop> {
-    let open_id = open_id(hub, r).await?;
-    let c = &hub.content;
-    if v.size <= CHUNKED_ABOVE {
-        let bytes = media
-            .get(&v.object_key)
-            .await
-            .map_err(storage_error)?
-            .to_vec();
-        let id = with_token(hub, r.account_id, |t| {
-            let bytes = bytes.clone();
-            let open_id = open_id.clone();
-            async move { c.upload_video(&t, &open_id, bytes).await }
-        })
-        .await?;
-        return Ok(id);
-    }
-    let upload_id = match &r.upload_id {
-        Some(u) => u.clone(),
-        None => {
-            let u = with_token(hub, r.account_id, |t| {
-                let open_id = open_id.clone();
-                async move { c.init_part_upload(&t, &open_id).await }
-            })
-            .await?;
-            sqlx::query("UPDATE promotions SET upload_id = ?, parts_done = 0 WHERE id = ?")
-                .bind(&u)
-                .bind(r.id)
-                .execute(&hub.pool)
-                .await?;
-            u
-        }
-    };
-    let parts = (v.size + PART_BYTES - 1) / PART_BYTES;
-    // The last part takes the remainder, so no part but the last is under 5 MB.
-    for n in (r.parts_done + 1)..=parts {
-        let start = ((n - 1) * PART_BYTES) as u64;
-        let end = if n == parts { v.size } else { n * PART_BYTES } as u64;
-        let bytes = media
-            .get_range(&v.object_key, start..end)
-            .await
-            .map_err(storage_error)?
-            .to_vec();
-        with_token(hub, r.account_id, |t| {
-            let bytes = bytes.clone();
-            let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
-            async move { c.upload_part(&t, &open_id, &upload_id, n, bytes).await }
-        })
-        .await?;
-        sqlx::query("UPDATE promotions SET parts_done = ? WHERE id = ?")
-            .bind(n)
-            .bind(r.id)
-            .execute(&hub.pool)
-            .await?;
-    }
-    let id = with_token(hub, r.account_id, |t| {
-        let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
-        async move { c.complete_part_upload(&t, &open_id, &upload_id).await }
-    })
-    .await?;
-    Ok(id)
-}
-
-async fn open_id(hub: &Hub, r: &Record) -> Result<String, Stop> {
-    match hub.account(r.account_id).await? {
-        Some(a) if a.platform == "douyin" => Ok(a.external_id),
-        _ => Err(Stop::Fail("发布账号已不存在，请选择其他抖音账号".into())),
-    }
-}
-
-/// Uploads what is not uploaded yet, one stored result at a time.
-async fn upload(
-    hub: &Hub,
-    media: &MediaStore,
-    r: &mut Record,
-    files: &[Media],
-) -> Result<(), Stop> {
-    if let Some(v) = files.iter().find(|m| m.role == "video") {
-        if r.video_id.is_none() {
-            let id = upload_video(hub, media, r, v).await?;
-            sqlx::query("UPDATE promotions SET video_id = ?, upload_id = NULL WHERE id = ?")
-                .bind(&id)
-                .bind(r.id)
-                .execute(&hub.pool)
-                .await?;
-            r.video_id = Some(id);
-        }
-        return Ok(());
-    }
-    let mut done: Vec<String> = r
-        .image_ids
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
-    let open_id = open_id(hub, r).await?;
-    let c = &hub.content;
-    for m in files.iter().filter(|m| m.role == "image").skip(done.len()) {
-        let bytes = media
-            .get(&m.object_key)
-            .await
-            .map_err(storage_error)?
-            .to_vec();
-        let name = m
-            .object_key
-            .rsplit('/')
-            .next()
-            .unwrap_or("image.jpg")
-            .to_string();
-        let id = with_token(hub, r.account_id, |t| {
-            let (bytes, open_id, name) = (bytes.clone(), open_id.clone(), name.clone());
-            async move { c.upload_image(&t, &open_id, bytes, &name).await }
-        })
-        .await?;
-        done.push(id);
-        let text = serde_json::to_string(&done).unwrap_or_default();
-        set(hub, r.id, "image_ids", Some(&text)).await?;
-    }
-    r.image_ids = serde_json::to_string(&done).ok();
-    Ok(())
 }
 
 /// The JSON `create_video` / `create_image_text` gets.

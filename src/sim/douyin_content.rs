@@ -21,9 +21,21 @@ use serde_json::{json, Value};
 
 use super::douyin::{DouyinSim, DouyinState};
 
+macro_rules! lock_or_500 {
+    ($sim:expr) => {
+        match $sim.state.lock() {
+            Ok(s) => s,
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    };
+}
+
+#[path = "douyin_posts.rs"]
+mod posts;
+
 const UPLOAD_FIXTURE: &str = include_str!("../../fixtures/douyin/douyin_video_upload_success.json");
 const UPLOAD_ERROR: &str = include_str!("../../fixtures/douyin/douyin_video_upload_error.json");
-const CREATE_FIXTURE: &str =
+pub(super) const CREATE_FIXTURE: &str =
     include_str!("../../fixtures/douyin/douyin_video_create_success_SYNTHESIZED.json");
 const MB: usize = 1024 * 1024;
 pub const REFUSED_CODE: i64 = 2190015;
@@ -58,13 +70,13 @@ pub struct ContentState {
     counter: u64,
 }
 
-fn fixture(text: &str) -> Value {
+pub(super) fn fixture(text: &str) -> Value {
     serde_json::from_str::<Value>(text)
         .map(|v| v["response"].clone())
         .unwrap_or(Value::Null)
 }
 
-fn ok(data: Value) -> Response {
+pub(super) fn ok(data: Value) -> Response {
     let mut body = fixture(UPLOAD_FIXTURE);
     let mut d = json!({"error_code": 0, "description": ""});
     if let (Some(d), Some(extra)) = (d.as_object_mut(), data.as_object()) {
@@ -74,7 +86,7 @@ fn ok(data: Value) -> Response {
     Json(body).into_response()
 }
 
-fn refuse(s: &mut DouyinState, path: &str, code: i64, description: &str) -> Response {
+pub(super) fn refuse(s: &mut DouyinState, path: &str, code: i64, description: &str) -> Response {
     s.log.push((path.to_string(), code));
     let mut body = fixture(UPLOAD_ERROR);
     body["data"] = json!({"error_code": code, "description": description});
@@ -97,14 +109,17 @@ impl DouyinSim {
                 post(complete_part),
             )
             .route("/api/douyin/v1/video/upload_image/", post(upload_image))
-            .route("/api/douyin/v1/video/create_video/", post(create_video))
+            .route(
+                "/api/douyin/v1/video/create_video/",
+                post(posts::create_video),
+            )
             .route(
                 "/api/douyin/v1/video/create_image_text/",
-                post(create_image_text),
+                post(posts::create_image_text),
             )
-            .route("/api/douyin/v1/video/video_list/", get(video_list))
-            .route("/api/douyin/v1/video/video_data/", post(video_data))
-            .route("/video/delete/", post(delete))
+            .route("/api/douyin/v1/video/video_list/", get(posts::video_list))
+            .route("/api/douyin/v1/video/video_data/", post(posts::video_data))
+            .route("/video/delete/", post(posts::delete))
             .layer(DefaultBodyLimit::max(200 * MB))
             .with_state(self.clone())
     }
@@ -118,18 +133,18 @@ impl DouyinSim {
     }
 }
 
-type Q = Query<HashMap<String, String>>;
+pub(super) type Q = Query<HashMap<String, String>>;
 
 /// The open_id whose live token this is, or the refusal.
-fn authorise(
+pub(super) fn authorise(
     s: &mut DouyinState,
     path: &str,
     headers: &HeaderMap,
     q: &Q,
     now: i64,
-) -> Result<String, Response> {
+) -> Result<String, Box<Response>> {
     if let Some(code) = s.content.fail_next.take() {
-        return Err(refuse(s, path, code, "simulated failure"));
+        return Err(Box::new(refuse(s, path, code, "simulated failure")));
     }
     let token = headers
         .get("access-token")
@@ -143,7 +158,7 @@ fn authorise(
     if live {
         Ok(open_id)
     } else {
-        Err(refuse(s, path, 2190008, "access_token expired"))
+        Err(Box::new(refuse(s, path, 2190008, "access_token expired")))
     }
 }
 
@@ -161,15 +176,6 @@ fn is_mp4(bytes: &[u8]) -> bool {
     bytes.len() >= 12 && &bytes[4..8] == b"ftyp"
 }
 
-macro_rules! lock_or_500 {
-    ($sim:expr) => {
-        match $sim.state.lock() {
-            Ok(s) => s,
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        }
-    };
-}
-
 async fn upload_video(
     State(sim): State<DouyinSim>,
     headers: HeaderMap,
@@ -179,7 +185,7 @@ async fn upload_video(
     let path = "/api/douyin/v1/video/upload_video/";
     let now = sim.clock.now();
     if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
-        return r;
+        return *r;
     }
     let bytes = file(form, "video").await;
     let mut s = lock_or_500!(sim);
@@ -206,7 +212,7 @@ async fn init_part(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -> Re
     let now = sim.clock.now();
     let mut s = lock_or_500!(sim);
     if let Err(r) = authorise(&mut s, path, &headers, &q, now) {
-        return r;
+        return *r;
     }
     s.content.counter += 1;
     let id = format!("upload{:08}", s.content.counter);
@@ -224,7 +230,7 @@ async fn upload_part(
     let path = "/api/douyin/v1/video/upload_video_part/";
     let now = sim.clock.now();
     if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
-        return r;
+        return *r;
     }
     let bytes = file(form, "video").await;
     let mut s = lock_or_500!(sim);
@@ -249,7 +255,7 @@ async fn complete_part(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -
     let now = sim.clock.now();
     let mut s = lock_or_500!(sim);
     if let Err(r) = authorise(&mut s, path, &headers, &q, now) {
-        return r;
+        return *r;
     }
     let upload = q.get("upload_id").cloned().unwrap_or_default();
     let Some(parts) = s.content.uploads.get(&upload).cloned() else {
@@ -283,7 +289,7 @@ async fn upload_image(
     let path = "/api/douyin/v1/video/upload_image/";
     let now = sim.clock.now();
     if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
-        return r;
+        return *r;
     }
     let bytes = file(form, "image").await;
     let mut s = lock_or_500!(sim);
@@ -295,221 +301,6 @@ async fn upload_image(
     s.content.images.push(id.clone());
     s.log.push((path.into(), 0));
     ok(json!({"image": {"image_id": id, "width": 1080, "height": 1440}}))
-}
-
-async fn create(sim: DouyinSim, path: &str, headers: HeaderMap, q: Q, body: Value) -> Response {
-    let now = sim.clock.now();
-    let delay;
-    let answer = {
-        let mut s = lock_or_500!(sim);
-        let open_id = match authorise(&mut s, path, &headers, &q, now) {
-            Ok(id) => id,
-            Err(r) => return r,
-        };
-        let text = body["text"].as_str().unwrap_or_default().to_string();
-        let video = body["video_id"].as_str().map(str::to_string);
-        let images: Vec<String> = body["image_list"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let media_ok = match &video {
-            Some(v) => s.content.videos.contains_key(v),
-            None => {
-                !images.is_empty()
-                    && images.len() <= 30
-                    && images.iter().all(|i| s.content.images.contains(i))
-            }
-        };
-        if !media_ok {
-            return refuse(
-                &mut s,
-                path,
-                2100005,
-                "Parameter error: unknown video_id or image_list",
-            );
-        }
-        if body.get("poi_id").is_some() && body.get("micro_app_id").is_some() {
-            return refuse(&mut s, path, 2100005, "only one anchor per video");
-        }
-        if text.contains("违禁") {
-            return refuse(
-                &mut s,
-                path,
-                REFUSED_CODE,
-                "text contains prohibited content: 违禁",
-            );
-        }
-        s.content.counter += 1;
-        let item_id = format!("@sim{:08}+KPpR0qQOmLVAXb/T060zdRmYqig==", s.content.counter);
-        s.content.items.push(SimItem {
-            item_id: item_id.clone(),
-            open_id,
-            unfit: text.contains("拒审"),
-            text,
-            video_id: video,
-            image_ids: images,
-            at_users: body["at_users"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            body,
-            // Posts are stamped with the wall clock, as Douyin's are.
-            create_time: crate::server::db::now_unix(),
-            ..SimItem::default()
-        });
-        s.log.push((path.to_string(), 0));
-        delay = s.content.create_delay;
-        let mut answer = fixture(CREATE_FIXTURE);
-        answer["data"]["item_id"] = json!(item_id);
-        answer
-    };
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    Json(answer).into_response()
-}
-
-async fn create_video(
-    State(sim): State<DouyinSim>,
-    headers: HeaderMap,
-    q: Q,
-    Json(body): Json<Value>,
-) -> Response {
-    create(sim, "/api/douyin/v1/video/create_video/", headers, q, body).await
-}
-
-async fn create_image_text(
-    State(sim): State<DouyinSim>,
-    headers: HeaderMap,
-    q: Q,
-    Json(body): Json<Value>,
-) -> Response {
-    create(
-        sim,
-        "/api/douyin/v1/video/create_image_text/",
-        headers,
-        q,
-        body,
-    )
-    .await
-}
-
-fn listed(item: &SimItem) -> Value {
-    let k = item.reads;
-    json!({
-        "item_id": item.item_id,
-        "title": item.text,
-        "cover": "",
-        "create_time": item.create_time,
-        "is_reviewed": item.reviewed,
-        "video_status": if !item.reviewed { 4 } else if item.unfit { 2 } else { 5 },
-        "media_type": if item.video_id.is_some() { 4 } else { 2 },
-        "share_url": format!("https://www.iesdouyin.com/share/video/{}", item.item_id.len()),
-        "statistics": {"play_count": 120 * k, "digg_count": 12 * k, "comment_count": 3 * k,
-            "share_count": 2 * k, "download_count": 0, "forward_count": 0}
-    })
-}
-
-async fn video_list(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -> Response {
-    let path = "/api/douyin/v1/video/video_list/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let cursor: usize = q.get("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
-    let count: usize = q
-        .get("count")
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(10)
-        .clamp(1, 20);
-    let mine: Vec<Value> = s
-        .content
-        .items
-        .iter()
-        .rev()
-        .filter(|i| i.open_id == open_id && !i.deleted)
-        .map(listed)
-        .collect();
-    // Reviewed from now on: the next listing shows the result.
-    for i in s.content.items.iter_mut().filter(|i| i.open_id == open_id) {
-        i.reviewed = true;
-    }
-    let page: Vec<Value> = mine.iter().skip(cursor).take(count).cloned().collect();
-    let next = cursor + page.len();
-    s.log.push((path.into(), 0));
-    ok(json!({"list": page, "cursor": next, "has_more": next < mine.len()}))
-}
-
-async fn video_data(
-    State(sim): State<DouyinSim>,
-    headers: HeaderMap,
-    q: Q,
-    Json(body): Json<Value>,
-) -> Response {
-    let path = "/api/douyin/v1/video/video_data/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let wanted: Vec<String> = body["item_ids"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    if wanted.is_empty() || wanted.len() > 20 {
-        return refuse(&mut s, path, 2100005, "item_ids: 1 to 20");
-    }
-    let mut list = Vec::new();
-    for i in s.content.items.iter_mut() {
-        if i.open_id == open_id && !i.deleted && wanted.contains(&i.item_id) {
-            i.reads += 1;
-            list.push(listed(i));
-        }
-    }
-    s.log.push((path.into(), 0));
-    ok(json!({"list": list}))
-}
-
-async fn delete(
-    State(sim): State<DouyinSim>,
-    headers: HeaderMap,
-    q: Q,
-    Json(body): Json<Value>,
-) -> Response {
-    let path = "/video/delete/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let wanted = body["item_id"].as_str().unwrap_or_default().to_string();
-    let Some(item) = s
-        .content
-        .items
-        .iter_mut()
-        .find(|i| i.open_id == open_id && i.item_id == wanted && !i.deleted)
-    else {
-        return refuse(&mut s, path, 2100005, "item_id not found");
-    };
-    item.deleted = true;
-    s.log.push((path.into(), 0));
-    ok(json!({}))
 }
 
 /// A minimal MP4 of `duration_ms` (ftyp, moov with a version-0 mvhd) padded with `mdat` to

@@ -114,7 +114,7 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
     );
     let sources = sources(pool, from).await?;
     let (publishing, publish_chart) = super::promo::publishing(pool, from, days).await?;
-    let promotions = crate::promotions::store::list(pool)
+    let promotions = crate::promotions::views::list(pool)
         .await?
         .rows
         .into_iter()
