@@ -75,7 +75,7 @@ test("a video promotion is created, confirmed, published and shows on the dashbo
   await expect(page.getByTestId("publish-chart").locator("svg g[data-series='发布成功'] polyline")).toHaveCount(1);
   await expect(page.getByTestId("promotion-effect-row").filter({ hasText: "冬季新品短视频" })).toHaveCount(1);
   await page.getByTestId("publish-chart").scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${shots}/64-stats-promotions.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/64-stats-promotions.png` });
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("csv-promotions").click()]);
   const text = Buffer.concat(await (await download.createReadStream()).toArray()).toString("utf8");
   expect(text).toContain("冬季新品短视频");
