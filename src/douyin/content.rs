@@ -109,10 +109,13 @@ impl Content {
         url: String,
         token: &Secret,
         field: &'static str,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
         file_name: &str,
     ) -> Result<Value, CallError> {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string());
+        // `Bytes` is shared, not copied: a retried call sends the same buffer.
+        let len = bytes.len() as u64;
+        let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), len)
+            .file_name(file_name.to_string());
         let form = reqwest::multipart::Form::new().part(field, part);
         self.send(self.http.post(url).multipart(form), token).await
     }
@@ -122,7 +125,7 @@ impl Content {
         &self,
         token: &Secret,
         open_id: &str,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
     ) -> Result<String, CallError> {
         let url = self.url("/api/douyin/v1/video/upload_video/", open_id, &[]);
         let data = self
@@ -157,7 +160,7 @@ impl Content {
         open_id: &str,
         upload_id: &str,
         number: i64,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
     ) -> Result<(), CallError> {
         let n = number.to_string();
         let url = self.url(
@@ -191,7 +194,7 @@ impl Content {
         &self,
         token: &Secret,
         open_id: &str,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
         file_name: &str,
     ) -> Result<String, CallError> {
         let url = self.url("/api/douyin/v1/video/upload_image/", open_id, &[]);

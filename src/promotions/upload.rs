@@ -18,11 +18,7 @@ async fn upload_video(
     let open_id = open_id(hub, r).await?;
     let c = &hub.content;
     if v.size <= CHUNKED_ABOVE {
-        let bytes = media
-            .get(&v.object_key)
-            .await
-            .map_err(storage_error)?
-            .to_vec();
+        let bytes = media.get(&v.object_key).await.map_err(storage_error)?;
         let id = with_token(hub, r.account_id, |t| {
             let bytes = bytes.clone();
             let open_id = open_id.clone();
@@ -55,8 +51,7 @@ async fn upload_video(
         let bytes = media
             .get_range(&v.object_key, start..end)
             .await
-            .map_err(storage_error)?
-            .to_vec();
+            .map_err(storage_error)?;
         with_token(hub, r.account_id, |t| {
             let bytes = bytes.clone();
             let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
@@ -111,11 +106,7 @@ pub(super) async fn upload(
     let open_id = open_id(hub, r).await?;
     let c = &hub.content;
     for m in files.iter().filter(|m| m.role == "image").skip(done.len()) {
-        let bytes = media
-            .get(&m.object_key)
-            .await
-            .map_err(storage_error)?
-            .to_vec();
+        let bytes = media.get(&m.object_key).await.map_err(storage_error)?;
         let name = m
             .object_key
             .rsplit('/')

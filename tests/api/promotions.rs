@@ -78,6 +78,35 @@ async fn a_small_video_goes_up_whole_and_is_published_once_confirmed() {
     assert_eq!(audit.0, "admin");
     assert!(audit.1.contains("是否同步：是"), "{}", audit.1);
 
+    // No token in the log, the page or the JSON the editor reads.
+    let token =
+        t.p.douyin
+            .state
+            .lock()
+            .expect("sim")
+            .accounts
+            .values()
+            .map(|a| a.access_token.clone())
+            .next()
+            .unwrap_or_default();
+    assert!(token.starts_with("act."), "{token}");
+    let page = t.p.html(&t.p.admin, &format!("/promotions/{id}")).await;
+    let (_, json) =
+        t.p.app
+            .call(
+                &t.p.admin,
+                "promotion_detail",
+                &[("id", &id.to_string()), ("flash", "false")],
+            )
+            .await;
+    for (what, text) in [
+        ("log", crate::helpers::captured_logs()),
+        ("page", page),
+        ("json", json.to_string()),
+    ] {
+        assert!(!text.contains(&token), "access token in the {what}");
+    }
+
     // Read-back: the review passes, statistics arrive.
     for _ in 0..2 {
         let (status, body) = t.p.app.call(&t.p.admin, "promotions_readback", &[]).await;
