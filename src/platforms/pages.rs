@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{
     orders_page, platforms_overview, product_detail, products_page, shops_list, RefreshAccount,
@@ -11,8 +10,8 @@ use super::api::{
 };
 use super::{AccountView, PlatformView, SyncView, ORDER_STATUSES};
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, route_id, ticker, Card, Notice, PageHeader, TableHead, BUTTON_CLASS,
+    INPUT_CLASS, LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 
 fn status_badge(status: &str) -> &'static str {
@@ -162,16 +161,8 @@ fn sync_cell(s: SyncView) -> impl IntoView {
 #[component]
 pub fn ShopsPage() -> impl IntoView {
     let sync = ServerAction::<SyncShop>::new();
-    let tick = RwSignal::new(0u32);
+    let tick = ticker(3);
     let data = Resource::new(move || (sync.version().get(), tick.get()), |_| shops_list());
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|n| *n += 1),
-            std::time::Duration::from_secs(3),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     view! {
         <Title text="店铺"/>
         <PageHeader title="店铺" subtitle="已授权的抖店店铺；商品和订单每 15 分钟按更新时间增量同步，也可立即同步"/>
@@ -272,14 +263,7 @@ pub fn ProductsPage() -> impl IntoView {
 
 #[component]
 pub fn ProductDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let data = Resource::new(id, product_detail);
     view! {
         <Title text="商品详情"/>

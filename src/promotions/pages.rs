@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{
     promotion_view, promotions_list, PromotionCancel, PromotionDelete, PromotionMediaRemove,
@@ -11,8 +11,8 @@ use super::api::{
 };
 use super::{state_label, PromotionDetail, PromotionForm, KINDS};
 use crate::ui::components::{
-    action_notice, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
-    SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, route_id, ticker, Card, Notice, PageHeader, TableHead, BUTTON_CLASS,
+    INPUT_CLASS, LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
 
 fn state_badge(state: &str) -> &'static str {
@@ -35,23 +35,10 @@ fn review_label(review: &str) -> &'static str {
     }
 }
 
-/// Refreshes `tick` every 2 s while the page is open.
-fn every_two_seconds(tick: RwSignal<u32>) {
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|n| *n += 1),
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-}
-
 #[component]
 pub fn PromotionsPage() -> impl IntoView {
     let readback = ServerAction::<PromotionsReadback>::new();
-    let tick = RwSignal::new(0u32);
-    every_two_seconds(tick);
+    let tick = ticker(2);
     let data = Resource::new(
         move || (tick.get(), readback.version().get()),
         |_| promotions_list(),
@@ -104,16 +91,8 @@ pub fn PromotionsPage() -> impl IntoView {
 
 #[component]
 pub fn PromotionEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let tick = RwSignal::new(0u32);
-    every_two_seconds(tick);
+    let id = route_id();
+    let tick = ticker(2);
     let publish = ServerAction::<PromotionPublish>::new();
     let cancel = ServerAction::<PromotionCancel>::new();
     let delete = ServerAction::<PromotionDelete>::new();

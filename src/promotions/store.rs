@@ -224,57 +224,37 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
         }
     }
     let now = crate::server::db::now_unix();
-    let values = (
-        form.kind.as_str(),
-        form.account_id,
-        shop,
-        form.title.trim(),
-        form.body.as_str(),
-        form.mentions.as_str(),
-        products.as_str(),
-    );
-    if form.id == 0 {
+    // A new draft is a blank row filled by the same UPDATE as an edit, in one transaction.
+    let mut tx = pool.begin().await?;
+    let id = if form.id == 0 {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO promotions (kind, account_id, shop_row, title, body, mentions, product_ids, \
-             cover_tsp, poi_id, micro_app_id, micro_app_title, micro_app_url, room_id, publish_at, \
-             created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO promotions (kind, account_id, created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
-        .bind(values.0)
-        .bind(values.1)
-        .bind(values.2)
-        .bind(values.3)
-        .bind(values.4)
-        .bind(values.5)
-        .bind(values.6)
-        .bind(cover)
-        .bind(form.poi_id.trim())
-        .bind(form.micro_app_id.trim())
-        .bind(form.micro_app_title.trim())
-        .bind(form.micro_app_url.trim())
-        .bind(form.room_id.trim())
-        .bind(publish_at)
+        .bind(&form.kind)
+        .bind(form.account_id)
         .bind(by)
         .bind(now)
         .bind(now)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
-        event(pool, id, "draft", &format!("{by} 创建了草稿")).await?;
-        return Ok(id);
-    }
+        id
+    } else {
+        form.id
+    };
     let changed = sqlx::query(
         "UPDATE promotions SET kind = ?, account_id = ?, shop_row = ?, title = ?, body = ?, \
          mentions = ?, product_ids = ?, cover_tsp = ?, poi_id = ?, micro_app_id = ?, \
          micro_app_title = ?, micro_app_url = ?, room_id = ?, publish_at = ?, updated_at = ? \
          WHERE id = ? AND state IN ('draft', 'failed')",
     )
-    .bind(values.0)
-    .bind(values.1)
-    .bind(values.2)
-    .bind(values.3)
-    .bind(values.4)
-    .bind(values.5)
-    .bind(values.6)
+    .bind(&form.kind)
+    .bind(form.account_id)
+    .bind(shop)
+    .bind(form.title.trim())
+    .bind(&form.body)
+    .bind(&form.mentions)
+    .bind(&products)
     .bind(cover)
     .bind(form.poi_id.trim())
     .bind(form.micro_app_id.trim())
@@ -283,8 +263,8 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
     .bind(form.room_id.trim())
     .bind(publish_at)
     .bind(now)
-    .bind(form.id)
-    .execute(pool)
+    .bind(id)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
@@ -292,7 +272,11 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
             "只有草稿和发布失败的推广可以修改；已排期的请先取消排期",
         ));
     }
-    Ok(form.id)
+    tx.commit().await?;
+    if form.id == 0 {
+        event(pool, id, "draft", &format!("{by} 创建了草稿")).await?;
+    }
+    Ok(id)
 }
 
 /// The form a record fills.

@@ -136,7 +136,7 @@ impl DouyinSim {
 pub(super) type Q = Query<HashMap<String, String>>;
 
 /// The open_id whose live token this is, or the refusal.
-pub(super) fn authorise(
+fn authorise(
     s: &mut DouyinState,
     path: &str,
     headers: &HeaderMap,
@@ -162,6 +162,21 @@ pub(super) fn authorise(
     }
 }
 
+/// Locks the simulator and checks the caller's token: the state and the caller's open_id.
+pub(super) fn enter<'a>(
+    sim: &'a DouyinSim,
+    path: &str,
+    headers: &HeaderMap,
+    q: &Q,
+) -> Result<(std::sync::MutexGuard<'a, DouyinState>, String), Box<Response>> {
+    let now = sim.clock.now();
+    let Ok(mut s) = sim.state.lock() else {
+        return Err(Box::new(StatusCode::INTERNAL_SERVER_ERROR.into_response()));
+    };
+    let open_id = authorise(&mut s, path, headers, q, now)?;
+    Ok((s, open_id))
+}
+
 /// The bytes of multipart field `name`.
 async fn file(mut form: Multipart, name: &str) -> Option<Vec<u8>> {
     while let Ok(Some(field)) = form.next_field().await {
@@ -183,8 +198,7 @@ async fn upload_video(
     form: Multipart,
 ) -> Response {
     let path = "/api/douyin/v1/video/upload_video/";
-    let now = sim.clock.now();
-    if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
+    if let Err(r) = enter(&sim, path, &headers, &q) {
         return *r;
     }
     let bytes = file(form, "video").await;
@@ -209,11 +223,10 @@ async fn upload_video(
 
 async fn init_part(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -> Response {
     let path = "/api/douyin/v1/video/init_video_part_upload/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    if let Err(r) = authorise(&mut s, path, &headers, &q, now) {
-        return *r;
-    }
+    let mut s = match enter(&sim, path, &headers, &q) {
+        Ok((s, _)) => s,
+        Err(r) => return *r,
+    };
     s.content.counter += 1;
     let id = format!("upload{:08}", s.content.counter);
     s.content.uploads.insert(id.clone(), HashMap::new());
@@ -228,8 +241,7 @@ async fn upload_part(
     form: Multipart,
 ) -> Response {
     let path = "/api/douyin/v1/video/upload_video_part/";
-    let now = sim.clock.now();
-    if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
+    if let Err(r) = enter(&sim, path, &headers, &q) {
         return *r;
     }
     let bytes = file(form, "video").await;
@@ -252,11 +264,10 @@ async fn upload_part(
 
 async fn complete_part(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -> Response {
     let path = "/api/douyin/v1/video/complete_video_part_upload/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    if let Err(r) = authorise(&mut s, path, &headers, &q, now) {
-        return *r;
-    }
+    let mut s = match enter(&sim, path, &headers, &q) {
+        Ok((s, _)) => s,
+        Err(r) => return *r,
+    };
     let upload = q.get("upload_id").cloned().unwrap_or_default();
     let Some(parts) = s.content.uploads.get(&upload).cloned() else {
         return refuse(&mut s, path, 2100005, "upload_id not found");
@@ -287,8 +298,7 @@ async fn upload_image(
     form: Multipart,
 ) -> Response {
     let path = "/api/douyin/v1/video/upload_image/";
-    let now = sim.clock.now();
-    if let Err(r) = authorise(&mut *lock_or_500!(sim), path, &headers, &q, now) {
+    if let Err(r) = enter(&sim, path, &headers, &q) {
         return *r;
     }
     let bytes = file(form, "image").await;

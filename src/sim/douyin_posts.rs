@@ -3,21 +3,19 @@
 //! with review states, `video_data` statistics that grow with each read, and delete.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{authorise, fixture, ok, refuse, SimItem, CREATE_FIXTURE, Q, REFUSED_CODE};
+use super::{enter, fixture, ok, refuse, SimItem, CREATE_FIXTURE, Q, REFUSED_CODE};
 use crate::sim::douyin::DouyinSim;
 
 async fn create(sim: DouyinSim, path: &str, headers: HeaderMap, q: Q, body: Value) -> Response {
-    let now = sim.clock.now();
     let delay;
     let answer = {
-        let mut s = lock_or_500!(sim);
-        let open_id = match authorise(&mut s, path, &headers, &q, now) {
-            Ok(id) => id,
+        let (mut s, open_id) = match enter(&sim, path, &headers, &q) {
+            Ok(entered) => entered,
             Err(r) => return *r,
         };
         let text = body["text"].as_str().unwrap_or_default().to_string();
@@ -134,10 +132,8 @@ fn listed(item: &SimItem) -> Value {
 
 pub(super) async fn video_list(State(sim): State<DouyinSim>, headers: HeaderMap, q: Q) -> Response {
     let path = "/api/douyin/v1/video/video_list/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
+    let (mut s, open_id) = match enter(&sim, path, &headers, &q) {
+        Ok(entered) => entered,
         Err(r) => return *r,
     };
     let cursor: usize = q.get("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
@@ -171,10 +167,8 @@ pub(super) async fn video_data(
     Json(body): Json<Value>,
 ) -> Response {
     let path = "/api/douyin/v1/video/video_data/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
+    let (mut s, open_id) = match enter(&sim, path, &headers, &q) {
+        Ok(entered) => entered,
         Err(r) => return *r,
     };
     let wanted: Vec<String> = body["item_ids"]
@@ -206,10 +200,8 @@ pub(super) async fn delete(
     Json(body): Json<Value>,
 ) -> Response {
     let path = "/video/delete/";
-    let now = sim.clock.now();
-    let mut s = lock_or_500!(sim);
-    let open_id = match authorise(&mut s, path, &headers, &q, now) {
-        Ok(id) => id,
+    let (mut s, open_id) = match enter(&sim, path, &headers, &q) {
+        Ok(entered) => entered,
         Err(r) => return *r,
     };
     let wanted = body["item_id"].as_str().unwrap_or_default().to_string();

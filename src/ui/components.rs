@@ -134,3 +134,30 @@ pub fn ProgressBar(
         </div>
     }
 }
+
+/// The page's `:id` route parameter as a number (0 when missing or not a number).
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// A counter that goes up every `secs` seconds while the page is open in the browser; a page
+/// reloads its data by reading it.
+pub fn ticker(secs: u64) -> RwSignal<u32> {
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|n| *n += 1),
+            std::time::Duration::from_secs(secs),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    tick
+}

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{get_task, ResumeTask};
 use super::pages::status_badge;
@@ -13,14 +12,7 @@ use crate::ui::text;
 
 #[component]
 pub fn ImageTaskPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::components::route_id();
     let task = Resource::new(id, get_task);
     view! {
         <Title text=text::IMG_TITLE/>
