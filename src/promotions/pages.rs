@@ -49,6 +49,7 @@ pub fn PromotionsPage() -> impl IntoView {
         <div class="mb-4 flex gap-2">
             <a class=BUTTON_CLASS href="/promotions/new" data-testid="new-promotion">"新建推广"</a>
             <button class=SMALL_BUTTON_CLASS on:click=move |_| { readback.dispatch(PromotionsReadback {}); }>"从抖音刷新数据"</button>
+            <a class=SMALL_BUTTON_CLASS rel="external" download="" href="/stats/promotions.csv?days=90">"导出推广效果 CSV"</a>
         </div>
         {move || action_notice(readback.value().get())}
         <Card>

@@ -20,22 +20,6 @@ pub fn Card(children: Children) -> impl IntoView {
     view! { <section class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">{children()}</section> }
 }
 
-/// A capability that is not built yet. Never shows invented data.
-#[component]
-pub fn NotYetOpen(title: &'static str) -> impl IntoView {
-    view! {
-        <PageHeader title=title/>
-        <Card>
-            <div class="flex flex-col items-center py-12 text-center" data-testid="not-yet-open">
-                <span class="rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-800">
-                    {text::NOT_YET_OPEN}
-                </span>
-                <p class="mt-4 text-slate-500">{text::NOT_YET_OPEN_HINT}</p>
-            </div>
-        </Card>
-    }
-}
-
 #[component]
 pub fn Forbidden() -> impl IntoView {
     view! {

@@ -32,7 +32,6 @@ pub const STATUS_ACTIVE: &str = "正常";
 pub const STATUS_DISABLED: &str = "已停用";
 
 pub const NOT_YET_OPEN: &str = "尚未开放";
-pub const NOT_YET_OPEN_HINT: &str = "此功能正在建设中，开放后会出现在这里。";
 pub const FORBIDDEN_TITLE: &str = "无权访问";
 pub const FORBIDDEN_HINT: &str = "此页面仅限管理员使用。如需访问，请联系管理员。";
 pub const NOT_FOUND_TITLE: &str = "页面不存在";
