@@ -36,10 +36,6 @@ fn role_of(field: &str) -> Option<(&'static str, i64)> {
     }
 }
 
-fn size_text(bytes: i64) -> String {
-    format!("{:.0} MB", bytes as f64 / super::validate::MB as f64)
-}
-
 /// Streams one file field into the store; returns (key, size, kind).
 async fn store_field(
     media: &MediaStore,
@@ -68,7 +64,10 @@ async fn store_field(
             if let Some((w, ..)) = writer {
                 let _ = w.abort().await;
             }
-            return Err(format!("「{name}」超过 {} 上限", size_text(limit)));
+            return Err(format!(
+                "「{name}」超过 {} 上限",
+                super::validate::size_text(limit)
+            ));
         }
         if writer.is_none() {
             first.extend_from_slice(&chunk);

@@ -106,14 +106,13 @@ pub fn create_body(r: &Record, cover_url: Option<String>) -> Value {
 
 /// After an intent without an answer: is the post on the account already? Looks through the
 /// newest posts for one with our text made after the intent.
-async fn look_up(hub: &Hub, r: &Record, since: i64) -> Result<Option<String>, Stop> {
-    let open_id = open_id(hub, r).await?;
+async fn look_up(hub: &Hub, r: &Record, open_id: &str, since: i64) -> Result<Option<String>, Stop> {
     let text = text_of(r);
     let c = &hub.content;
     let mut cursor = 0;
     for _ in 0..5 {
         let page = with_token(hub, r.account_id, |t| {
-            let open_id = open_id.clone();
+            let open_id = open_id.to_string();
             async move { c.video_list(&t, &open_id, cursor).await }
         })
         .await?;
@@ -132,15 +131,16 @@ async fn look_up(hub: &Hub, r: &Record, since: i64) -> Result<Option<String>, St
     Ok(None)
 }
 
-async fn published(hub: &Hub, r: &Record, item_id: &str, how: &str) -> Result<(), Stop> {
-    let now = crate::server::db::now_unix();
+/// Marks `r` published: with the post's `item_id` (review pending), or without one for a live
+/// preview that is only our own record.
+async fn published(hub: &Hub, r: &Record, item_id: Option<&str>, how: &str) -> Result<(), Stop> {
     sqlx::query(
-        "UPDATE promotions SET item_id = ?, state = 'published', published_at = ?, review = 'reviewing', \
-         error = '', next_try_at = NULL, updated_at = ? WHERE id = ?",
+        "UPDATE promotions SET item_id = ?1, state = 'published', published_at = ?2, \
+         review = CASE WHEN ?1 IS NULL THEN '' ELSE 'reviewing' END, \
+         error = '', next_try_at = NULL, updated_at = ?2 WHERE id = ?3",
     )
     .bind(item_id)
-    .bind(now)
-    .bind(now)
+    .bind(crate::server::db::now_unix())
     .bind(r.id)
     .execute(&hub.pool)
     .await?;
@@ -158,41 +158,28 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         return Ok(());
     }
     if let Some(item) = r.item_id.clone() {
-        return published(hub, &r, &item, "已发布").await;
+        return published(hub, &r, Some(&item), "已发布").await;
     }
     let files = store::media(&hub.pool, id).await?;
     let has_post = files.iter().any(|m| m.role == "video" || m.role == "image");
     if r.kind == "live" && !has_post {
-        let now = crate::server::db::now_unix();
-        sqlx::query(
-            "UPDATE promotions SET state = 'published', published_at = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(id)
-        .execute(&hub.pool)
-        .await?;
-        store::event(
-            &hub.pool,
-            id,
-            "published",
-            "已到开播时间。抖音没有直播预告的开放接口，本预告只记录在 ShopBridge 中",
-        )
-        .await?;
-        return Ok(());
+        let how = "已到开播时间。抖音没有直播预告的开放接口，本预告只记录在 ShopBridge 中";
+        return published(hub, &r, None, how).await;
     }
+    // The account is read once for every call of this run.
+    let open_id = open_id(hub, &r).await?;
     if let Some(since) = r.create_sent_at {
-        if let Some(item) = look_up(hub, &r, since).await? {
-            return published(hub, &r, &item, "重启后在抖音找到了已发布的内容，未重复发布").await;
+        if let Some(item) = look_up(hub, &r, &open_id, since).await? {
+            let how = "重启后在抖音找到了已发布的内容，未重复发布";
+            return published(hub, &r, Some(&item), how).await;
         }
     }
-    upload(hub, media, &mut r, &files).await?;
+    upload(hub, media, &mut r, &files, &open_id).await?;
     let cover = files
         .iter()
         .find(|m| m.role == "cover")
         .map(|m| media.public_url(&m.object_key));
     let body = create_body(&r, cover);
-    let open_id = open_id(hub, &r).await?;
     // Wall-clock time, as Douyin stamps its posts.
     sqlx::query("UPDATE promotions SET create_sent_at = ? WHERE id = ?")
         .bind(crate::server::db::now_unix())
@@ -207,7 +194,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
     })
     .await;
     match result {
-        Ok(item) => published(hub, &r, &item, "抖音已接收，等待审核").await,
+        Ok(item) => published(hub, &r, Some(&item), "抖音已接收，等待审核").await,
         // The platform said no: nothing was posted, so the intent is void.
         Err(TokenError::Platform(CallError::Douyin(e))) if !e.transient() => {
             set(hub, id, "create_sent_at", None).await?;
@@ -218,20 +205,19 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
 }
 
 async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
-    sqlx::query(
+    let title: Option<String> = sqlx::query_scalar(
         "UPDATE promotions SET state = 'failed', error = ?, next_try_at = NULL, updated_at = ? \
-         WHERE id = ? AND state = 'publishing'",
+         WHERE id = ? AND state = 'publishing' RETURNING title",
     )
     .bind(why)
     .bind(crate::server::db::now_unix())
     .bind(id)
-    .execute(&hub.pool)
+    .fetch_optional(&hub.pool)
     .await?;
+    let Some(title) = title else {
+        return Ok(()); // no longer publishing: nothing to report
+    };
     store::event(&hub.pool, id, "failed", why).await?;
-    let title: String = sqlx::query_scalar("SELECT title FROM promotions WHERE id = ?")
-        .bind(id)
-        .fetch_one(&hub.pool)
-        .await?;
     let subject = format!("推广「{title}」");
     hub.alerts
         .raise(

@@ -14,14 +14,14 @@ async fn upload_video(
     media: &MediaStore,
     r: &Record,
     v: &Media,
+    open_id: &str,
 ) -> Result<String, Stop> {
-    let open_id = open_id(hub, r).await?;
     let c = &hub.content;
     if v.size <= CHUNKED_ABOVE {
         let bytes = media.get(&v.object_key).await.map_err(storage_error)?;
         let id = with_token(hub, r.account_id, |t| {
             let bytes = bytes.clone();
-            let open_id = open_id.clone();
+            let open_id = open_id.to_string();
             async move { c.upload_video(&t, &open_id, bytes).await }
         })
         .await?;
@@ -31,7 +31,7 @@ async fn upload_video(
         Some(u) => u.clone(),
         None => {
             let u = with_token(hub, r.account_id, |t| {
-                let open_id = open_id.clone();
+                let open_id = open_id.to_string();
                 async move { c.init_part_upload(&t, &open_id).await }
             })
             .await?;
@@ -54,7 +54,7 @@ async fn upload_video(
             .map_err(storage_error)?;
         with_token(hub, r.account_id, |t| {
             let bytes = bytes.clone();
-            let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
+            let (open_id, upload_id) = (open_id.to_string(), upload_id.clone());
             async move { c.upload_part(&t, &open_id, &upload_id, n, bytes).await }
         })
         .await?;
@@ -65,7 +65,7 @@ async fn upload_video(
             .await?;
     }
     let id = with_token(hub, r.account_id, |t| {
-        let (open_id, upload_id) = (open_id.clone(), upload_id.clone());
+        let (open_id, upload_id) = (open_id.to_string(), upload_id.clone());
         async move { c.complete_part_upload(&t, &open_id, &upload_id).await }
     })
     .await?;
@@ -85,10 +85,11 @@ pub(super) async fn upload(
     media: &MediaStore,
     r: &mut Record,
     files: &[Media],
+    open_id: &str,
 ) -> Result<(), Stop> {
     if let Some(v) = files.iter().find(|m| m.role == "video") {
         if r.video_id.is_none() {
-            let id = upload_video(hub, media, r, v).await?;
+            let id = upload_video(hub, media, r, v, open_id).await?;
             sqlx::query("UPDATE promotions SET video_id = ?, upload_id = NULL WHERE id = ?")
                 .bind(&id)
                 .bind(r.id)
@@ -103,7 +104,6 @@ pub(super) async fn upload(
         .as_deref()
         .and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or_default();
-    let open_id = open_id(hub, r).await?;
     let c = &hub.content;
     for m in files.iter().filter(|m| m.role == "image").skip(done.len()) {
         let bytes = media.get(&m.object_key).await.map_err(storage_error)?;
@@ -114,7 +114,7 @@ pub(super) async fn upload(
             .unwrap_or("image.jpg")
             .to_string();
         let id = with_token(hub, r.account_id, |t| {
-            let (bytes, open_id, name) = (bytes.clone(), open_id.clone(), name.clone());
+            let (bytes, open_id, name) = (bytes.clone(), open_id.to_string(), name.clone());
             async move { c.upload_image(&t, &open_id, bytes, &name).await }
         })
         .await?;

@@ -105,7 +105,8 @@ pub fn at_users(body: &str, map: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn size_text(bytes: i64) -> String {
+/// `bytes` as staff read it ("12.5 MB").
+pub fn size_text(bytes: i64) -> String {
     format!("{:.1} MB", bytes as f64 / MB as f64)
 }
 

@@ -14,17 +14,26 @@ use crate::ui::time::format_timestamp;
 
 /// Orders and paid fen attributed to each promotion: order lines with its post's `video_id`,
 /// or its live room's `room_id`; cancelled orders left out.
-pub async fn effects(pool: &SqlitePool) -> sqlx::Result<Vec<(i64, i64, i64)>> {
-    sqlx::query_as(
+/// `only` limits it to one promotion. Keyed by promotion id: (orders, fen).
+pub async fn effects(
+    pool: &SqlitePool,
+    only: Option<i64>,
+) -> sqlx::Result<std::collections::HashMap<i64, (i64, i64)>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(SUM(l.pay_amount_fen), 0) \
          FROM promotions p JOIN shop_order_lines l \
            ON (p.item_id IS NOT NULL AND l.video_id = p.item_id) \
            OR (p.room_id != '' AND l.room_id = p.room_id) \
          JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY p.id",
+         WHERE ?1 IS NULL OR p.id = ?1 GROUP BY p.id",
     )
+    .bind(only)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n, fen)| (id, (n, fen)))
+        .collect())
 }
 
 #[derive(FromRow)]
@@ -53,7 +62,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
     )
     .fetch_all(pool)
     .await?;
-    let effects = effects(pool).await?;
+    let effects = effects(pool, None).await?;
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM promotions GROUP BY state ORDER BY state")
             .fetch_all(pool)
@@ -62,11 +71,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
         rows: rows
             .into_iter()
             .map(|r| {
-                let (orders, fen) = effects
-                    .iter()
-                    .find(|e| e.0 == r.id)
-                    .map(|e| (e.1, e.2))
-                    .unwrap_or((0, 0));
+                let (orders, fen) = effects.get(&r.id).copied().unwrap_or((0, 0));
                 PromotionRow {
                     id: r.id,
                     kind: kind_label(&r.kind).into(),
@@ -160,7 +165,7 @@ pub async fn detail(
             url: media_url(&m.object_key),
             role: m.role,
             file_name: m.file_name,
-            size: format!("{:.1} MB", m.size as f64 / validate::MB as f64),
+            size: validate::size_text(m.size),
             duration: m
                 .duration_ms
                 .map(|ms| format!("{}:{:02}", ms / 60_000, ms / 1000 % 60))
@@ -181,9 +186,9 @@ pub async fn detail(
             message,
         })
         .collect();
-    let effect = effects(pool).await?.into_iter().find(|e| e.0 == id);
-    d.orders = effect.map(|e| e.1).unwrap_or(0);
-    d.gmv_yuan = yuan(effect.map(|e| e.2).unwrap_or(0));
+    let (orders, fen) = effects(pool, Some(id)).await?.remove(&id).unwrap_or((0, 0));
+    d.orders = orders;
+    d.gmv_yuan = yuan(fen);
     d.state = r.state;
     d.error = r.error;
     d.review = r.review;

@@ -124,7 +124,10 @@ async fn cap_body(request: Request, next: Next) -> Response {
         MAX_BODY_BYTES
     };
     if declared.is_some_and(|n| n > limit) {
-        let error = crate::error::AppError::Invalid("请求过大（最大 16 MB）".into());
+        let error = crate::error::AppError::Invalid(format!(
+            "请求过大（最大 {} MB）",
+            limit / (1024 * 1024)
+        ));
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
             Json(serde_json::to_value(&error).unwrap_or_default()),
