@@ -242,10 +242,8 @@ impl Content {
         Ok(ItemPage {
             items: items(&data),
             cursor: data.get("cursor").and_then(int_of).unwrap_or(0),
-            has_more: data
-                .get("has_more")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            // A bool, a number or a string, depending on the endpoint's age.
+            has_more: data.get("has_more").is_some_and(super::wire::flag_of),
         })
     }
 
@@ -261,23 +259,6 @@ impl Content {
             .post_json("/api/douyin/v1/video/video_data/", token, open_id, &body)
             .await?;
         Ok(items(&data))
-    }
-
-    /// Deletes a post.
-    pub async fn delete(
-        &self,
-        token: &Secret,
-        open_id: &str,
-        item_id: &str,
-    ) -> Result<(), CallError> {
-        self.post_json(
-            "/video/delete/",
-            token,
-            open_id,
-            &json!({ "item_id": item_id }),
-        )
-        .await
-        .map(|_| ())
     }
 }
 

@@ -128,9 +128,14 @@ struct Window {
 impl Window {
     /// The first page of the window after this one, or `None` at the end of the run.
     fn next(self, kind: Kind) -> Option<Window> {
-        (self.end < self.run_end).then(|| Window {
-            start: self.end,
-            end: window_end(kind, self.end, self.run_end),
+        let start = match kind {
+            // Product windows are read inclusive (see `fetch`), so the next starts a second on.
+            Kind::Products => self.end + 1,
+            Kind::Orders => self.end,
+        };
+        (start < self.run_end).then(|| Window {
+            start,
+            end: window_end(kind, start, self.run_end),
             run_end: self.run_end,
             page: kind.first_page(),
         })
@@ -145,9 +150,12 @@ async fn fetch(
     w: Window,
 ) -> Result<Page, String> {
     let (path, params) = match kind {
+        // listV2 excludes both boundary seconds ("不包含入参时间"): asking for one second more
+        // on each side reads [start, end] whole, and the next window starts at end + 1, so a
+        // product updated on a boundary second is read exactly once.
         Kind::Products => (
             "/product/listV2",
-            json!({"page": w.page, "size": PAGE_SIZE, "update_start_time": w.start, "update_end_time": w.end}),
+            json!({"page": w.page, "size": PAGE_SIZE, "update_start_time": w.start - 1, "update_end_time": w.end + 1}),
         ),
         Kind::Orders => (
             "/order/searchList",
@@ -165,10 +173,21 @@ async fn fetch(
         Kind::Products => &data["data"],
         Kind::Orders => &data["shop_order_list"],
     };
-    Ok(Page {
-        items: list.as_array().cloned().unwrap_or_default(),
-        total: data.get("total").and_then(int_of).unwrap_or(0),
-    })
+    // `data` may be null on success, and a page may omit `total`: then a full page means
+    // "maybe more" and the window is read on until a short page.
+    let items: Vec<Value> = list
+        .as_array()
+        .map(|a| a.iter().filter(|v| v.is_object()).cloned().collect())
+        .unwrap_or_default();
+    let total = data.get("total").and_then(int_of).unwrap_or_else(|| {
+        let reached = (w.page - kind.first_page() + 1) * PAGE_SIZE;
+        if items.len() as i64 == PAGE_SIZE {
+            reached + 1
+        } else {
+            reached - PAGE_SIZE + items.len() as i64
+        }
+    });
+    Ok(Page { items, total })
 }
 
 /// What one sync did.

@@ -8,10 +8,16 @@ use serde_json::Value;
 
 /// An integer sent as a number or a string ("86400"); anything else is `None`.
 pub fn int_of(value: &Value) -> Option<i64> {
+    crate::ozon::client::de::int_of(value)
+}
+
+/// A flag sent as a bool, a number (0/1) or a string ("true", "1"): `has_more` is all three.
+pub fn flag_of(value: &Value) -> bool {
     match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => matches!(s.trim(), "1" | "true" | "True" | "TRUE"),
+        _ => false,
     }
 }
 
@@ -61,6 +67,10 @@ impl DouyinError {
             10013 => "client_key 或 client_secret 错误",
             10020 => "refresh_token 续期次数已用完，需要重新授权",
             2190001 => "调用配额已用完",
+            2190003 | 2190004 => {
+                "应用没有代用户发布的能力（需要企业网站应用获批 video.create.bind）"
+            }
+            2190006 => "视频时长不符合抖音的要求",
             2100004 => "抖音系统繁忙",
             _ => "",
         };
@@ -75,31 +85,53 @@ impl DouyinError {
     }
 }
 
-/// The `data` of a Douyin answer, or its error.
+/// The `data` of a Douyin answer, or its error. Three shapes: `{data:{error_code,…}, extra}`,
+/// the error in `extra` while `data.error_code` is 0, and the newer `{err_no, err_msg, log_id,
+/// data}` (an error there may come with no `data` at all).
 pub fn douyin_data(body: &Value) -> Result<&Value, DouyinError> {
     let data = body.get("data").unwrap_or(&Value::Null);
     let extra = body.get("extra").unwrap_or(&Value::Null);
-    let log_id = [data.get("log_id"), extra.get("logid"), extra.get("log_id")]
+    let log_id = [
+        data.get("log_id"),
+        extra.get("logid"),
+        extra.get("log_id"),
+        body.get("log_id"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(text_of)
+    .filter(|s| !s.is_empty())
+    .unwrap_or_default();
+    let codes = [
+        data.get("error_code"),
+        extra.get("error_code"),
+        body.get("err_no"),
+        body.get("error_code"),
+    ];
+    let code = codes
         .into_iter()
         .flatten()
-        .find_map(text_of)
-        .unwrap_or_default();
-    let code = data
-        .get("error_code")
-        .and_then(int_of)
-        .or_else(|| extra.get("error_code").and_then(int_of))
+        .filter_map(int_of)
+        .find(|c| *c != 0)
         .unwrap_or(0);
-    if code != 0 || !data.is_object() {
-        let description = [data.get("description"), extra.get("description")]
-            .into_iter()
-            .flatten()
-            .filter_map(text_of)
-            .find(|d| !d.is_empty())
-            .unwrap_or_else(|| {
-                body.get("message")
-                    .and_then(text_of)
-                    .unwrap_or_else(|| "答复不是抖音的格式".into())
-            });
+    let newer_ok = body.get("err_no").and_then(int_of) == Some(0);
+    if code != 0 || !(data.is_object() || (newer_ok && data.is_null())) {
+        let description = [
+            data.get("description"),
+            extra.get("description"),
+            extra.get("sub_description"),
+            body.get("err_msg"),
+            body.get("description"),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(text_of)
+        .find(|d| !d.is_empty())
+        .unwrap_or_else(|| {
+            body.get("message")
+                .and_then(text_of)
+                .unwrap_or_else(|| "答复不是抖音的格式".into())
+        });
         return Err(DouyinError {
             code: if code == 0 { -1 } else { code },
             description,
@@ -149,40 +181,86 @@ pub struct GatewayError {
 }
 
 impl GatewayError {
-    /// The gateway refused for call frequency (simulator: `isv.access-limit`; the real sub code
-    /// list is not public, so any "limit"/"频繁" answer counts).
+    /// The platform's base error table ("平台基础错误码汇总", `wire/field-facts-2026-12.md`):
+    /// 60000 throttled (触发限流), 20000 service unavailable, 20001 internal timeout — back off
+    /// and try again.
     pub fn throttled(&self) -> bool {
-        self.sub_code.contains("limit")
-            || self.msg.contains("频繁")
-            || self.sub_msg.contains("频繁")
-            || self.code == 429
+        matches!(self.code, 60000 | 20000 | 20001)
     }
 
-    /// The access token is expired or invalid: refresh once and retry.
+    /// 40003 with `isv.access-token-expired` / `isv.access-token-no-existed`: exactly the two
+    /// sub codes on which the public SDKs refresh the access token and retry.
     pub fn access_expired(&self) -> bool {
-        self.sub_code.contains("access-token") || self.sub_code.contains("access_token")
+        matches!(
+            self.sub_code.as_str(),
+            "isv.access-token-expired" | "isv.access-token-no-existed"
+        )
     }
 
-    /// The refresh token is gone: re-authorise.
+    /// The authorisation is gone and only the merchant can give it again: 30001 with an
+    /// authorisation sub code (店铺授权已失效 / 已关闭), 50001 token issue refused because the
+    /// refresh token expired, is invalid or the shop no longer authorises the app, 50002
+    /// `isv.business-failed:31009` (no refresh token).
     pub fn needs_reauth(&self) -> bool {
-        self.sub_code.contains("refresh-token") || self.sub_code.contains("refresh_token")
+        let sub = self.sub_code.as_str();
+        match self.code {
+            30001 => sub.contains("authorization"),
+            50001 => [":token-expired", ":token-invalid", ":no-authorization"]
+                .iter()
+                .any(|end| sub.ends_with(end)),
+            50002 => sub.ends_with(":31009"),
+            _ => false,
+        }
+    }
+
+    /// 30002: the server's IP is not on the app's whitelist (configuration, not the token).
+    pub fn ip_not_whitelisted(&self) -> bool {
+        self.code == 30002
     }
 
     pub fn message(&self) -> String {
+        let meaning = match self.code {
+            20000 | 20001 => "抖店服务暂时不可用，稍后自动重试",
+            30001 if self.needs_reauth() => "店铺授权已失效，需要重新授权",
+            30001 => "应用权限不足，请在抖店开放平台为应用申请此接口权限",
+            30002 => "ShopBridge 服务器的 IP 不在抖店应用的 IP 白名单中，请在抖店开放平台添加服务器出口 IP",
+            40001 => "缺少参数",
+            40003 if self.access_expired() => "access_token 已失效",
+            40003 => "参数不合法",
+            50001 if self.needs_reauth() => "授权已过期，需要商家重新授权",
+            50001 => "令牌签发失败",
+            50002 if self.needs_reauth() => "缺少 refresh_token，需要重新授权",
+            60000 => "调用过于频繁（触发限流），稍后自动重试",
+            70000 => "该接口已下线",
+            _ => "",
+        };
         let detail = if self.sub_msg.is_empty() {
             &self.msg
         } else {
             &self.sub_msg
         };
-        format!("抖店返回错误 {}：{detail}", self.code)
+        let mut text = format!("抖店返回错误 {}", self.code);
+        if !meaning.is_empty() {
+            text.push_str(&format!("：{meaning}"));
+        }
+        if !detail.is_empty() && detail != meaning {
+            text.push_str(&format!("（{detail}）"));
+        }
+        text
     }
 }
 
-/// The `data` of a 抖店 answer, or its error.
+/// The `data` of a 抖店 answer, or its error. 10000 is success; 10001 is a partial failure
+/// (some items done), so its `data` is kept; `data` may be `null` on success.
 pub fn gateway_data(body: &Value) -> Result<&Value, GatewayError> {
     let s = |k: &str| body.get(k).and_then(text_of).unwrap_or_default();
     let ok = match body.get("code").and_then(int_of) {
-        Some(code) => code == 10000,
+        Some(10000) => true,
+        Some(10001) => {
+            tracing::warn!(sub_msg = %s("sub_msg"), "抖店 partial failure (10001); keeping what succeeded");
+            true
+        }
+        Some(_) => false,
         // The legacy envelope.
         None => body.get("err_no").and_then(int_of) == Some(0),
     };
@@ -254,6 +332,34 @@ mod tests {
         assert!(douyin_data(&expired).expect_err("error").access_expired());
         let reauth = serde_json::json!({"data": {"error_code": 10010, "description": ""}});
         assert!(douyin_data(&reauth).expect_err("error").needs_reauth());
+        // The error sits in `extra` while data.error_code says 0.
+        let in_extra = serde_json::json!({"data": {"error_code": 0, "description": ""}, "extra": {"error_code": 2190004, "description": "应用未获得该能力", "logid": "L1"}});
+        let err = douyin_data(&in_extra).expect_err("extra holds the error");
+        assert_eq!((err.code, err.log_id.as_str()), (2_190_004, "L1"));
+        // The newer envelope, error with no data, and success.
+        let newer =
+            serde_json::json!({"err_no": 2190001, "err_msg": "quota exceeded", "log_id": "L2"});
+        let err = douyin_data(&newer).expect_err("err_no");
+        assert_eq!(
+            (err.code, err.description.as_str(), err.log_id.as_str()),
+            (2_190_001, "quota exceeded", "L2")
+        );
+        let ok =
+            serde_json::json!({"err_no": 0, "err_msg": "", "log_id": "L3", "data": {"list": []}});
+        assert!(douyin_data(&ok).expect("ok")["list"].is_array());
+        let ok_null = serde_json::json!({"err_no": "0", "err_msg": "success", "data": null});
+        assert!(douyin_data(&ok_null).expect("ok").is_null());
+        for (v, want) in [
+            (serde_json::json!(true), true),
+            (serde_json::json!(1), true),
+            (serde_json::json!("true"), true),
+            (serde_json::json!("1"), true),
+            (serde_json::json!(0), false),
+            (serde_json::json!("false"), false),
+            (serde_json::json!(null), false),
+        ] {
+            assert_eq!(flag_of(&v), want, "{v}");
+        }
         let garbage = serde_json::json!({"message": "oops"});
         assert_eq!(douyin_data(&garbage).expect_err("not ours").code, -1);
     }
@@ -270,12 +376,52 @@ mod tests {
             text_of(&data["data"][0]["product_id"]).as_deref(),
             Some("3539925204033339668")
         );
-        let refused = serde_json::json!({"code": "50002", "msg": "业务处理失败", "sub_code": "isv.access-limit", "sub_msg": "请求过于频繁", "log_id": "x"});
+        let refused = serde_json::json!({"code": "60000", "msg": "触发限流", "sub_code": "", "sub_msg": "", "log_id": "x"});
         let err = gateway_data(&refused).expect_err("code != 10000");
         assert!(err.throttled());
-        assert_eq!(err.message(), "抖店返回错误 50002：请求过于频繁");
+        assert_eq!(
+            err.message(),
+            "抖店返回错误 60000：调用过于频繁（触发限流），稍后自动重试（触发限流）"
+        );
+        let partial = serde_json::json!({"code": 10001, "msg": "部分成功", "data": {"ok": [1]}});
+        assert_eq!(
+            gateway_data(&partial).expect("10001 keeps data")["ok"][0],
+            1
+        );
+        let null = serde_json::json!({"code": 10000, "msg": "success", "data": null});
+        assert!(gateway_data(&null).expect("ok").is_null());
         let legacy = serde_json::json!({"err_no": 0, "message": "success", "data": {"a": 1}});
         assert_eq!(gateway_data(&legacy).expect("legacy ok")["a"], 1);
         assert!(gateway_data(&serde_json::json!({"err_no": 30001, "message": "bad"})).is_err());
+    }
+
+    fn gw(code: i64, sub_code: &str) -> GatewayError {
+        let body = serde_json::json!({"code": code, "msg": "m", "sub_code": sub_code, "sub_msg": "", "log_id": ""});
+        gateway_data(&body).expect_err("error")
+    }
+
+    #[test]
+    fn gateway_errors_follow_the_platforms_table() {
+        for code in [60000, 20000, 20001] {
+            assert!(gw(code, "").throttled(), "{code}");
+        }
+        // Codes our simulator once invented are not throttling.
+        assert!(!gw(50002, "isv.access-limit").throttled());
+        assert!(gw(40003, "isv.access-token-expired").access_expired());
+        assert!(gw(40003, "isv.access-token-no-existed").access_expired());
+        assert!(!gw(40003, "isv.signature-invalid").access_expired());
+        assert!(gw(30001, "dop.authorization-no-existed").needs_reauth());
+        assert!(gw(30001, "dop.authorization-closed").needs_reauth());
+        assert!(!gw(30001, "isv.app-permissions-insufficient").needs_reauth());
+        assert!(gw(50001, "dop.token-generate-failed:token-expired").needs_reauth());
+        assert!(gw(50001, "dop.token-generate-failed:no-authorization").needs_reauth());
+        assert!(!gw(50001, "dop.token-generate-failed:grant-type-invalid").needs_reauth());
+        assert!(gw(50002, "isv.business-failed:31009").needs_reauth());
+        let ip = gw(30002, "");
+        assert!(ip.ip_not_whitelisted() && !ip.needs_reauth() && !ip.throttled());
+        assert!(ip.message().contains("白名单"), "{}", ip.message());
+        assert!(gw(30001, "dop.authorization-no-existed")
+            .message()
+            .contains("重新授权"));
     }
 }

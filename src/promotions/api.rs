@@ -161,24 +161,11 @@ pub async fn promotion_delete(id: i64, confirm: bool) -> Result<String, AppError
     if r.state == "deleted" {
         return Ok("已删除".into());
     }
-    let hub = &app.platforms;
-    if let Some(item) = r.item_id.clone() {
-        let open_id = hub
-            .account(r.account_id)
-            .await?
-            .map(|a| a.external_id)
-            .unwrap_or_default();
-        let c = &hub.content;
-        crate::platforms::tokens::with_token(hub, r.account_id, |t| {
-            let (open_id, item) = (open_id.clone(), item.clone());
-            async move { c.delete(&t, &open_id, &item).await }
-        })
-        .await
-        .map_err(|e| AppError::Invalid(format!("删除失败：{}", e.message())).respond())?;
-    }
+    // Douyin withdrew `/video/delete/` in October 2022: a post can only be deleted by its
+    // owner in the Douyin app. Ours is marked withdrawn, and the user is told where to finish.
     let message = if r.item_id.is_some() {
         format!(
-            "{} 确认从抖音账号「{account}」删除（是否删除：是）",
+            "{} 确认撤下抖音账号「{account}」上的这条作品（是否删除：是）。{IN_APP}",
             user.name
         )
     } else {
@@ -186,8 +173,15 @@ pub async fn promotion_delete(id: i64, confirm: bool) -> Result<String, AppError
     };
     super::store::transition(&app.pool, id, &[r.state.as_str()], "deleted", &message).await?;
     audit(&app, &user, "promotion.delete", id, &message).await?;
-    Ok("已删除".into())
+    Ok(if r.item_id.is_some() {
+        format!("已在 ShopBridge 中撤下。{IN_APP}")
+    } else {
+        "已删除".into()
+    })
 }
+
+/// What deleting a published post means since Douyin withdrew its delete method.
+const IN_APP: &str = "抖音已于 2022 年 10 月下线删除作品的开放接口，请在抖音 App 里删除这条作品";
 
 /// Removes one media file from a draft.
 #[server(prefix = "/sf", endpoint = "promotion_media_remove")]

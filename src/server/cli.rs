@@ -240,6 +240,8 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let doudian =
                 crate::sim::doudian::DoudianSim::new(scale, doudian_products, doudian_orders);
             doudian.set_callback(&doudian_callback);
+            // The Douyin app's configured redirect: the same ShopBridge, its Douyin callback.
+            douyin.set_redirect_uri(&doudian_callback.replace("/oauth/doudian/", "/oauth/douyin/"));
             if let Ok(mut s) = doudian.state.lock() {
                 s.delay = std::time::Duration::from_millis(doudian_delay_ms);
             }

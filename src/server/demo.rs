@@ -32,6 +32,7 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     let sim = format!("http://{sim_addr}");
     let base = format!("http://127.0.0.1:{port}");
     doudian_sim.set_callback(&format!("{base}/oauth/doudian/callback"));
+    douyin_sim.set_redirect_uri(&format!("{base}/oauth/douyin/callback"));
     let data = data_dir.to_string_lossy().into_owned();
     let bind = format!("127.0.0.1:{port}");
     let config = Config::from_lookup(|name| match name {

@@ -71,6 +71,13 @@ pub async fn run(
     if requeued > 0 {
         tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
     }
+    let stocks = crate::ozon::listing::pipeline::pacing::recover_stocks(&pool).await?;
+    if stocks > 0 {
+        tracing::warn!(
+            stocks,
+            "上次停止时有库存写入未收到 Ozon 回复，将在 30 秒后重发"
+        );
+    }
     let listing = crate::ozon::listing::pipeline::Listing::new(
         pool.clone(),
         ozon.clone(),

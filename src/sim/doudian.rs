@@ -1,15 +1,18 @@
 //! 抖店 as the simulator plays it: the service-market authorize page (redirects back with a code
 //! and the state), the signed gateway (a bad sign is refused), `token/create` and
 //! `token/refresh` (7-day access, 14-day refresh, in simulated time), `product/listV2` (pages
-//! from 1, ≤ 100 a page, page × size ≤ 10,000, filtered by update time) and `order/searchList`
-//! (pages from 0, windows in seconds, amounts in fen). Bodies are built from the fixtures;
-//! every answer is HTTP 200 with `code` 10000 or an error code. Throttling answers
-//! `code 50002 / isv.access-limit` above `rps` calls a second.
+//! from 1, ≤ 100 a page, page × size ≤ 10,000, filtered by update time with both boundary
+//! seconds excluded) and `order/searchList` (pages from 0, windows in seconds, amounts in fen,
+//! `create_time` descending unless `order_by`/`order_asc` say otherwise). Bodies are built from
+//! the fixtures; every answer is HTTP 200 with `code` 10000 or an error, `data: null` on errors.
 //!
-//! The real gateway's error codes for a bad sign, an expired token and throttling are not
-//! public (`wire/douyin-api.md` §2.4); the simulator's: 30001 `isv.signature-invalid`,
-//! 30002 `isv.access-token-expired`, 30003 `isv.refresh-token-invalid`, 40004
-//! `isv.parameter-invalid`, 50002 `isv.access-limit`.
+//! Errors are the platform's base table ("平台基础错误码汇总", `wire/field-facts-2026-12.md`):
+//! 40001 `isv.signature-missing` / `isv.access-token-missing`, 40003 `isv.signature-invalid`,
+//! `isv.timestamp-invalid`, `isv.timestamp-format-error`, `isv.access-token-expired`,
+//! `isv.access-token-no-existed`, `isv.parameter-format-invalid`, 30001
+//! `dop.authorization-no-existed` for a shop that took its authorisation back, 50001
+//! `dop.token-generate-failed:*` for a bad code or an expired refresh token, 60000 throttled
+//! above `rps` calls a second. `fail_next` answers any refusal once (30002, 10001, 20000…).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -61,6 +64,10 @@ pub struct DoudianState {
     window: (Instant, u32),
     /// The next N gateway calls are throttled.
     pub throttle_next: u32,
+    /// The next gateway call (after the checks) answers this refusal.
+    pub fail_next: Option<Refusal>,
+    /// Shops whose merchant took the app's authorisation back (30001 on every call).
+    pub revoked: Vec<String>,
     /// Real delay before each list answer.
     pub delay: Duration,
     pub access_life: i64,
@@ -103,6 +110,8 @@ impl DoudianSim {
                 rps: 0,
                 window: (Instant::now(), 0),
                 throttle_next: 0,
+                fail_next: None,
+                revoked: Vec::new(),
                 delay: Duration::ZERO,
                 access_life: 7 * 86_400,
                 refresh_life: 14 * 86_400,
@@ -229,6 +238,13 @@ impl DoudianSim {
     }
 
     /// Every access token issued so far lapses now (a refresh brings a new one).
+    /// The merchant cancels the app's authorisation for `shop_id`.
+    pub fn revoke(&self, shop_id: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.revoked.push(shop_id.to_string());
+        }
+    }
+
     pub fn expire_access_tokens(&self) {
         let now = self.clock.now();
         if let Ok(mut s) = self.state.lock() {
@@ -279,15 +295,28 @@ fn answer(
         }
         Err((code, sub_code, sub_msg)) => {
             s.log.push((method.to_string(), code));
-            json!({"code": code, "msg": "业务处理失败", "sub_code": sub_code, "sub_msg": sub_msg,
-                   "log_id": format!("sim{:020}", s.log.len()), "data": {}})
+            let msg = match code {
+                40001 => "缺少必选参数",
+                40003 => "非法的参数",
+                30001 => "权限不足",
+                50001 => "服务端处理失败",
+                60000 => "触发限流",
+                _ => "业务处理失败",
+            };
+            json!({"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg,
+                   "log_id": format!("sim{:020}", s.log.len()), "data": null})
         }
     };
     Json(body).into_response()
 }
 
-pub(super) type Refusal = (i64, &'static str, &'static str);
-pub(super) const BAD_PARAM: Refusal = (40004, "isv.parameter-invalid", "参数错误");
+pub type Refusal = (i64, &'static str, &'static str);
+pub(super) const BAD_PARAM: Refusal = (40003, "isv.parameter-format-invalid", "参数错误");
+/// 60000: 触发限流.
+const THROTTLED: Refusal = (60000, "", "触发限流，请稍后重试");
+/// How far `timestamp` may be from the wall clock (the gateway's freshness check; its exact
+/// window is not published, ten minutes is the common SDK figure).
+const TIMESTAMP_SLACK: i64 = 600;
 
 async fn gateway(
     State(sim): State<DoudianSim>,
@@ -323,6 +352,14 @@ async fn gateway(
             &get("timestamp"),
         )
     });
+    // The gateway's checks, in the platform's own codes (`wire/field-facts-2026-12.md`).
+    if get("sign").is_empty() {
+        return answer(
+            &mut s,
+            &method,
+            Err((40001, "isv.signature-missing", "缺少签名")),
+        );
+    }
     if get("app_key") != DEMO_APP_KEY
         || get("method") != method
         || get("v") != "2"
@@ -331,30 +368,43 @@ async fn gateway(
         return answer(
             &mut s,
             &method,
-            Err((30001, "isv.signature-invalid", "签名校验失败")),
+            Err((40003, "isv.signature-invalid", "签名校验失败")),
         );
+    }
+    // `timestamp` is Unix seconds on the wall clock, refused when stale or malformed.
+    match get("timestamp").parse::<i64>() {
+        Err(_) => {
+            return answer(
+                &mut s,
+                &method,
+                Err((40003, "isv.timestamp-format-error", "timestamp 格式错误")),
+            )
+        }
+        Ok(t) if (t - crate::server::db::now_unix()).abs() > TIMESTAMP_SLACK => {
+            return answer(
+                &mut s,
+                &method,
+                Err((40003, "isv.timestamp-invalid", "timestamp 已过期")),
+            )
+        }
+        Ok(_) => {}
     }
     if s.throttle_next > 0 {
         s.throttle_next -= 1;
-        return answer(
-            &mut s,
-            &method,
-            Err((50002, "isv.access-limit", "请求过于频繁，请稍后重试")),
-        );
+        return answer(&mut s, &method, Err(THROTTLED));
     }
     if s.rps > 0 {
         let (start, n) = s.window;
         if start.elapsed() >= Duration::from_secs(1) {
             s.window = (Instant::now(), 1);
         } else if n >= s.rps {
-            return answer(
-                &mut s,
-                &method,
-                Err((50002, "isv.access-limit", "请求过于频繁，请稍后重试")),
-            );
+            return answer(&mut s, &method, Err(THROTTLED));
         } else {
             s.window.1 += 1;
         }
+    }
+    if let Some(refusal) = s.fail_next.take() {
+        return answer(&mut s, &method, Err(refusal));
     }
     let Ok(params) = serde_json::from_str::<Value>(&param_json) else {
         return answer(&mut s, &method, Err(BAD_PARAM));
@@ -363,9 +413,15 @@ async fn gateway(
         "token.create" => token_create(&mut s, &params, now),
         "token.refresh" => token_refresh(&mut s, &params, now),
         m => match s.access.get(&get("access_token")).cloned() {
-            None => Err((30002, "isv.access-token-invalid", "access_token 无效")),
+            None if get("access_token").is_empty() => {
+                Err((40001, "isv.access-token-missing", "缺少 access_token"))
+            }
+            None => Err((40003, "isv.access-token-no-existed", "access_token 不存在")),
             Some((_, exp)) if exp <= now => {
-                Err((30002, "isv.access-token-expired", "access_token 已过期"))
+                Err((40003, "isv.access-token-expired", "access_token 已过期"))
+            }
+            Some((shop, _)) if s.revoked.contains(&shop) => {
+                Err((30001, "dop.authorization-no-existed", "店铺授权已失效"))
             }
             Some((shop, _)) => {
                 let i = s.shops.iter().position(|x| x.shop_id == shop).unwrap_or(0);

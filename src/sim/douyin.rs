@@ -20,6 +20,15 @@ use crate::ui::escape_html as escape;
 pub const DEMO_CLIENT_KEY: &str = "tt-demo-client-key";
 pub const DEMO_CLIENT_SECRET: &str = "douyin-demo-client-secret-0001";
 
+/// What the demo app is approved for (an enterprise website app, so `video.create.bind` too).
+pub const APPROVED_SCOPES: &[&str] = &[
+    "user_info",
+    "renew_refresh_token",
+    "video.create.bind",
+    "video.data.bind",
+    "video.list.bind",
+];
+
 const ACCESS_FIXTURE: &str =
     include_str!("../../fixtures/douyin/douyin_oauth_access_token_success.json");
 const STRINGLY_FIXTURE: &str =
@@ -50,6 +59,11 @@ pub struct DouyinState {
     pub access_life: i64,
     pub refresh_life: i64,
     pub code_life: i64,
+    /// The app's configured redirect URL: the authorize page refuses any other (10006), as
+    /// Douyin does. `None` only before `set_redirect_uri`.
+    pub redirect_uri: Option<String>,
+    /// Scopes the app was approved for; asking for another is refused at authorize time.
+    pub approved_scopes: Vec<String>,
     /// Uploads, posts and their statistics (`douyin_content.rs`).
     pub content: super::douyin_content::ContentState,
 }
@@ -73,9 +87,17 @@ impl DouyinSim {
                 access_life: 15 * 86_400,
                 refresh_life: 30 * 86_400,
                 code_life: 600,
+                approved_scopes: APPROVED_SCOPES.iter().map(|s| s.to_string()).collect(),
                 ..DouyinState::default()
             })),
             clock: Clock::new(time_scale),
+        }
+    }
+
+    /// Sets the app's configured redirect URL (what the developer console holds).
+    pub fn set_redirect_uri(&self, url: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.redirect_uri = Some(url.to_string());
         }
     }
 
@@ -130,12 +152,44 @@ fn log(s: &mut DouyinState, path: &str, code: i64) {
     s.log.push((path.to_string(), code));
 }
 
-async fn authorize_page(Query(q): Query<HashMap<String, String>>) -> Response {
+/// Why Douyin refuses an authorize request, before the user sees anything: a wrong client_key,
+/// a redirect_uri that is not the app's configured one (10006; https in production, loopback
+/// http allowed here), or a scope the app was not approved for (10004).
+fn authorize_refusal(sim: &DouyinSim, q: &HashMap<String, String>) -> Option<String> {
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     if get("client_key") != DEMO_CLIENT_KEY || get("response_type") != "code" {
+        return Some("client_key 无效".into());
+    }
+    let s = sim.state.lock().ok()?;
+    let redirect = get("redirect_uri");
+    let configured = s.redirect_uri.as_deref().is_none_or(|c| c == redirect);
+    let secure = redirect.starts_with("https://")
+        || redirect.starts_with("http://127.0.0.1")
+        || redirect.starts_with("http://localhost");
+    if !configured || !secure {
+        return Some("10006 redirect_uri 与应用配置的回调地址不一致".into());
+    }
+    let unapproved: Vec<String> = get("scope")
+        .split(',')
+        .map(str::trim)
+        .filter(|sc| !sc.is_empty() && !s.approved_scopes.iter().any(|a| a == sc))
+        .map(str::to_string)
+        .collect();
+    if !unapproved.is_empty() {
+        return Some(format!("10004 应用没有以下权限：{}", unapproved.join(",")));
+    }
+    None
+}
+
+async fn authorize_page(
+    State(sim): State<DouyinSim>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    if let Some(why) = authorize_refusal(&sim, &q) {
         return (
             StatusCode::BAD_REQUEST,
-            Html("<h1>client_key 无效</h1>".to_string()),
+            Html(format!("<h1>{}</h1>", escape(&why))),
         )
             .into_response();
     }
@@ -172,6 +226,16 @@ async fn approve(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let mut checked = q.clone();
+    checked.insert("client_key".into(), DEMO_CLIENT_KEY.into());
+    checked.insert("response_type".into(), "code".into());
+    if let Some(why) = authorize_refusal(&sim, &checked) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(format!("<h1>{}</h1>", escape(&why))),
+        )
+            .into_response();
+    }
     let code = sim.issue_code(&get("open_id"), &get("scope"));
     let target = crate::douyin::client::with_query(
         &get("redirect_uri"),

@@ -119,7 +119,6 @@ impl DouyinSim {
             )
             .route("/api/douyin/v1/video/video_list/", get(posts::video_list))
             .route("/api/douyin/v1/video/video_data/", post(posts::video_data))
-            .route("/video/delete/", post(posts::delete))
             .layer(DefaultBodyLimit::max(200 * MB))
             .with_state(self.clone())
     }

@@ -1,6 +1,7 @@
 //! Posts on the simulated Douyin account: `create_video` / `create_image_text` (answered from
 //! the synthesized create fixture; the post is made before an optional delay), `video_list`
-//! with review states, `video_data` statistics that grow with each read, and delete.
+//! with review states and `video_data` statistics that grow with each read. There is no delete:
+//! Douyin withdrew `/video/delete/` in October 2022.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -18,6 +19,24 @@ async fn create(sim: DouyinSim, path: &str, headers: HeaderMap, q: Q, body: Valu
             Ok(entered) => entered,
             Err(r) => return *r,
         };
+        // Posting for a user needs `video.create.bind`, granted only to enterprise website apps.
+        let granted = s
+            .accounts
+            .values()
+            .find(|a| a.open_id == open_id)
+            .is_some_and(|a| {
+                a.scope
+                    .split(',')
+                    .any(|sc| sc.trim() == "video.create.bind")
+            });
+        if !granted {
+            return refuse(
+                &mut s,
+                path,
+                2190004,
+                "app has no permission for this ability: video.create.bind not authorized",
+            );
+        }
         let text = body["text"].as_str().unwrap_or_default().to_string();
         let video = body["video_id"].as_str().map(str::to_string);
         let images: Vec<String> = body["image_list"]
@@ -191,29 +210,4 @@ pub(super) async fn video_data(
     }
     s.log.push((path.into(), 0));
     ok(json!({"list": list}))
-}
-
-pub(super) async fn delete(
-    State(sim): State<DouyinSim>,
-    headers: HeaderMap,
-    q: Q,
-    Json(body): Json<Value>,
-) -> Response {
-    let path = "/video/delete/";
-    let (mut s, open_id) = match enter(&sim, path, &headers, &q) {
-        Ok(entered) => entered,
-        Err(r) => return *r,
-    };
-    let wanted = body["item_id"].as_str().unwrap_or_default().to_string();
-    let Some(item) = s
-        .content
-        .items
-        .iter_mut()
-        .find(|i| i.open_id == open_id && i.item_id == wanted && !i.deleted)
-    else {
-        return refuse(&mut s, path, 2100005, "item_id not found");
-    };
-    item.deleted = true;
-    s.log.push((path.into(), 0));
-    ok(json!({}))
 }

@@ -8,6 +8,8 @@ pub mod ozon;
 pub mod ozon_catalog;
 pub mod ozon_categories;
 pub mod ozon_commerce;
+pub mod ozon_odd;
+pub mod ozon_schema;
 pub mod png;
 
 use std::net::SocketAddr;

@@ -60,6 +60,7 @@ pub enum KeyBehaviour {
     Normal,
     MissingRole,
     IpRestricted,
+    Deactivated,
 }
 
 #[derive(Clone, Debug)]
@@ -229,11 +230,31 @@ fn permission_denied(message_key: &str) -> Response {
     (StatusCode::FORBIDDEN, Json(body)).into_response()
 }
 
-fn roles_body(account: &SimAccount) -> Response {
+/// A key missing a role, restricted to other IPs, deactivated or expired is refused on every
+/// method with 403 and its reason, as Ozon refuses it (not only on `/v1/roles`).
+fn key_refusal(account: &SimAccount) -> Option<Response> {
+    let expired = time::OffsetDateTime::parse(
+        &account.expires_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .is_ok_and(|at| at <= time::OffsetDateTime::now_utc());
     match account.behaviour {
-        KeyBehaviour::MissingRole => permission_denied("missing a required role"),
-        KeyBehaviour::IpRestricted => permission_denied("restricted to specific IP"),
-        KeyBehaviour::Normal => {
+        KeyBehaviour::MissingRole => Some(permission_denied("missing a required role")),
+        KeyBehaviour::IpRestricted => Some(permission_denied("restricted to specific IP")),
+        KeyBehaviour::Deactivated => Some(permission_denied("is deactivated")),
+        // Ozon's wording for an expired key is not documented; the simulator says it plainly.
+        KeyBehaviour::Normal if expired => {
+            let body = json!({"code": 7, "message": "Api-Key has expired, generate a new one", "details": []});
+            Some((StatusCode::FORBIDDEN, Json(body)).into_response())
+        }
+        KeyBehaviour::Normal => None,
+    }
+}
+
+fn roles_body(account: &SimAccount) -> Response {
+    match key_refusal(account) {
+        Some(refused) => refused,
+        None => {
             let roles: Vec<Value> = account
                 .roles
                 .iter()
@@ -290,7 +311,8 @@ async fn dispatch(
     if lost {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
-    response
+    // Logged with its real status above; sent, in odd-shapes mode, perhaps inside HTTP 200.
+    odd_status(&sim, response).await
 }
 
 fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Response {
@@ -302,15 +324,46 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         Ok(account) => account,
         Err((status, code)) => return fixture_error(status, code),
     };
+    if let Some(refused) = key_refusal(&account) {
+        return refused;
+    }
+    // The gateway checks the body against the method's schema before anything else.
+    let invalid = super::ozon_schema::request_errors(path, &body);
+    if let Some(first) = invalid.first() {
+        let message = format!("proto: invalid request body: {first}");
+        let body = json!({"code": 3, "message": message, "details": []});
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    }
     let Ok(mut catalog) = sim.catalog.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    if let Some(wait) = catalog.throttled(path) {
+        let mut res = fixture_error(429, 8);
+        res.headers_mut().insert("retry-after", wait.into());
+        return res;
+    }
+    if path == "/v2/products/stocks" {
+        if let Some(refused) = catalog.stocks_request_refusal(&account.client_id, &body) {
+            return refused;
+        }
+    }
     if let Some(wait) = catalog.over_rate(&account.client_id) {
         let mut res = fixture_error(429, 8);
         let h = res.headers_mut();
         h.insert("retry-after", wait.into());
         h.insert("ratelimit-remaining", 0.into());
         return res;
+    }
+    let odd = catalog.odd_call();
+    if odd.is_some_and(|n| n % super::ozon_odd::HTML_EVERY == 0) {
+        // A gateway page before the call is carried out: the client must try again.
+        let page = super::ozon_odd::HTML_PAGE;
+        return (
+            StatusCode::BAD_GATEWAY,
+            [(axum::http::header::CONTENT_TYPE, "text/html")],
+            page,
+        )
+            .into_response();
     }
     if let Some(fault) = catalog.fault() {
         let body = json!({"code": 13, "message": fault, "details": []});
@@ -334,7 +387,8 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
         "/v2/warehouse/list" => {
             let list: Vec<Value> = WAREHOUSES
                 .iter()
-                .map(|(id, name)| json!({"warehouse_id": id, "name": name, "status": "created", "is_rfbs": false}))
+                .enumerate()
+                .map(|(n, (id, name))| json!({"warehouse_id": id, "name": name, "status": "created", "is_rfbs": n == 1}))
                 .collect();
             json!({"warehouses": list, "cursor": "", "has_next": false})
         }
@@ -357,7 +411,32 @@ fn answer(sim: &OzonSim, path: &str, headers: &HeaderMap, body: Value) -> Respon
     for (offer_id, code) in codes {
         catalog.item_errors.push((path.to_string(), offer_id, code));
     }
+    let mut reply = reply;
+    if let Some(n) = odd {
+        super::ozon_odd::reshape(&mut reply, n);
+    }
     Json(reply).into_response()
+}
+
+/// In odd-shapes mode, an error may come with HTTP 200 (every other one here): its body and
+/// headers unchanged, so only a client that reads the body first gets it right.
+async fn odd_status(sim: &OzonSim, response: Response) -> Response {
+    let odd = sim
+        .catalog
+        .lock()
+        .map(|c| c.config.odd_shapes)
+        .unwrap_or(false);
+    let status = response.status();
+    if !odd || status.is_success() || status == StatusCode::GONE {
+        return response;
+    }
+    let flip = sim.calls.lock().map(|c| c.len() % 2 == 0).unwrap_or(false);
+    if !flip {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    parts.status = StatusCode::OK;
+    Response::from_parts(parts, body)
 }
 
 /// Every `(offer_id, code)` of a per-item error in an answer (inside `errors` arrays).

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 mod imports;
+pub use imports::ATTRIBUTE_REFUSAL;
 
 /// Knobs for a deterministic simulator.
 #[derive(Clone, Debug)]
@@ -46,6 +47,11 @@ pub struct SimConfig {
     pub daily_create: Option<i64>,
     /// The quota window in simulated seconds (a day).
     pub quota_window_secs: u64,
+    /// The first N calls to this path answer 429 with `Retry-After` of this many (real)
+    /// seconds, before doing anything: (path, N, seconds).
+    pub throttle: Option<(String, usize, u64)>,
+    /// Odd-but-legal answer shapes (`ozon_odd`); on by default when the environment says so.
+    pub odd_shapes: bool,
 }
 
 impl Default for SimConfig {
@@ -68,6 +74,8 @@ impl Default for SimConfig {
             bulk_products: 0,
             daily_create: None,
             quota_window_secs: 86_400,
+            throttle: None,
+            odd_shapes: super::ozon_odd::from_env(),
         }
     }
 }
@@ -87,6 +95,12 @@ pub struct SimProduct {
     pub status: String,
     /// Image URLs set through `/v2/product/pictures/import`; they replace the generated ones.
     pub external_images: Option<Vec<String>>,
+    /// `false` for an offer whose import failed Ozon's validation: `/v3/product/info/list`
+    /// still lists it, with `is_created: false` and its `errors`.
+    pub created: bool,
+    pub errors: Value,
+    /// When an import made the card: it reads back with `sku: 0` for its first simulated minute.
+    pub made_at: Option<Instant>,
 }
 
 impl SimProduct {
@@ -122,6 +136,9 @@ impl SimProduct {
             price_writes: Vec::new(),
             status: "price_sent".into(),
             external_images: None,
+            created: true,
+            errors: json!([]),
+            made_at: None,
         }
     }
 }
@@ -151,10 +168,15 @@ pub struct Catalog {
     image_hits: HashMap<String, u32>,
     /// Every offer_id sent to `/v3/product/import` or `/v1/product/import-by-sku`, in order.
     pub import_log: Vec<String>,
+    /// offer_ids whose existing card an import overwrote (Ozon's import is create or update).
+    pub overwritten: Vec<String>,
     /// Every per-item error code answered inside HTTP 200: (path, offer_id, code).
     pub item_errors: Vec<(String, String, String)>,
     /// Cards created in the current quota window, and when it started.
     created: (Instant, i64),
+    /// When each account's recent `/v2/products/stocks` calls came (80 a minute).
+    pub(super) stock_calls: HashMap<String, Vec<Instant>>,
+    odd_calls: u32,
     started: Instant,
 }
 
@@ -188,7 +210,10 @@ impl Catalog {
             image_hits: HashMap::new(),
             import_log: Vec::new(),
             item_errors: Vec::new(),
+            overwritten: Vec::new(),
             created: (Instant::now(), 0),
+            stock_calls: HashMap::new(),
+            odd_calls: 0,
             started: Instant::now(),
         }
     }
@@ -264,6 +289,25 @@ impl Catalog {
             }
         }
         self.config.latency
+    }
+
+    /// Counts a call for the odd-shapes mode: `Some(n)` when shapes are odd (n varies them).
+    pub fn odd_call(&mut self) -> Option<u32> {
+        self.config.odd_shapes.then(|| {
+            self.odd_calls = self.odd_calls.wrapping_add(1);
+            self.odd_calls
+        })
+    }
+
+    /// `Some(retry_after)` when this call is one of the throttled ones.
+    pub fn throttled(&mut self, path: &str) -> Option<u64> {
+        match self.config.throttle.as_mut() {
+            Some((p, n, secs)) if p == path && *n > 0 => {
+                *n -= 1;
+                Some(*secs)
+            }
+            _ => None,
+        }
     }
 
     /// Whether the answer to this call (already carried out) is lost.
@@ -344,13 +388,16 @@ impl Catalog {
             .filter(|p| offer_ids.contains(&p.offer_id) || product_ids.contains(&p.product_id) || skus.contains(&p.sku))
             .map(|p| {
                 let urls = p.image_urls(base);
+                let fresh = p.made_at.is_some_and(|at| self.elapsed(at) < Duration::from_secs(60));
+                let sku = if !p.created || fresh { 0 } else { p.sku };
                 json!({
-                    "id": p.product_id, "offer_id": p.offer_id, "sku": p.sku, "name": p.name,
+                    "id": p.product_id, "offer_id": p.offer_id, "sku": sku, "name": p.name,
                     "primary_image": urls.iter().take(1).collect::<Vec<_>>(), "images": urls, "color_image": [],
                     "currency_code": "CNY", "price": p.price.clone().unwrap_or_default(), "old_price": p.old_price,
                     "min_price": "", "vat": "0.00", "barcodes": [], "is_archived": false,
-                    "statuses": {"status": p.status, "moderate_status": p.moderate_status(), "validation_status": "success", "is_created": true},
-                    "errors": [],
+                    "statuses": {"status": p.status, "moderate_status": if p.created { p.moderate_status() } else { "" },
+                                 "validation_status": if p.created { "success" } else { "fail" }, "is_created": p.created},
+                    "errors": p.errors,
                 })
             })
             .collect();

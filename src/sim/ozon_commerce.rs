@@ -6,7 +6,41 @@ use serde_json::{json, Value};
 
 use super::ozon_catalog::{as_i64, item_error, Catalog, WAREHOUSES};
 
+/// `/v2/products/stocks` calls a minute per account.
+const STOCK_CALLS_PER_MINUTE: usize = 80;
+/// Pairs per `/v2/products/stocks` request.
+const STOCK_PAIRS: usize = 100;
+
 impl Catalog {
+    /// A stocks request Ozon refuses whole: over 100 pairs (400), or the account's 81st call
+    /// within a minute (429 with `Retry-After`).
+    pub fn stocks_request_refusal(
+        &mut self,
+        client_id: &str,
+        body: &Value,
+    ) -> Option<axum::response::Response> {
+        use axum::response::IntoResponse;
+        let pairs = body["stocks"].as_array().map_or(0, Vec::len);
+        if pairs > STOCK_PAIRS {
+            let body = json!({"code": 3, "message": format!("stocks: value must contain at most {STOCK_PAIRS} items"), "details": []});
+            return Some((axum::http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response());
+        }
+        let minute = Duration::from_secs(60);
+        let calls = self.stock_calls.entry(client_id.to_string()).or_default();
+        calls.retain(|at| at.elapsed() < minute);
+        if calls.len() >= STOCK_CALLS_PER_MINUTE {
+            let wait = calls
+                .first()
+                .map(|at| minute.saturating_sub(at.elapsed()).as_secs() + 1)
+                .unwrap_or(1);
+            let mut res = super::ozon::fixture_error(429, 8);
+            res.headers_mut().insert("retry-after", wait.into());
+            return Some(res);
+        }
+        calls.push(Instant::now());
+        None
+    }
+
     /// Prices: at most 10 per simulated hour per product; errors inside HTTP 200.
     pub fn import_prices(&mut self, body: &Value) -> Value {
         let hour = Duration::from_secs(3600);
@@ -72,6 +106,29 @@ impl Catalog {
                 ));
                 continue;
             }
+            let stock = as_i64(&item["stock"]).unwrap_or(-1);
+            let product_id = as_i64(&item["product_id"]).unwrap_or(0);
+            if product_id != self.products[i].product_id {
+                // Ozon needs the card's real product_id (not 0, not another card's).
+                result.push(item_error(
+                    &offer_id,
+                    product_id,
+                    Some(warehouse),
+                    "PRODUCT_NOT_FOUND",
+                    "product_id is required and must belong to offer_id",
+                ));
+                continue;
+            }
+            if !(0..1_000_000).contains(&stock) {
+                result.push(item_error(
+                    &offer_id,
+                    product_id,
+                    Some(warehouse),
+                    "INVALID_STOCK",
+                    "stock must be from 0 to 999999",
+                ));
+                continue;
+            }
             let p = &mut self.products[i];
             if p.price.is_none() {
                 result.push(item_error(
@@ -98,8 +155,7 @@ impl Catalog {
                 continue;
             }
             p.last_stock_write.insert(warehouse, Instant::now());
-            p.stocks
-                .insert(warehouse, item["stock"].as_i64().unwrap_or(0));
+            p.stocks.insert(warehouse, stock);
             result.push(json!({"warehouse_id": warehouse, "product_id": p.product_id, "offer_id": p.offer_id, "updated": true, "errors": []}));
         }
         json!({"result": result})
@@ -145,12 +201,42 @@ impl Catalog {
         json!({"items": items, "cursor": cursor, "total": self.products.len()})
     }
 
+    /// One row per stock type, as Ozon reads them back: `fbs` and `rfbs` hold what the seller
+    /// wrote to its own warehouses, with `present` including the units reserved by orders (the
+    /// simulator keeps one unit reserved on any FBS stock); `fbo` (Ozon's warehouses, 40 units
+    /// the seller never wrote) and `fbp` come too.
     pub fn stocks_info(&self, body: &Value) -> Value {
         let (page, cursor) = self.cursor_page(body);
         let items: Vec<Value> = page.iter().map(|p| {
-            let present: i64 = p.stocks.values().sum();
-            json!({"product_id": p.product_id, "offer_id": p.offer_id, "stocks": [{"type": "fbs", "present": present, "reserved": 0, "sku": p.sku, "warehouse_ids": p.stocks.keys().collect::<Vec<_>>()}]})
+            let of = |rfbs: bool| -> (i64, Vec<i64>) {
+                let mut ids = Vec::new();
+                let mut sum = 0;
+                for (id, _, is_rfbs) in WAREHOUSE_KINDS {
+                    if *is_rfbs == rfbs {
+                        if let Some(n) = p.stocks.get(id) {
+                            sum += n;
+                            ids.push(*id);
+                        }
+                    }
+                }
+                (sum, ids)
+            };
+            let (fbs, fbs_ids) = of(false);
+            let (rfbs, rfbs_ids) = of(true);
+            let reserved = i64::from(fbs > 0);
+            json!({"product_id": p.product_id, "offer_id": p.offer_id, "stocks": [
+                {"type": "fbs", "present": fbs + reserved, "reserved": reserved, "sku": p.sku, "warehouse_ids": fbs_ids, "shipment_type": "SHIPMENT_TYPE_GENERAL"},
+                {"type": "rfbs", "present": rfbs, "reserved": 0, "sku": p.sku, "warehouse_ids": rfbs_ids, "shipment_type": "SHIPMENT_TYPE_GENERAL"},
+                {"type": "fbo", "present": 40, "reserved": 2, "sku": p.sku, "warehouse_ids": [], "shipment_type": "SHIPMENT_TYPE_GENERAL"},
+                {"type": "fbp", "present": 0, "reserved": 0, "sku": p.sku, "warehouse_ids": [], "shipment_type": "SHIPMENT_TYPE_GENERAL"}
+            ]})
         }).collect();
         json!({"items": items, "cursor": cursor, "total": self.products.len()})
     }
 }
+
+/// The simulated account's warehouses with whether each is rFBS.
+const WAREHOUSE_KINDS: &[(i64, &str, bool)] = &[
+    (WAREHOUSES[0].0, WAREHOUSES[0].1, false),
+    (WAREHOUSES[1].0, WAREHOUSES[1].1, true),
+];

@@ -139,3 +139,49 @@ async fn kill_9_mid_run_then_restart_finishes_without_duplicates() {
     assert_each_imported_once(&imports, &ids);
     assert_eq!(sim.count_status(429), 0);
 }
+
+/// After a lost answer to `/v3/product/import` (a kill -9 or a timeout after Ozon took it),
+/// recovery decides "created" from what Ozon says: an offer listed with `is_created: false`
+/// and an attribute error goes to review with Ozon's error, exactly as without the crash, and
+/// no price or stock is sent for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_import_answer_for_a_refused_card_ends_in_review_with_ozons_error() {
+    use shopbridge::sim::ozon_catalog::ATTRIBUTE_REFUSAL;
+    let config = SimConfig {
+        lose_reply: Some(("/v3/product/import".into(), 1)),
+        ..Default::default()
+    };
+    let f = flow(config, &[("SHOPBRIDGE_OZON_TIMEOUT_SECS", "1")]).await;
+    f.save_clean(&f.draft("ATTR-LOST", &format!("{ATTRIBUTE_REFUSAL} 杯子")))
+        .await;
+    f.submit(&["ATTR-LOST"]).await;
+    f.wait_for("ATTR-LOST", &["Error"], 40).await;
+    f.assert_legal_timeline("ATTR-LOST").await;
+    let lost = f.error("ATTR-LOST").await.unwrap_or_default();
+    // Without the crash, the same product lands in review with the same reason.
+    f.save_clean(&f.draft("ATTR-KEPT", &format!("{ATTRIBUTE_REFUSAL} 杯子")))
+        .await;
+    f.submit(&["ATTR-KEPT"]).await;
+    f.wait_for("ATTR-KEPT", &["Error"], 40).await;
+    let kept = f.error("ATTR-KEPT").await.unwrap_or_default();
+    for why in [&lost, &kept] {
+        assert!(why.contains("error_attribute_values_empty"), "{why}");
+    }
+    let states: Vec<String> = sqlx::query_scalar(
+        "SELECT to_state FROM listing_transitions WHERE offer_id = 'ATTR-LOST' ORDER BY id",
+    )
+    .fetch_all(&f.app.pool)
+    .await
+    .expect("transitions");
+    assert!(
+        !states.iter().any(|s| s == "Created" || s == "Priced"),
+        "never taken as created: {states:?}"
+    );
+    let priced: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM price_log WHERE offer_id = 'ATTR-LOST'")
+            .fetch_one(&f.app.pool)
+            .await
+            .expect("prices");
+    assert_eq!(priced, 0, "no price sent for a card Ozon never created");
+    f.app.stop().await;
+}

@@ -54,7 +54,8 @@ async fn new_and_followed_cards_go_live_within_ozons_limits() {
         .iter()
         .find(|p| p.offer_id == "NEW-1")
         .expect("card");
-    assert_eq!(card.price.as_deref(), Some("500"));
+    // Money goes out with a decimal point and two decimals.
+    assert_eq!(card.price.as_deref(), Some("500.00"));
     assert_eq!(card.stocks.get(&WAREHOUSE_A), Some(&5));
     assert_eq!(card.stocks.get(&WAREHOUSE_B), Some(&7));
     let copied = catalog
@@ -144,7 +145,7 @@ async fn new_and_followed_cards_go_live_within_ozons_limits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_error_path_lands_in_review_with_its_message_and_can_be_retried() {
     let f = flow(SimConfig::default(), &[]).await;
-    // SB-001 exists on Ozon already: SPU_already_exists.
+    // SB-001 exists on Ozon already: Ozon's import would overwrite it, so it is not sent.
     f.save_clean(&f.draft("SB-001", "重复商品")).await;
     // A SKU Ozon cannot match.
     let mut copy = f.draft("COPY-X", "跟卖");
@@ -186,9 +187,21 @@ async fn every_error_path_lands_in_review_with_its_message_and_can_be_retried() 
     }
     let spu = f.error("SB-001").await.unwrap_or_default();
     assert!(
-        spu.starts_with("Ozon 上已有相同的商品卡片") && spu.contains("SPU_already_exists"),
+        spu.starts_with("Ozon 上已有货号 SB-001 的商品卡片") && spu.contains("覆盖"),
         "{spu}"
     );
+    assert!(
+        !f.imports().contains(&"SB-001".to_string()),
+        "a card Ozon already holds is never sent to the create-or-update import"
+    );
+    assert!(f
+        .app
+        .ozon_sim
+        .catalog
+        .lock()
+        .expect("catalog")
+        .overwritten
+        .is_empty());
     let unmatched = f.error("COPY-X").await.unwrap_or_default();
     assert!(
         unmatched.contains("找不到 SKU 999") && unmatched.contains("unmatched_sku_list"),

@@ -202,7 +202,7 @@ async fn prices_come_before_stocks_and_a_pair_waits_30_seconds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_task_moves_from_pending_to_its_outcome() {
     // 100x: a task takes 5 simulated seconds, 50 ms here.
-    let (_sim, client, _) = sim_with(SimConfig {
+    let (sim, client, _) = sim_with(SimConfig {
         time_scale: 100.0,
         ..Default::default()
     })
@@ -267,9 +267,11 @@ async fn an_import_task_moves_from_pending_to_its_outcome() {
         status("NEW-2"),
         Some(("failed".into(), Some("missing_required_attribute".into())))
     );
+    // Import is create or update: resending an existing offer_id overwrites its card.
+    assert_eq!(status("SB-001"), Some(("imported".into(), None)));
     assert_eq!(
-        status("SB-001"),
-        Some(("failed".into(), Some("SPU_already_exists".into())))
+        sim.catalog.lock().expect("catalog").overwritten,
+        vec!["SB-001".to_string()]
     );
     let info = client
         .product_info(
@@ -501,4 +503,163 @@ async fn a_picture_set_replaces_the_old_one_and_a_resend_is_skipped() {
         pictures.items[0].photo,
         ["https://media.example/a.png", "https://media.example/b.png"]
     );
+}
+
+/// The simulator refuses what Ozon's gateway refuses: a body that breaks the swagger (HTTP 400,
+/// code 3), a key that is deactivated, missing a role, IP-locked or expired on every method
+/// (403), more than 100 stock pairs (400), a stock write without the card's real product_id.
+#[tokio::test]
+async fn the_simulator_refuses_what_ozon_refuses() {
+    use shopbridge::sim::ozon::{KeyBehaviour, SimAccount};
+    let now = time::OffsetDateTime::now_utc();
+    let at = |days: i64| {
+        (now + time::Duration::days(days))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("time")
+    };
+    let account = |id: &str, key: &str, days: i64, behaviour| SimAccount {
+        client_id: id.into(),
+        api_key: key.into(),
+        roles: vec!["Admin".into()],
+        expires_at: at(days),
+        behaviour,
+    };
+    let sim = OzonSim::with_accounts(vec![
+        account("1", "ok", 30, KeyBehaviour::Normal),
+        account("2", "gone", 30, KeyBehaviour::Deactivated),
+        account("3", "old", -1, KeyBehaviour::Normal),
+        account("4", "norole", 30, KeyBehaviour::MissingRole),
+    ]);
+    let addr = serve_router("127.0.0.1:0".parse().expect("addr"), sim.router())
+        .await
+        .expect("sim");
+    let http = reqwest::Client::new();
+    let post =
+        |id: &'static str, key: &'static str, path: &'static str, body: serde_json::Value| {
+            let http = http.clone();
+            async move {
+                let res = http
+                    .post(format!("http://{addr}{path}"))
+                    .header("Client-Id", id)
+                    .header("Api-Key", key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("call");
+                let status = res.status().as_u16();
+                (
+                    status,
+                    res.json::<serde_json::Value>().await.unwrap_or_default(),
+                )
+            }
+        };
+    let list = serde_json::json!({"filter": {"visibility": "ALL"}, "last_id": "", "limit": 10});
+    let (status, _) = post("1", "ok", "/v3/product/list", list.clone()).await;
+    assert_eq!(status, 200);
+    // Every refused key, on a method other than /v1/roles.
+    for (id, key, reason) in [
+        ("2", "gone", "deactivated"),
+        ("3", "old", "expired"),
+        ("4", "norole", "role"),
+    ] {
+        let (status, body) = post(id, key, "/v3/product/list", list.clone()).await;
+        assert_eq!(status, 403, "{key}: {body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(reason),
+            "{body}"
+        );
+    }
+    let misnamed =
+        serde_json::json!({"filter": {"offer_ids": ["SB-001"]}, "last_id": "", "limit": 10});
+    let (status, body) = post("1", "ok", "/v3/product/list", misnamed).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(3)), "{body}");
+    let pairs: Vec<serde_json::Value> = (0..101)
+        .map(|n| serde_json::json!({"offer_id": format!("SB-{n}"), "product_id": 100_001, "stock": 1, "warehouse_id": 22_142_605_386_000i64}))
+        .collect();
+    let (status, body) = post(
+        "1",
+        "ok",
+        "/v2/products/stocks",
+        serde_json::json!({"stocks": pairs}),
+    )
+    .await;
+    assert_eq!(status, 400, "101 pairs: {body}");
+    let zero = serde_json::json!({"stocks": [{"offer_id": "SB-001", "product_id": 0, "stock": 1, "warehouse_id": 22_142_605_386_000i64}]});
+    let (status, body) = post("1", "ok", "/v2/products/stocks", zero).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["result"][0]["errors"][0]["code"], "PRODUCT_NOT_FOUND",
+        "{body}"
+    );
+}
+
+/// Answers the platform is documented to send, served as they come: the client reads every
+/// legal one and never takes an error for an empty success.
+#[tokio::test]
+async fn the_client_reads_every_legal_answer_and_never_misreads_an_error() {
+    use axum::routing::post;
+    let body =
+        |text: &'static str| move || async move { ([("content-type", "application/json")], text) };
+    let router = axum::Router::new()
+        // An error inside HTTP 200, on /v1/roles and on info/list.
+        .route("/err200/v1/roles", post(body(r#"{"code": 7, "message": "Api-key is deactivated, use another one or generate a new one", "details": []}"#)))
+        .route("/err200/v3/product/info/list", post(body(r#"{"code": 16, "message": "Client-Id and Api-Key headers are required"}"#)))
+        // A role list holding a null and a number-typed name.
+        .route("/odd/v1/roles", post(body(r#"{"roles": [null, {"name": "Product", "methods": ["/v3/product/list", null]}, {"name": 7}], "expires_at": "2027-01-01T00:00:00Z"}"#)))
+        // A null inside a nested array, ids in every spelling, both totals.
+        .route("/odd/v3/product/info/list", post(body(r#"{"items": [null, {"id": "100001.0", "offer_id": "SB-001", "sku": 2.00001E+5, "barcodes": [null, "4600051000057"], "images": ["https://a/1.jpg", null], "errors": [null, {"code": "X", "level": "ERROR_LEVEL_WARNING", "texts": {"description": "d"}}], "statuses": {"is_created": "true"}}, {"id": 3, "offer_id": "SB-003", "statuses": null, "errors": null}], "total": 2, "total_items": 2}"#)))
+        // An HTML page with HTTP 200.
+        .route("/html/v1/roles", post(|| async { ([("content-type", "text/html")], "<html><body>maintenance</body></html>") }));
+    let addr = serve_router("127.0.0.1:0".parse().expect("addr"), router)
+        .await
+        .expect("server");
+    let client =
+        |prefix: &str| OzonClient::new(&format!("http://{addr}/{prefix}")).expect("client");
+    let info = ProductInfoRequest {
+        offer_id: vec!["SB-001".into()],
+        ..Default::default()
+    };
+
+    let err = client("err200")
+        .roles(&creds())
+        .await
+        .expect_err("an error, not 0 roles");
+    assert!(matches!(err, OzonError::Forbidden { .. }), "{err:?}");
+    assert!(err.to_string().contains("已停用"), "{err}");
+    let err = client("err200")
+        .product_info(&creds(), &info)
+        .await
+        .expect_err("not an empty list");
+    assert!(matches!(err, OzonError::Unauthorized { .. }), "{err:?}");
+
+    let roles = client("odd")
+        .roles(&creds())
+        .await
+        .expect("roles despite the null");
+    let names: Vec<&str> = roles.roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Product", "7"]);
+    assert_eq!(roles.roles[0].methods, ["/v3/product/list"]);
+    let items = client("odd")
+        .product_info(&creds(), &info)
+        .await
+        .expect("info")
+        .items;
+    assert_eq!(items.len(), 2, "the null member is skipped, nothing else");
+    assert_eq!((items[0].id, items[0].sku), (Some(100_001), Some(200_001)));
+    assert_eq!(items[0].barcodes, ["4600051000057"]);
+    assert!(items[0].statuses.is_created);
+    assert!(
+        !items[0].errors[0].blocks(),
+        "a warning does not stop the card"
+    );
+    assert_eq!(items[0].errors[0].text(), "d");
+
+    let err = client("html")
+        .roles(&creds())
+        .await
+        .expect_err("HTML is never data");
+    assert!(matches!(err, OzonError::NotJson { status: 200 }), "{err:?}");
 }

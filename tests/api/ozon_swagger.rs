@@ -1,7 +1,8 @@
 //! Every request body the client builds validates against the official swagger
 //! (`fixtures/wire/ozon-swagger-2026-04-30.json`, a copy of ../shared/wire). Object schemas are
 //! closed (`additionalProperties: false`) so a misnamed field fails, and types are checked, so a
-//! mistyped one does too.
+//! mistyped one does too. The check is the simulator's own (`sim::ozon_schema`), which answers
+//! such a body with HTTP 400 as Ozon's gateway does.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ use shopbridge::ozon::client::products::{
     ImportItem, ImportRequest, PicturesInfoRequest, ProductInfoRequest, ProductListFilter,
     ProductListRequest,
 };
+use shopbridge::sim::ozon_schema::{request_errors, request_schema};
 
 fn swagger() -> &'static Value {
     static SWAGGER: OnceLock<Value> = OnceLock::new();
@@ -29,64 +31,14 @@ fn swagger() -> &'static Value {
     })
 }
 
-/// Closes every object schema that lists its properties. Two swagger quirks are mended: a
-/// `required` name the schema never defines (the retired `quant_size`) is dropped, and a
-/// Swagger-2 style `"required": true` on a property is removed.
-fn close_objects(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                map.insert("additionalProperties".into(), Value::Bool(false));
-            }
-            let defined: Vec<String> = map
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
-                .unwrap_or_default();
-            // `"required": true` on a property is Swagger 2 style, not JSON Schema.
-            if map.get("required").is_some_and(Value::is_boolean) {
-                map.remove("required");
-            }
-            if let Some(Value::Array(required)) = map.get_mut("required") {
-                if !defined.is_empty() {
-                    required.retain(|r| {
-                        r.as_str()
-                            .is_some_and(|name| defined.iter().any(|d| d == name))
-                    });
-                }
-            }
-            map.values_mut().for_each(close_objects);
-        }
-        Value::Array(items) => items.iter_mut().for_each(close_objects),
-        _ => {}
-    }
-}
-
-/// The request schema of `path`, with the swagger's components alongside for `$ref`s.
-fn request_schema(path: &str) -> Value {
-    let op = &swagger()["paths"][path]["post"];
-    let schema = op["requestBody"]["content"]["application/json"]["schema"].clone();
+/// The simulator's gateway check (closed objects, types): the same one that refuses bodies with
+/// HTTP 400 at run time.
+fn errors_for(path: &str, body: &Value) -> Vec<String> {
     assert!(
-        !schema.is_null(),
+        request_schema(path).is_some(),
         "{path} has a request schema in the swagger"
     );
-    let mut components = swagger()["components"].clone();
-    close_objects(&mut components);
-    let mut root = schema;
-    close_objects(&mut root);
-    if let Value::Object(map) = &mut root {
-        map.insert("components".into(), components);
-    }
-    root
-}
-
-fn errors_for(path: &str, body: &Value) -> Vec<String> {
-    let schema = request_schema(path);
-    let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
-    validator
-        .iter_errors(body)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+    request_errors(path, body)
 }
 
 fn assert_valid<T: Serialize>(path: &str, request: &T) {

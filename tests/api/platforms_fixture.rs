@@ -46,6 +46,8 @@ pub async fn platforms(
     vars.extend_from_slice(extra);
     let app = TestApp::spawn_with(&vars).await;
     doudian.set_callback(&app.url("/oauth/doudian/callback"));
+    // The Douyin app's configured redirect: the app's SHOPBRIDGE_PUBLIC_URL (the default here).
+    douyin.set_redirect_uri("http://127.0.0.1:3000/oauth/douyin/callback");
     app.add_user("admin", Role::Admin, ADMIN_PASSWORD).await;
     let admin = app.client();
     app.login(&admin, "admin", ADMIN_PASSWORD).await;

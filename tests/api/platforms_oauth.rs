@@ -277,3 +277,56 @@ async fn a_doudian_shop_is_authorised_through_the_service_market_and_synced() {
     let html = p.html(&p.admin, "/shops").await;
     assert!(html.contains("测试店铺") && html.contains("12312312"));
 }
+
+/// Douyin refuses an authorize request whose redirect_uri is not the app's configured URL
+/// (10006) or that asks for a scope the app was not approved for, before the user sees it. The
+/// app's own request passes both checks.
+#[tokio::test]
+async fn the_authorize_page_refuses_a_foreign_redirect_or_an_unapproved_scope() {
+    let p = platforms(1, 0, 0, &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")]).await;
+    let url = p.start(&p.admin, "douyin").await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let ours = plain.get(&url).send().await.expect("page");
+    assert_eq!(
+        ours.status().as_u16(),
+        200,
+        "the app's own request is accepted"
+    );
+    let mut parsed = reqwest::Url::parse(&url).expect("url");
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let with = |name: &str, value: &str| {
+        let mut u = parsed.clone();
+        u.query_pairs_mut().clear().extend_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), if k == name { value } else { v.as_str() })),
+        );
+        u.to_string()
+    };
+    for (name, value, want) in [
+        (
+            "redirect_uri",
+            "https://evil.example.com/oauth/douyin/callback",
+            "10006",
+        ),
+        (
+            "redirect_uri",
+            "http://127.0.0.1:3000/oauth/douyin/callback/../x",
+            "10006",
+        ),
+        ("scope", "user_info,im.message", "10004"),
+    ] {
+        let res = plain.get(with(name, value)).send().await.expect("page");
+        assert_eq!(res.status().as_u16(), 400, "{name}={value}");
+        let page = res.text().await.expect("html");
+        assert!(page.contains(want) && !page.contains("approve"), "{page}");
+    }
+    parsed.set_query(None);
+    p.app.stop().await;
+}

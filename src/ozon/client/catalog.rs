@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{boolean, int64, null_default, string};
+use super::de::{boolean, int64, list, string};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TreeRequest {
@@ -13,7 +13,7 @@ pub struct TreeRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TreeResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub result: Vec<TreeNode>,
 }
 
@@ -31,7 +31,7 @@ pub struct TreeNode {
     pub type_name: String,
     #[serde(deserialize_with = "boolean")]
     pub disabled: bool,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub children: Vec<TreeNode>,
 }
 
@@ -45,7 +45,7 @@ pub struct AttributesRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct AttributesResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub result: Vec<Attribute>,
 }
 
@@ -100,7 +100,7 @@ pub struct ValuesSearchRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ValuesResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub result: Vec<DictionaryValue>,
     #[serde(deserialize_with = "boolean")]
     pub has_next: bool,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{boolean, int64, money, null_default, string, Money};
+use super::de::{boolean, int64, list, money, null_default, string, Money};
 use super::products::{ItemError, ProductListFilter};
 
 // ---- /v1/product/import/prices ----------------------------------------------------------------
@@ -27,7 +27,7 @@ pub struct PriceItem {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct UpdateResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub result: Vec<UpdateResult>,
 }
 
@@ -42,7 +42,7 @@ pub struct UpdateResult {
     pub warehouse_id: Option<i64>,
     #[serde(deserialize_with = "boolean")]
     pub updated: bool,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub errors: Vec<ItemError>,
 }
 
@@ -76,12 +76,16 @@ pub struct CursorRequest {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, bound(deserialize = "T: serde::de::DeserializeOwned"))]
 pub struct CursorPage<T> {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub items: Vec<T>,
     #[serde(deserialize_with = "string")]
     pub cursor: String,
-    #[serde(alias = "total_items", deserialize_with = "int64")]
+    /// Being renamed `total_items`; during the transition a body can carry both, so they are
+    /// read as two fields (an alias would fail on a body with both). See `de::total`.
+    #[serde(deserialize_with = "int64")]
     pub total: Option<i64>,
+    #[serde(deserialize_with = "int64")]
+    pub total_items: Option<i64>,
 }
 
 impl<T> Default for CursorPage<T> {
@@ -90,6 +94,7 @@ impl<T> Default for CursorPage<T> {
             items: Vec::new(),
             cursor: String::new(),
             total: None,
+            total_items: None,
         }
     }
 }
@@ -133,7 +138,7 @@ pub struct StockInfo {
     pub product_id: Option<i64>,
     #[serde(deserialize_with = "string")]
     pub offer_id: String,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub stocks: Vec<StockLevel>,
 }
 
@@ -148,7 +153,7 @@ pub struct StockLevel {
     pub reserved: Option<i64>,
     #[serde(deserialize_with = "int64")]
     pub sku: Option<i64>,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub warehouse_ids: Vec<serde_json::Value>,
 }
 
@@ -163,7 +168,7 @@ pub struct WarehouseListRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WarehouseListResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub warehouses: Vec<Warehouse>,
     #[serde(deserialize_with = "string")]
     pub cursor: String,

@@ -4,28 +4,80 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-/// An int64 Ozon may send as `123` or `"123"`; anything else reads as absent.
-pub fn int64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+/// An integer in any JSON spelling Ozon uses: `123`, `"123"`, `1.0E+2`, `"137285792.0"`.
+/// Anything else (a fraction, text, null, beyond i64) reads as absent.
+pub fn int_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
+            .or_else(|| n.as_f64().and_then(whole)),
+        Value::String(s) => int_text(s.trim()),
         _ => None,
-    })
+    }
+}
+
+fn int_text(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    // "137285792.0": a whole number written with a fraction of zeros, exact at any size.
+    if let Some((whole_part, frac)) = s.split_once('.') {
+        if !frac.is_empty() && frac.bytes().all(|b| b == b'0') && !frac.contains(['e', 'E']) {
+            if let Ok(n) = whole_part.parse::<i64>() {
+                return Some(n);
+            }
+        }
+    }
+    s.parse::<f64>().ok().and_then(whole)
+}
+
+/// A float that is a whole number small enough to be exact.
+fn whole(f: f64) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    (f.is_finite() && f.fract() == 0.0 && f.abs() <= EXACT).then_some(f as i64)
+}
+
+/// An int64 Ozon may send as a number or a string in any spelling; anything else is absent.
+pub fn int64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(int_of(&Value::deserialize(d)?))
 }
 
 /// A list of int64s, each a number or a string; unreadable entries are skipped.
 pub fn int64_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
     Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items.iter().filter_map(int_of).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// A list whose members are read one by one: `null` members and members that do not read as
+/// `T` are skipped, so one odd member never fails the whole answer. A missing list, `null` or
+/// a non-array is empty.
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(d)? {
         Value::Array(items) => items
             .into_iter()
-            .filter_map(|v| match v {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse().ok(),
-                _ => None,
+            .filter(|v| !v.is_null())
+            .filter_map(|v| match serde_json::from_value(v) {
+                Ok(t) => Some(t),
+                Err(err) => {
+                    tracing::debug!(error = %err, "odd list member skipped");
+                    None
+                }
             })
             .collect(),
         _ => Vec::new(),
     })
+}
+
+/// The count of a page: `total_items` when Ozon sends it, else the older `total`.
+pub fn total(total: Option<i64>, total_items: Option<i64>) -> Option<i64> {
+    total_items.or(total)
 }
 
 /// A list of strings that may be a single string (legacy `primary_image`), null or absent.
@@ -49,6 +101,7 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => s,
         Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
         _ => String::new(),
     })
 }
@@ -84,20 +137,22 @@ pub fn money<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error>
     })
 }
 
-/// Deserialises any body, treating a JSON `null` as the type's default.
+/// Any member: `null`, or a value of the wrong shape (a string where an object belongs), reads
+/// as the type's default instead of failing the whole answer.
 pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
+    T: serde::de::DeserializeOwned + Default,
 {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+    Ok(serde_json::from_value(Value::deserialize(d)?).unwrap_or_default())
 }
 
-/// A bool that may be null, absent, or the string "true"/"false".
+/// A bool that may be null, absent, the string "true"/"false" or a number (1/0).
 pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Bool(b) => b,
-        Value::String(s) => s.trim().eq_ignore_ascii_case("true"),
+        Value::String(s) => s.trim().eq_ignore_ascii_case("true") || s.trim() == "1",
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
         _ => false,
     })
 }
@@ -132,6 +187,62 @@ mod tests {
         );
         assert_eq!(probe(r#"{"id": null}"#).id, None);
         assert_eq!(probe(r#"{}"#).id, None);
+    }
+
+    #[test]
+    fn integers_in_every_json_spelling() {
+        for text in [
+            r#"{"id": 100}"#,
+            r#"{"id": "100"}"#,
+            r#"{"id": 1.0E+2}"#,
+            r#"{"id": 100.0}"#,
+            r#"{"id": "100.0"}"#,
+            r#"{"id": "1e2"}"#,
+            r#"{"id": " 100 "}"#,
+        ] {
+            assert_eq!(probe(text).id, Some(100), "{text}");
+        }
+        assert_eq!(probe(r#"{"id": "137285792.0"}"#).id, Some(137_285_792));
+        assert_eq!(
+            probe(r#"{"id": "9223372036854775807.00"}"#).id,
+            Some(i64::MAX)
+        );
+        for odd in [
+            r#"{"id": 1.5}"#,
+            r#"{"id": "abc"}"#,
+            r#"{"id": 18446744073709551615}"#,
+            r#"{"id": true}"#,
+            r#"{"id": [1]}"#,
+        ] {
+            assert_eq!(probe(odd).id, None, "{odd}");
+        }
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Member {
+        #[serde(deserialize_with = "string")]
+        name: String,
+    }
+
+    #[derive(Deserialize)]
+    struct Listed {
+        #[serde(default, deserialize_with = "list")]
+        items: Vec<Member>,
+        #[serde(default, deserialize_with = "int64_list")]
+        ids: Vec<i64>,
+    }
+
+    #[test]
+    fn one_odd_member_never_fails_a_list() {
+        let l: Listed = serde_json::from_str(
+            r#"{"items": [null, {"name": "a"}, 7, {"name": null}, "x"], "ids": [1, null, "2", 3.0, "x"]}"#,
+        )
+        .expect("parses");
+        let names: Vec<&str> = l.items.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["a", ""]);
+        assert_eq!(l.ids, [1, 2, 3]);
+        let empty: Listed = serde_json::from_str(r#"{"items": null, "ids": {}}"#).expect("parses");
+        assert!(empty.items.is_empty() && empty.ids.is_empty());
     }
 
     #[test]

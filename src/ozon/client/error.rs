@@ -19,6 +19,9 @@ pub enum OzonError {
     BadRequest { code: i64, message: String },
     #[error("Ozon 服务异常（HTTP {status}），请稍后再试")]
     Server { status: u16 },
+    /// An HTML page or a body that is not JSON, on any status (a gateway or proxy answered).
+    #[error("Ozon 返回了网页而不是数据（HTTP {status}），可能是网关故障，稍后再试")]
+    NotJson { status: u16 },
     #[error("连接 Ozon 超时")]
     Timeout,
     #[error("无法连接 Ozon：{0}")]
@@ -33,6 +36,8 @@ fn forbidden_reason(message: &str) -> &'static str {
         "Api-Key 缺少此操作所需的角色，请在 Ozon 后台为该密钥添加角色"
     } else if lower.contains("ip") {
         "Api-Key 限制了 IP 地址，ShopBridge 服务器的 IP 不在允许列表中"
+    } else if lower.contains("expired") {
+        "Api-Key 已过期，请在 Ozon 后台生成新密钥并在“凭证”页更新"
     } else if lower.contains("deactivated") {
         "Api-Key 已停用，请在 Ozon 后台生成新密钥"
     } else if lower.contains("offer") {

@@ -1,6 +1,7 @@
 //! HTTP client for the Ozon Seller API. Every request sends `Client-Id` and `Api-Key`; the base
 //! URL comes from `SHOPBRIDGE_OZON_API_URL`.
 
+mod answer;
 pub mod catalog;
 pub mod commerce;
 pub mod de;
@@ -51,9 +52,9 @@ pub struct OzonClient {
 /// `POST /v1/roles`: the key's roles and, since 2026, when it expires.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct RolesResponse {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::list")]
     pub roles: Vec<Role>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::null_default")]
     pub expires_at: Option<String>,
 }
 
@@ -62,7 +63,7 @@ pub struct RolesResponse {
 pub struct Role {
     #[serde(deserialize_with = "de::string")]
     pub name: String,
-    #[serde(deserialize_with = "de::null_default")]
+    #[serde(deserialize_with = "de::list")]
     pub methods: Vec<String>,
 }
 
@@ -277,22 +278,23 @@ impl OzonClient {
             }
             let result = self.post(creds, path, &body).await;
             attempt += 1;
-            let wait = match &result {
-                // A product-operation quota (Item-Retry-After, minutes) is the caller's to
-                // reschedule; a per-second limit is waited out here.
-                Err(OzonError::RateLimited {
-                    retry_after: Some(secs),
-                }) if *secs > 60 => {
-                    return result;
-                }
-                Err(OzonError::RateLimited { retry_after }) => {
-                    Duration::from_secs(retry_after.unwrap_or(1))
-                }
-                Err(OzonError::Server { .. } | OzonError::Timeout) if repeatable => {
-                    backoff(500, attempt)
-                }
-                _ => return result,
-            };
+            let wait =
+                match &result {
+                    // A product-operation quota (Item-Retry-After, minutes) is the caller's to
+                    // reschedule; a per-second limit is waited out here.
+                    Err(OzonError::RateLimited {
+                        retry_after: Some(secs),
+                    }) if *secs > 60 => {
+                        return result;
+                    }
+                    Err(OzonError::RateLimited { retry_after }) => {
+                        Duration::from_secs(retry_after.unwrap_or(1))
+                    }
+                    Err(
+                        OzonError::Server { .. } | OzonError::NotJson { .. } | OzonError::Timeout,
+                    ) if repeatable => backoff(500, attempt),
+                    _ => return result,
+                };
             if attempt >= MAX_TRIES {
                 return result;
             }
@@ -329,12 +331,12 @@ impl OzonClient {
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
         // Retry-After is in seconds; Item-Retry-After (product-operation quotas) in minutes.
-        let retry_after = header("retry-after").or(header("item-retry-after").map(|m| m * 60));
+        // When both are sent the quota governs: waiting out only the seconds would hit it again.
+        let retry_after = header("item-retry-after")
+            .map(|m| m.saturating_mul(60))
+            .or(header("retry-after"));
         let bytes = res.bytes().await.map_err(OzonError::from_transport)?;
-        if status == 200 {
-            serde_json::from_slice(&bytes).map_err(|e| OzonError::Decode(e.to_string()))
-        } else {
-            Err(OzonError::from_response(status, retry_after, &bytes))
-        }
+        answer::classify(status, retry_after, &bytes)?;
+        serde_json::from_slice(&bytes).map_err(|e| OzonError::Decode(e.to_string()))
     }
 }

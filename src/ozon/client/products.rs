@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{boolean, int64, int64_list, money, null_default, string, string_or_list, Money};
+use super::de::{
+    boolean, int64, int64_list, list, money, null_default, string, string_or_list, Money,
+};
 
 /// A per-item error Ozon returns inside HTTP 200.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -16,6 +18,42 @@ pub struct ItemError {
     pub field: String,
     #[serde(deserialize_with = "string")]
     pub level: String,
+    /// `/v3/product/info/list` puts the readable text here instead of in `message`.
+    #[serde(deserialize_with = "null_default")]
+    pub texts: ItemErrorTexts,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ItemErrorTexts {
+    #[serde(deserialize_with = "string")]
+    pub message: String,
+    #[serde(deserialize_with = "string")]
+    pub description: String,
+    #[serde(deserialize_with = "string")]
+    pub attribute_name: String,
+}
+
+impl ItemError {
+    /// The most readable text Ozon gave: `message`, else the card error's description.
+    pub fn text(&self) -> String {
+        let t = &self.texts;
+        let mut out = [&self.message, &t.description, &t.message]
+            .into_iter()
+            .find(|s| !s.trim().is_empty())
+            .cloned()
+            .unwrap_or_default();
+        if !t.attribute_name.is_empty() && !out.contains(&t.attribute_name) {
+            out = format!("{}：{out}", t.attribute_name);
+        }
+        out
+    }
+
+    /// Whether the error stops the card (anything but a warning or a notice).
+    pub fn blocks(&self) -> bool {
+        let level = self.level.to_ascii_lowercase();
+        !(level.contains("warn") || level.contains("info") || level.contains("notice"))
+    }
 }
 
 // ---- /v3/product/list ---------------------------------------------------------------------
@@ -56,10 +94,14 @@ pub struct ProductListResponse {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ProductListResult {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub items: Vec<ProductListItem>,
-    #[serde(alias = "total_items", deserialize_with = "int64")]
+    /// Being renamed `total_items`; during the transition a body can carry both, so they are
+    /// read as two fields (an alias would fail on a body with both). See `de::total`.
+    #[serde(deserialize_with = "int64")]
     pub total: Option<i64>,
+    #[serde(deserialize_with = "int64")]
+    pub total_items: Option<i64>,
     #[serde(deserialize_with = "string")]
     pub last_id: String,
 }
@@ -93,7 +135,7 @@ pub struct ProductInfoRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ProductInfoResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub items: Vec<ProductInfo>,
 }
 
@@ -108,7 +150,7 @@ pub struct ProductInfo {
     pub sku: Option<i64>,
     #[serde(deserialize_with = "string")]
     pub name: String,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub barcodes: Vec<String>,
     #[serde(deserialize_with = "int64")]
     pub description_category_id: Option<i64>,
@@ -134,7 +176,7 @@ pub struct ProductInfo {
     pub is_archived: bool,
     #[serde(deserialize_with = "null_default")]
     pub statuses: ProductStatuses,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub errors: Vec<ItemError>,
     #[serde(deserialize_with = "string")]
     pub created_at: String,
@@ -193,7 +235,7 @@ pub struct PicturesInfoRequest {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PicturesInfoResponse {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub items: Vec<PicturesInfo>,
 }
 
@@ -208,7 +250,7 @@ pub struct PicturesInfo {
     pub photo: Vec<String>,
     #[serde(deserialize_with = "string_or_list")]
     pub color_photo: Vec<String>,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub errors: Vec<ItemError>,
 }
 
@@ -301,10 +343,14 @@ pub struct ImportInfoResponse {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ImportInfoResult {
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub items: Vec<ImportInfoItem>,
-    #[serde(alias = "total_items", deserialize_with = "int64")]
+    /// Being renamed `total_items`; during the transition a body can carry both, so they are
+    /// read as two fields (an alias would fail on a body with both). See `de::total`.
+    #[serde(deserialize_with = "int64")]
     pub total: Option<i64>,
+    #[serde(deserialize_with = "int64")]
+    pub total_items: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -317,7 +363,7 @@ pub struct ImportInfoItem {
     /// `pending`, `imported`, `failed` or `skipped`.
     #[serde(deserialize_with = "string")]
     pub status: String,
-    #[serde(deserialize_with = "null_default")]
+    #[serde(deserialize_with = "list")]
     pub errors: Vec<ItemError>,
 }
 

@@ -20,13 +20,21 @@ pub(super) fn list_products(shop: &SimShop, p: &Value, host: &str) -> Result<Val
         return Err(BAD_PARAM);
     }
     if page * size > 10_000 {
-        return Err((40004, "isv.parameter-invalid", "page*size 不能超过 10000"));
+        return Err((
+            40003,
+            "isv.parameter-format-invalid",
+            "page*size 不能超过 10000",
+        ));
     }
+    // Both boundary seconds are excluded (official SDK: "不包含入参时间").
     let (from, to) = window(p, "update_start_time", "update_end_time");
     let mut hits: Vec<&Value> = shop
         .products
         .iter()
-        .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
+        .filter(|x| {
+            let t = x["update_time"].as_i64().unwrap_or(0);
+            from < t && t < to
+        })
         .collect();
     hits.sort_by_key(|x| (x["update_time"].as_i64(), x["product_id"].as_i64()));
     let skip = ((page - 1) * size) as usize;
@@ -53,14 +61,26 @@ pub(super) fn search_orders(shop: &SimShop, p: &Value) -> Result<Value, Refusal>
     }
     let (from, to) = window(p, "update_time_start", "update_time_end");
     if from == i64::MIN || to == i64::MAX {
-        return Err((40004, "isv.parameter-invalid", "需要时间范围"));
+        return Err((40001, "", "需要时间范围"));
     }
     let mut hits: Vec<&Value> = shop
         .orders
         .iter()
         .filter(|x| (from..=to).contains(&x["update_time"].as_i64().unwrap_or(0)))
         .collect();
-    hits.sort_by_key(|x| (x["update_time"].as_i64(), text_of(&x["order_id"])));
+    // `create_time` descending unless the caller asks otherwise (`order_by`, `order_asc`).
+    let by = match p.get("order_by").and_then(text_of).as_deref() {
+        None | Some("") | Some("create_time") => "create_time",
+        Some("update_time") => "update_time",
+        Some(_) => return Err(BAD_PARAM),
+    };
+    hits.sort_by_key(|x| (x[by].as_i64(), text_of(&x["order_id"])));
+    let ascending = p
+        .get("order_asc")
+        .is_some_and(|v| v.as_bool() == Some(true));
+    if !ascending {
+        hits.reverse();
+    }
     let skip = (page * size) as usize;
     let list: Vec<Value> = hits
         .iter()
@@ -102,11 +122,19 @@ pub(super) fn token_create(s: &mut DoudianState, p: &Value, now: i64) -> Result<
     }
     let life = s.code_life;
     let Some(entry) = s.codes.get_mut(&code) else {
-        return Err((30004, "isv.code-invalid", "授权码无效"));
+        return Err((
+            50001,
+            "dop.token-generate-failed:code-invalid",
+            "授权码无效",
+        ));
     };
     if entry.2 || now - entry.1 > life {
         entry.2 = true;
-        return Err((30004, "isv.code-invalid", "授权码已过期或已使用"));
+        return Err((
+            50001,
+            "dop.token-generate-failed:code-expired",
+            "授权码已过期或已使用",
+        ));
     }
     entry.2 = true;
     let shop = entry.0.clone();
@@ -118,8 +146,8 @@ pub(super) fn token_refresh(s: &mut DoudianState, p: &Value, now: i64) -> Result
     match s.refresh.remove(&token) {
         Some((shop, exp)) if exp > now => Ok(issue_tokens(s, &shop, now)),
         _ => Err((
-            30003,
-            "isv.refresh-token-invalid",
+            50001,
+            "dop.token-generate-failed:token-expired",
             "refresh_token 已过期，请重新授权",
         )),
     }

@@ -2,9 +2,13 @@
 
 use super::*;
 
+/// A name holding this fails Ozon's attribute validation in the simulator.
+pub const ATTRIBUTE_REFUSAL: &str = "属性不符";
+
 impl Catalog {
-    /// A new card import: an item lacking attributes fails, a known offer_id is
-    /// `SPU_already_exists`, an item over the daily quota is `item_limit_exceeded`. Accepted
+    /// A card import, create or update as on Ozon: an item lacking attributes fails, a known
+    /// offer_id's card is overwritten (recorded in `overwritten`), an item over the daily quota
+    /// is `item_limit_exceeded`. Accepted
     /// cards exist at once (as on Ozon, which gives them a product_id straight away); the task
     /// reports them `imported` 5 simulated seconds later.
     pub fn import_products(&mut self, body: &Value) -> Value {
@@ -19,14 +23,51 @@ impl Catalog {
                     json!([{"code": code, "message": message, "field": field, "level": "error"}]),
                 )
             };
-            let outcome = if item["attributes"].as_array().is_none_or(Vec::is_empty) {
+            let name = item["name"].as_str().unwrap_or_default().to_string();
+            let outcome = if name.contains(ATTRIBUTE_REFUSAL) {
+                // Ozon's own per-category attribute rules, which no client can check in advance:
+                // the offer is listed with `is_created: false` and the error, as Ozon lists it.
+                let errors = json!([{
+                    "code": "error_attribute_values_empty", "field": "", "attribute_id": 22232,
+                    "state": "new", "level": "ERROR_LEVEL_ERROR",
+                    "texts": {"attribute_name": "ТН ВЭД коды ЕАЭС", "message": "Attribute value empty",
+                              "description": "Это обязательное поле — без него нельзя продавать товар."}
+                }]);
+                self.refuse_card(&offer_id, &name, errors.clone());
+                ("failed", errors)
+            } else if item["attributes"].as_array().is_none_or(Vec::is_empty) {
                 failed(
                     "missing_required_attribute",
                     "Required attribute is missing",
                     "attributes",
                 )
-            } else if self.find(&offer_id, None, None).is_some() {
-                failed("SPU_already_exists", "SPU already exists", "offer_id")
+            } else if let Some(i) = self.find(&offer_id, None, None) {
+                // Create or update: an existing offer_id's card is overwritten by the resend.
+                let p = &mut self.products[i];
+                if !p.created {
+                    p.created = true;
+                    p.errors = json!([]);
+                    p.made_at = Some(Instant::now());
+                    self.created.1 += 1;
+                }
+                let p = &mut self.products[i];
+                if let Some(name) = item["name"].as_str().filter(|n| !n.is_empty()) {
+                    p.name = name.to_string();
+                }
+                let mut urls: Vec<String> = item["primary_image"]
+                    .as_str()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect();
+                urls.extend(strings(&item["images"]));
+                if !urls.is_empty() {
+                    p.external_images = Some(urls);
+                }
+                if p.made_at.is_none() {
+                    self.overwritten.push(offer_id.clone());
+                }
+                ("imported", json!([]))
             } else if self
                 .config
                 .daily_create
@@ -45,7 +86,6 @@ impl Catalog {
                     .into_iter()
                     .collect();
                 urls.extend(strings(&item["images"]));
-                let name = item["name"].as_str().unwrap_or_default().to_string();
                 self.create_card(&offer_id, &name, Some(urls));
                 ("imported", json!([]))
             };
@@ -91,6 +131,25 @@ impl Catalog {
             p.name = name.to_string();
         }
         p.external_images = images;
+        p.made_at = Some(Instant::now());
+        self.products.push(p);
+    }
+
+    /// An offer whose import failed validation: it has an id, no card (`is_created: false`).
+    fn refuse_card(&mut self, offer_id: &str, name: &str, errors: Value) {
+        if let Some(i) = self.find(offer_id, None, None) {
+            if !self.products[i].created {
+                self.products[i].errors = errors;
+            }
+            return;
+        }
+        let n = self.products.len() as i64 + 1;
+        let mut p = SimProduct::new(n, offer_id, 0);
+        p.status = "failed_validation".into();
+        p.price = None;
+        p.name = name.to_string();
+        p.created = false;
+        p.errors = errors;
         self.products.push(p);
     }
 

@@ -78,9 +78,11 @@ async fn send_group(
     group: Vec<(Job, Product)>,
     now: i64,
 ) -> sqlx::Result<()> {
-    let (looked, mut fresh): (Vec<_>, Vec<_>) = group
+    let (looked, fresh): (Vec<_>, Vec<_>) = group
         .into_iter()
         .partition(|(_, p)| p.import_intent.is_some());
+    let fresh = taken_elsewhere(l, creds, fresh, now).await?;
+    let mut fresh = fresh;
     fresh.extend(look_up(l, creds, looked, now).await?);
     if fresh.is_empty() {
         return Ok(());
@@ -118,6 +120,60 @@ async fn send_group(
         send_copies(l, creds, copies, now).await?;
     }
     Ok(())
+}
+
+/// New cards whose offer_id Ozon already holds are not sent: `/v3/product/import` is create or
+/// update, so sending one would overwrite a card this pipeline never made. They go to review
+/// with the reason; the rest are answered back to be sent.
+async fn taken_elsewhere(
+    l: &Listing,
+    creds: &OzonCredentials,
+    fresh: Vec<(Job, Product)>,
+    now: i64,
+) -> sqlx::Result<Vec<(Job, Product)>> {
+    if fresh.is_empty() {
+        return Ok(fresh);
+    }
+    let request = ProductInfoRequest {
+        offer_id: fresh.iter().map(|(j, _)| j.offer_id.clone()).collect(),
+        ..Default::default()
+    };
+    let info = match l.ozon().product_info(creds, &request).await {
+        Ok(info) => info,
+        Err(e) => {
+            fail_all(l, &fresh, Step::Import, &e.into()).await?;
+            return Ok(Vec::new());
+        }
+    };
+    let mut send = Vec::new();
+    for (job, p) in fresh {
+        match info.items.iter().find(|i| i.offer_id == job.offer_id) {
+            // An offer Ozon lists without a card (an earlier import of ours failed validation)
+            // is ours to send again.
+            Some(found) if p.product_id.is_none() && found.statuses.is_created => {
+                let why = format!(
+                    "Ozon 上已有货号 {} 的商品卡片（product_id {}），提交会覆盖它（Ozon 的导入是新建或覆盖）。请换一个货号，或确认后在 Ozon 后台处理",
+                    job.offer_id,
+                    found.id.unwrap_or(0)
+                );
+                let request = json!({"offer_id": [job.offer_id]});
+                let answer = json!({"id": found.id, "offer_id": found.offer_id});
+                receipts::import(
+                    l.pool(),
+                    &job.offer_id,
+                    &request,
+                    Some(&answer),
+                    "failed",
+                    Some(&why),
+                    now,
+                )
+                .await?;
+                l.fail(&job, Step::Import, Failure::Permanent(why)).await?;
+            }
+            _ => send.push((job, p)),
+        }
+    }
+    Ok(send)
 }
 
 /// Products whose last send may have reached Ozon: a card found there is taken as submitted;

@@ -110,12 +110,44 @@ async fn look_up(
         Err(e) => return fail_all(l, &group, Step::ImportResult, &e.into()).await,
     };
     for (job, p) in group {
+        // Created is what Ozon says (`is_created`), never the mere presence of an id: a card
+        // whose import failed validation is listed too, with its errors.
         match info.items.iter().find(|i| i.offer_id == job.offer_id) {
-            Some(found) if found.statuses.is_created || found.id.is_some() => {
+            Some(found) if found.statuses.is_created => {
                 let note = "Ozon 上的卡片已创建";
                 created(l, &job, found.id.or(p.product_id), found.sku, note, now).await?;
             }
-            _ => {
+            Some(found) if found.errors.iter().any(|e| e.blocks()) => {
+                let blocking: Vec<_> = found
+                    .errors
+                    .iter()
+                    .filter(|e| e.blocks())
+                    .cloned()
+                    .collect();
+                let why = explain_all(&blocking);
+                let answer = serde_json::to_value(found).unwrap_or_default();
+                let request = json!({"offer_id": [job.offer_id]});
+                receipts::import(
+                    l.pool(),
+                    &job.offer_id,
+                    &request,
+                    Some(&answer),
+                    "failed",
+                    Some(&why),
+                    now,
+                )
+                .await?;
+                store::set_intent(l.pool(), &job.offer_id, None).await?;
+                l.fail(&job, Step::Import, Failure::Permanent(why)).await?;
+            }
+            Some(_) => {
+                let wait = Failure::Wait {
+                    until: now + POLL_SECS,
+                    why: "Ozon 正在创建卡片（is_created 仍为 false）".into(),
+                };
+                l.fail(&job, Step::ImportResult, wait).await?;
+            }
+            None => {
                 let why = "在 Ozon 上找不到这个商品，请重试提交";
                 l.fail(&job, Step::Import, Failure::Permanent(why.into()))
                     .await?;

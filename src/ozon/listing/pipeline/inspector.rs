@@ -188,8 +188,7 @@ async fn compare(
             .await
             .map_err(|e| format!("读取 Ozon 库存失败：{e}"))?;
         for item in &page.items {
-            let present = item.stocks.iter().filter_map(|s| s.present).sum();
-            stocks.insert(item.offer_id.clone(), present);
+            stocks.insert(item.offer_id.clone(), sellable(&item.stocks));
         }
         if page.cursor.is_empty() || page.items.is_empty() {
             break;
@@ -234,6 +233,17 @@ async fn compare(
         }
     }
     Ok(differences)
+}
+
+/// What we wrote, as Ozon reads it back: one row per stock type, `present` including the units
+/// reserved by orders. Only the seller's own warehouses (fbs, rfbs) hold what we wrote, net of
+/// what is reserved; fbo and fbp are Ozon's.
+pub fn sellable(levels: &[crate::ozon::client::commerce::StockLevel]) -> i64 {
+    levels
+        .iter()
+        .filter(|s| matches!(s.kind.to_ascii_lowercase().as_str(), "fbs" | "rfbs"))
+        .map(|s| s.present.unwrap_or(0) - s.reserved.unwrap_or(0))
+        .sum()
 }
 
 async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
@@ -310,6 +320,19 @@ pub fn rows(report: &Inspection) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stock_read_back_counts_own_warehouses_net_of_reserved() {
+        let rows: Vec<crate::ozon::client::commerce::StockLevel> = serde_json::from_str(
+            r#"[{"type": "fbs", "present": 7, "reserved": 2},
+                {"type": "rfbs", "present": "3", "reserved": null},
+                {"type": "fbo", "present": 40, "reserved": 5},
+                {"type": "fbp", "present": 1, "reserved": 0},
+                {"type": "crossborder", "present": 9}]"#,
+        )
+        .expect("rows");
+        assert_eq!(sellable(&rows), 5 + 3);
+    }
 
     #[test]
     fn money_compares_by_value() {

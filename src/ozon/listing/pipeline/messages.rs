@@ -53,10 +53,7 @@ pub fn explain(code: &str, message: &str) -> String {
 
 /// Several item errors joined for one product.
 pub fn explain_all(errors: &[crate::ozon::client::products::ItemError]) -> String {
-    let parts: Vec<String> = errors
-        .iter()
-        .map(|e| explain(&e.code, &e.message))
-        .collect();
+    let parts: Vec<String> = errors.iter().map(|e| explain(&e.code, &e.text())).collect();
     if parts.is_empty() {
         "Ozon 拒绝了此商品，但没有给出原因".to_string()
     } else {

@@ -12,8 +12,8 @@ pub const MARGIN_SECS: i64 = 2;
 /// Price updates allowed per product per hour.
 pub const PRICES_PER_HOUR: usize = 10;
 
-/// Queues a stock write; a write already waiting for the pair takes the new value and keeps
-/// its time. Answers when it will go out (unix seconds), for the page to show.
+/// Queues a stock write; a write already waiting (or in flight) for the pair takes the new value
+/// and keeps its time. Answers when it will go out (unix seconds), for the page to show.
 pub async fn put_stock(
     pool: &SqlitePool,
     offer_id: &str,
@@ -37,36 +37,124 @@ pub async fn put_stock(
     .await
 }
 
-/// Takes up to `limit` writes that are due (Ozon takes 100 pairs per request) and records them
-/// as sent now. A caller whose request then fails puts them back with `put_stock`.
+/// Takes up to `limit` writes that are due and not in flight (Ozon takes 100 pairs per request)
+/// and marks them in flight. Each is then settled by [`stock_applied`], [`stock_released`] or
+/// [`stock_dropped`]; until then it stays queued, so nothing sends the pair again meanwhile.
 pub async fn take_due_stocks(
     pool: &SqlitePool,
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, i64, i64)>> {
-    let mut tx = crate::server::db::begin_write(pool).await?;
-    let due: Vec<(String, i64, i64)> = sqlx::query_as(
-        "DELETE FROM stock_pending WHERE rowid IN \
-         (SELECT rowid FROM stock_pending WHERE due_at <= ? ORDER BY due_at, offer_id LIMIT ?) \
+    sqlx::query_as(
+        "UPDATE stock_pending SET sending = ?1, sent_stock = stock WHERE rowid IN \
+         (SELECT rowid FROM stock_pending WHERE sending IS NULL AND due_at <= ?1 \
+          ORDER BY due_at, offer_id LIMIT ?2) \
          RETURNING offer_id, warehouse_id, stock",
     )
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut *tx)
+    .fetch_all(pool)
+    .await
+}
+
+/// Ozon applied the write at `at` (when its answer came, never earlier than Ozon applied it):
+/// the pair's 30 s count from then. A newer value typed meanwhile waits its turn; otherwise the
+/// write is done.
+pub async fn stock_applied(
+    pool: &SqlitePool,
+    offer_id: &str,
+    warehouse_id: i64,
+    at: i64,
+) -> sqlx::Result<()> {
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO stock_sent (offer_id, warehouse_id, sent_at) VALUES (?, ?, ?) \
+         ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET sent_at = excluded.sent_at",
+    )
+    .bind(offer_id)
+    .bind(warehouse_id)
+    .bind(at)
+    .execute(&mut *tx)
     .await?;
-    for (offer_id, warehouse_id, _) in &due {
-        sqlx::query(
-            "INSERT INTO stock_sent (offer_id, warehouse_id, sent_at) VALUES (?, ?, ?) \
-             ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET sent_at = excluded.sent_at",
-        )
-        .bind(offer_id)
-        .bind(warehouse_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(due)
+    sqlx::query(
+        "DELETE FROM stock_pending WHERE offer_id = ? AND warehouse_id = ? AND stock = sent_stock",
+    )
+    .bind(offer_id)
+    .bind(warehouse_id)
+    .execute(&mut *tx)
+    .await?;
+    release(
+        &mut tx,
+        offer_id,
+        warehouse_id,
+        at + STOCK_GAP_SECS + MARGIN_SECS,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The write did not land (throttled, a transient failure, no answer for the pair): it goes
+/// out again at `due`, with whatever value is newest by then.
+pub async fn stock_released(
+    pool: &SqlitePool,
+    offer_id: &str,
+    warehouse_id: i64,
+    due: i64,
+) -> sqlx::Result<()> {
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    release(&mut tx, offer_id, warehouse_id, due).await?;
+    tx.commit().await
+}
+
+/// Ozon refused the value for good: it is not sent again, unless a newer one was typed meanwhile
+/// (that one goes out at `due`).
+pub async fn stock_dropped(
+    pool: &SqlitePool,
+    offer_id: &str,
+    warehouse_id: i64,
+    due: i64,
+) -> sqlx::Result<()> {
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    sqlx::query(
+        "DELETE FROM stock_pending WHERE offer_id = ? AND warehouse_id = ? AND stock = sent_stock",
+    )
+    .bind(offer_id)
+    .bind(warehouse_id)
+    .execute(&mut *tx)
+    .await?;
+    release(&mut tx, offer_id, warehouse_id, due).await?;
+    tx.commit().await
+}
+
+async fn release(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    offer_id: &str,
+    warehouse_id: i64,
+    due: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = MAX(due_at, ?) \
+         WHERE offer_id = ? AND warehouse_id = ? AND sending IS NOT NULL",
+    )
+    .bind(due)
+    .bind(offer_id)
+    .bind(warehouse_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// At start-up: writes that were in flight when the process stopped go out again, no sooner
+/// than 30 s after they were taken (Ozon may have applied them just before the stop).
+pub async fn recover_stocks(pool: &SqlitePool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE stock_pending SET due_at = MAX(due_at, sending + ?), sending = NULL, \
+         sent_stock = NULL WHERE sending IS NOT NULL",
+    )
+    .bind(STOCK_GAP_SECS + MARGIN_SECS)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// When the next price update of a product may go out, given when its accepted updates went

@@ -30,6 +30,15 @@ fn size_in(value: &str, unit: &str, keep: bool) -> i64 {
     (v.as_f64() * mm_per(unit).unwrap_or(1.0)).round() as i64
 }
 
+/// An optional amount: empty stays empty (not sent), anything else as [`money`].
+fn optional_money(value: &str) -> String {
+    if value.trim().is_empty() {
+        String::new()
+    } else {
+        money(value)
+    }
+}
+
 fn or_zero(value: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
@@ -84,8 +93,8 @@ pub fn import_item(draft: &Draft, specs: &[AttributeSpec]) -> ImportItem {
         description_category_id: draft.description_category_id.unwrap_or(0),
         type_id: draft.type_id.unwrap_or(0),
         barcode: draft.barcode.trim().to_string(),
-        price: draft.price.trim().to_string(),
-        old_price: draft.old_price.trim().to_string(),
+        price: money(&draft.price),
+        old_price: optional_money(&draft.old_price),
         vat: or_zero(&draft.vat),
         currency_code: draft.currency_code.trim().to_string(),
         depth,
@@ -106,19 +115,47 @@ pub fn by_sku_item(draft: &Draft) -> ImportBySkuItem {
         sku: draft.follow_sku.trim().parse().unwrap_or(0),
         offer_id: draft.offer_id.trim().to_string(),
         name: draft.name.trim().to_string(),
-        price: draft.price.trim().to_string(),
-        old_price: draft.old_price.trim().to_string(),
+        price: money(&draft.price),
+        old_price: optional_money(&draft.old_price),
         vat: or_zero(&draft.vat),
         currency_code: draft.currency_code.trim().to_string(),
     }
 }
 
 /// `/v1/product/import/prices` item ("0" resets the old price).
+/// Money as Ozon takes it: a decimal string with a decimal point and two decimals (RUB, CNY and
+/// the other cabinet currencies). A user's `1300,50`, `1 300,50` or `1,300.50` is normalised;
+/// text that is not an amount with at most two decimals is sent as typed, for Ozon to refuse
+/// with its reason (the draft validator refuses it before that).
+pub fn money(text: &str) -> String {
+    let typed = text.trim();
+    let compact: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '\'')
+        .collect();
+    let dotted = match (compact.contains('.'), compact.matches(',').count()) {
+        // 1,300.50: commas group thousands.
+        (true, _) => compact.replace(',', ""),
+        // 1300,50: the comma is the decimal point.
+        (false, 1) => compact.replace(',', "."),
+        (false, 0) => compact,
+        _ => return typed.to_string(),
+    };
+    let (whole, frac) = dotted.split_once('.').unwrap_or((&dotted, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
+        return typed.to_string();
+    }
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    format!("{whole}.{frac:0<2}")
+}
+
 pub fn price_item(draft: &Draft) -> PriceItem {
     PriceItem {
         offer_id: draft.offer_id.trim().to_string(),
-        price: draft.price.trim().to_string(),
-        old_price: or_zero(&draft.old_price),
+        price: money(&draft.price),
+        old_price: money(&or_zero(&draft.old_price)),
         min_price: String::new(),
         currency_code: draft.currency_code.trim().to_string(),
         vat: or_zero(&draft.vat),
@@ -128,6 +165,27 @@ pub fn price_item(draft: &Draft) -> PriceItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_goes_out_with_a_decimal_point_and_two_decimals() {
+        for (typed, sent) in [
+            ("500", "500.00"),
+            ("19.9", "19.90"),
+            ("19.99", "19.99"),
+            ("1300,50", "1300.50"),
+            ("1 300,50", "1300.50"),
+            ("1\u{a0}300,5", "1300.50"),
+            ("1,300.50", "1300.50"),
+            ("0", "0.00"),
+            (" 007.5 ", "7.50"),
+        ] {
+            assert_eq!(money(typed), sent, "{typed}");
+        }
+        // Not an amount with at most two decimals: sent as typed for Ozon to refuse.
+        for odd in ["19.999", "1,2,3", "abc", "-5", ""] {
+            assert_eq!(money(odd), odd.trim(), "{odd}");
+        }
+    }
     use crate::ozon::listing::{DraftAttribute, DraftValue};
 
     #[test]

@@ -38,13 +38,39 @@ pub struct Job {
 }
 
 /// Queues `offer_id` on `queue` to run at `run_at` (unix seconds). A product already waiting
-/// or running there is not queued twice; answers whether a job was added.
-pub async fn enqueue<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+/// there is not queued twice, but runs no later than `run_at`: a user's price edit is not held
+/// behind a moderation re-check queued for ten minutes from now. A job running right now gets a
+/// follow-up (`rerun_at`), so an edit made while it runs is not lost when it settles. Answers
+/// whether a new job was added.
+pub async fn enqueue(
+    pool: &SqlitePool,
     queue: Queue,
     offer_id: &str,
     run_at: i64,
 ) -> sqlx::Result<bool> {
+    let mut conn = pool.acquire().await?;
+    enqueue_on(&mut conn, queue, offer_id, run_at).await
+}
+
+/// [`enqueue`] on a connection (inside the caller's transaction).
+pub async fn enqueue_on(
+    conn: &mut sqlx::SqliteConnection,
+    queue: Queue,
+    offer_id: &str,
+    run_at: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE listing_jobs SET \
+           run_at = CASE WHEN status = 'queued' THEN MIN(run_at, ?1) ELSE run_at END, \
+           rerun_at = CASE WHEN status = 'running' THEN MIN(COALESCE(rerun_at, ?1), ?1) \
+             ELSE rerun_at END \
+         WHERE offer_id = ?2 AND kind = ?3 AND status IN ('queued', 'running')",
+    )
+    .bind(run_at)
+    .bind(offer_id)
+    .bind(queue.as_str())
+    .execute(&mut *conn)
+    .await?;
     let done = sqlx::query(
         "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
          VALUES (?, ?, 'queued', ?, ?)",
@@ -53,7 +79,7 @@ pub async fn enqueue<'e>(
     .bind(queue.as_str())
     .bind(run_at)
     .bind(now_unix())
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -95,8 +121,12 @@ pub async fn claim_batch(
     .await
 }
 
+/// The job is done; one asked for again while it ran is queued for its `rerun_at`.
 pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE listing_jobs SET status = 'done', last_error = NULL WHERE id = ?")
+    sqlx::query(
+        "UPDATE listing_jobs SET status = CASE WHEN rerun_at IS NULL THEN 'done' ELSE 'queued' END, \
+         run_at = COALESCE(rerun_at, run_at), rerun_at = NULL, last_error = NULL WHERE id = ?",
+    )
         .bind(id)
         .execute(pool)
         .await?;
@@ -106,7 +136,8 @@ pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 /// Puts the job back to run again at `run_at`, keeping why it failed.
 pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = ?, last_error = ? WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = MIN(?, COALESCE(rerun_at, ?1)), \
+         rerun_at = NULL, last_error = ? WHERE id = ?",
     )
     .bind(run_at)
     .bind(error)
@@ -178,8 +209,8 @@ pub async fn next_run(
 /// reset, an import task, a price slot) is not failing.
 pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = ?, last_error = ?, \
-         attempts = MAX(attempts - 1, 0) WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = MIN(?1, COALESCE(rerun_at, ?1)), \
+         rerun_at = NULL, last_error = ?, attempts = MAX(attempts - 1, 0) WHERE id = ?",
     )
     .bind(run_at)
     .bind(why)

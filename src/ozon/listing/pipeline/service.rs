@@ -115,7 +115,7 @@ async fn admit_all(
             current,
             State::Error | State::MediaReady | State::ImportSubmitted
         ) {
-            queue::enqueue(&mut *tx, Queue::Media, offer_id, now).await?;
+            queue::enqueue_on(&mut tx, Queue::Media, offer_id, now).await?;
         }
         states.insert(offer_id.to_string(), current);
     }

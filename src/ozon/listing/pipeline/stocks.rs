@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::messages::explain_all;
-use super::pacing::{put_stock, take_due_stocks};
+use super::pacing::{
+    put_stock, stock_applied, stock_dropped, stock_released, take_due_stocks, MARGIN_SECS,
+    STOCK_GAP_SECS,
+};
 use super::receipts;
 use super::store;
 use super::worker::Listing;
@@ -28,7 +31,8 @@ pub async fn queue_draft(l: &Listing, draft: &Draft, now: i64) -> sqlx::Result<u
     Ok(queued)
 }
 
-/// Sends the writes that are due; answers whether any were.
+/// Sends the writes that are due; answers whether any were. Each pair stays queued (in flight)
+/// until its answer is settled, and its next 30 s count from when the answer came.
 pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
     let pool = l.pool();
     let due = take_due_stocks(pool, now, BATCH).await?;
@@ -37,7 +41,22 @@ pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
     }
     let mut by_credential: BTreeMap<i64, Vec<StockItem>> = BTreeMap::new();
     for (offer_id, warehouse_id, stock) in due {
-        let Some(p) = store::product(pool, &offer_id).await? else {
+        let product = store::product(pool, &offer_id).await?;
+        let Some(p) = product.filter(|p| p.product_id.is_some_and(|id| id > 0)) else {
+            // Ozon needs a real product_id: without a card there is nothing to write to.
+            let why = "Ozon 上还没有这个商品的卡片（缺少 product_id），库存未发送";
+            receipts::stock(
+                pool,
+                &offer_id,
+                None,
+                warehouse_id,
+                stock,
+                "failed",
+                Some(why),
+                now,
+            )
+            .await?;
+            stock_dropped(pool, &offer_id, warehouse_id, now).await?;
             continue;
         };
         by_credential
@@ -67,20 +86,30 @@ pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
                         now,
                     )
                     .await?;
+                    stock_dropped(pool, &s.offer_id, s.warehouse_id, now).await?;
                 }
                 continue;
             }
-            Err(_) => continue,
+            Err(_) => {
+                for s in &stocks {
+                    stock_released(pool, &s.offer_id, s.warehouse_id, now + 1).await?;
+                }
+                continue;
+            }
         };
         let request = StocksRequest { stocks };
-        match l.ozon().update_stocks(&creds, &request).await {
+        let answer = l.ozon().update_stocks(&creds, &request).await;
+        // The request may have waited out a 429 inside the client: what Ozon applied, it
+        // applied no earlier than now.
+        let answered = l.now();
+        match answer {
             Ok(answer) => {
                 for s in &request.stocks {
                     let result = answer.result.iter().find(|r| {
                         r.offer_id == s.offer_id
                             && r.warehouse_id.is_none_or(|w| w == s.warehouse_id)
                     });
-                    settle(l, s, result, now).await?;
+                    settle(l, s, result, answered).await?;
                 }
             }
             Err(e) => {
@@ -99,11 +128,15 @@ pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
                         s.stock,
                         state,
                         Some(&why),
-                        now,
+                        answered,
                     )
                     .await?;
+                    // A timeout may have been applied: the next try keeps the 30 s gap.
+                    let next = answered + STOCK_GAP_SECS + MARGIN_SECS;
                     if transient {
-                        put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
+                        stock_released(pool, &s.offer_id, s.warehouse_id, next).await?;
+                    } else {
+                        stock_dropped(pool, &s.offer_id, s.warehouse_id, next).await?;
                     }
                 }
             }
@@ -120,6 +153,7 @@ async fn settle(
 ) -> sqlx::Result<()> {
     let pool = l.pool();
     let product_id = Some(s.product_id);
+    let next = now + STOCK_GAP_SECS + MARGIN_SECS;
     match result {
         Some(r) if r.updated && r.errors.is_empty() => {
             receipts::stock(
@@ -132,7 +166,8 @@ async fn settle(
                 None,
                 now,
             )
-            .await
+            .await?;
+            stock_applied(pool, &s.offer_id, s.warehouse_id, now).await
         }
         Some(r) if r.errors.iter().any(|e| e.code == "TOO_MANY_REQUESTS") => {
             // Ozon saw the pair too soon: the write waits its turn again.
@@ -148,8 +183,7 @@ async fn settle(
                 now,
             )
             .await?;
-            put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
-            Ok(())
+            stock_released(pool, &s.offer_id, s.warehouse_id, next).await
         }
         Some(r) => {
             let why = explain_all(&r.errors);
@@ -164,6 +198,7 @@ async fn settle(
                 now,
             )
             .await?;
+            stock_dropped(pool, &s.offer_id, s.warehouse_id, now).await?;
             let message = format!("{}（库存，仓库 {}）：{why}", s.offer_id, s.warehouse_id);
             l.alerts()
                 .raise(pool, "stock", &s.offer_id, &message, now)
@@ -182,8 +217,7 @@ async fn settle(
                 now,
             )
             .await?;
-            put_stock(pool, &s.offer_id, s.warehouse_id, s.stock, now).await?;
-            Ok(())
+            stock_released(pool, &s.offer_id, s.warehouse_id, next).await
         }
     }
 }

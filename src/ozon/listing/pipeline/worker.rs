@@ -41,6 +41,7 @@ impl From<OzonError> for Failure {
         match err {
             OzonError::RateLimited { .. }
             | OzonError::Server { .. }
+            | OzonError::NotJson { .. }
             | OzonError::Timeout
             | OzonError::Transport(_) => Failure::Transient(err.to_string()),
             _ => Failure::Permanent(err.to_string()),
