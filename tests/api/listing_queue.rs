@@ -241,6 +241,10 @@ async fn stock_writes_to_a_pair_are_merged_thirty_seconds_apart() {
         }
         for (offer, warehouse, stock) in pacing::take_due_stocks(pool, t, 100).await.expect("take")
         {
+            // Ozon applies it straight away; the pair's 30 s count from then.
+            pacing::stock_applied(pool, &offer, warehouse, t)
+                .await
+                .expect("applied");
             if offer == "SB-1" && warehouse == 22 {
                 sent.push((t, stock));
             } else {

@@ -62,7 +62,7 @@ async fn reconciliation_finds_what_changed_on_ozon() {
     let price = diffs.iter().find(|d| d["field"] == "价格").expect("price");
     assert_eq!(
         (price["sent"].as_str(), price["found"].as_str()),
-        (Some("500"), Some("450"))
+        (Some("500.00"), Some("450"))
     );
     let stock = diffs.iter().find(|d| d["field"] == "库存").expect("stock");
     assert_eq!(
@@ -215,7 +215,7 @@ async fn prices_and_stocks_from_a_pasted_table() {
                 p.stocks.get(&WAREHOUSE_B).copied(),
             )
         });
-        if now == Some((Some("450".into()), Some(9), Some(0))) {
+        if now == Some((Some("450.00".into()), Some(9), Some(0))) {
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "Ozon holds {now:?}");

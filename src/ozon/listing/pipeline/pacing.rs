@@ -25,7 +25,8 @@ pub async fn put_stock(
         "INSERT INTO stock_pending (offer_id, warehouse_id, stock, due_at) \
          VALUES (?1, ?2, ?3, MAX(?4, COALESCE((SELECT sent_at + ?5 FROM stock_sent \
                  WHERE offer_id = ?1 AND warehouse_id = ?2), 0))) \
-         ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET stock = excluded.stock \
+         ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET stock = excluded.stock, \
+           due_at = CASE WHEN sending IS NULL THEN due_at ELSE MAX(due_at, sending + ?5) END \
          RETURNING due_at",
     )
     .bind(offer_id)

@@ -40,8 +40,9 @@ pub struct Job {
 /// Queues `offer_id` on `queue` to run at `run_at` (unix seconds). A product already waiting
 /// there is not queued twice, but runs no later than `run_at`: a user's price edit is not held
 /// behind a moderation re-check queued for ten minutes from now. A job running right now gets a
-/// follow-up (`rerun_at`), so an edit made while it runs is not lost when it settles. Answers
-/// whether a new job was added.
+/// follow-up (`rerun_at`) if it finishes, so an edit made while it runs is not lost; a job that
+/// is put back (a retry, a wait) runs again anyway and sees the edit then. Answers whether a new
+/// job was added.
 pub async fn enqueue(
     pool: &SqlitePool,
     queue: Queue,
@@ -136,8 +137,8 @@ pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 /// Puts the job back to run again at `run_at`, keeping why it failed.
 pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = MIN(?, COALESCE(rerun_at, ?1)), \
-         rerun_at = NULL, last_error = ? WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = ?, rerun_at = NULL, last_error = ? \
+         WHERE id = ?",
     )
     .bind(run_at)
     .bind(error)
@@ -209,8 +210,8 @@ pub async fn next_run(
 /// reset, an import task, a price slot) is not failing.
 pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = MIN(?1, COALESCE(rerun_at, ?1)), \
-         rerun_at = NULL, last_error = ?, attempts = MAX(attempts - 1, 0) WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = ?, rerun_at = NULL, last_error = ?, \
+         attempts = MAX(attempts - 1, 0) WHERE id = ?",
     )
     .bind(run_at)
     .bind(why)
