@@ -118,7 +118,7 @@ async fn reconciliation_finds_what_changed_on_ozon() {
         "{text}"
     );
     assert!(
-        text.contains("REC-1,价格,500,450\r\n") && text.contains("REC-1,库存,12,8\r\n"),
+        text.contains("REC-1,价格,500.00,450\r\n") && text.contains("REC-1,库存,12,8\r\n"),
         "{text}"
     );
     let page = browser

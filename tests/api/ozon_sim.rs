@@ -196,7 +196,15 @@ async fn prices_come_before_stocks_and_a_pair_waits_30_seconds() {
         .iter()
         .find(|s| s.offer_id == "SB-001")
         .expect("SB-001 stock");
-    assert_eq!(sb1.stocks[0].present, Some(9));
+    // One row per stock type; `present` includes the reserved unit; what we wrote is the
+    // seller's warehouses net of it.
+    let kinds: Vec<&str> = sb1.stocks.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["fbs", "rfbs", "fbo", "fbp"]);
+    assert_eq!((sb1.stocks[0].present, sb1.stocks[0].reserved), (Some(10), Some(1)));
+    assert_eq!(
+        shopbridge::ozon::listing::pipeline::inspector::sellable(&sb1.stocks),
+        9
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
