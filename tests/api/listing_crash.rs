@@ -119,7 +119,18 @@ async fn kill_9_mid_run_then_restart_finishes_without_duplicates() {
     };
     child.kill().expect("stop");
     let _ = child.wait();
-    assert_eq!(unfinished, 0, "every product reaches a final state");
+    let stuck: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT p.offer_id, p.state, (SELECT kind || ' ' || status || ' ' || COALESCE(last_error, '') \
+         FROM listing_jobs j WHERE j.offer_id = p.offer_id ORDER BY j.id DESC LIMIT 1) \
+         FROM listing_products p WHERE p.state NOT IN ('Live', 'Error')",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("stuck");
+    assert_eq!(
+        unfinished, 0,
+        "every product reaches a final state: {stuck:?}"
+    );
     let errors: Vec<(String, String)> = sqlx::query_as(
         "SELECT offer_id, COALESCE(error, '') FROM listing_products WHERE state = 'Error'",
     )

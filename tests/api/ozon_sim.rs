@@ -200,7 +200,10 @@ async fn prices_come_before_stocks_and_a_pair_waits_30_seconds() {
     // seller's warehouses net of it.
     let kinds: Vec<&str> = sb1.stocks.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(kinds, ["fbs", "rfbs", "fbo", "fbp"]);
-    assert_eq!((sb1.stocks[0].present, sb1.stocks[0].reserved), (Some(10), Some(1)));
+    assert_eq!(
+        (sb1.stocks[0].present, sb1.stocks[0].reserved),
+        (Some(10), Some(1))
+    );
     assert_eq!(
         shopbridge::ozon::listing::pipeline::inspector::sellable(&sb1.stocks),
         9
@@ -538,6 +541,8 @@ async fn the_simulator_refuses_what_ozon_refuses() {
         account("3", "old", -1, KeyBehaviour::Normal),
         account("4", "norole", 30, KeyBehaviour::MissingRole),
     ]);
+    // Statuses as the gateway sends them (odd-shapes mode would move some errors into 200).
+    sim.catalog.lock().expect("catalog").config.odd_shapes = false;
     let addr = serve_router("127.0.0.1:0".parse().expect("addr"), sim.router())
         .await
         .expect("sim");

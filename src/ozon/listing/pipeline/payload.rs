@@ -244,6 +244,10 @@ mod tests {
             .map(|a| a.id)
             .collect();
         assert_eq!(ids, vec![1]);
-        assert_eq!(price_item(&draft).old_price, "0.00", "money with a decimal point");
+        assert_eq!(
+            price_item(&draft).old_price,
+            "0.00",
+            "money with a decimal point"
+        );
     }
 }
