@@ -33,23 +33,23 @@ const RESPELLED: &[&str] = &[
 
 /// Reshapes a success body; `seed` varies the spelling from call to call.
 pub fn reshape(body: &mut Value, seed: u32) {
-    walk(body, seed, "");
+    walk(body, seed);
 }
 
-fn walk(v: &mut Value, seed: u32, key: &str) {
+fn walk(v: &mut Value, seed: u32) {
     match v {
         Value::Object(map) => {
             respell(map, seed);
             if let Some(total) = map.get("total").cloned() {
                 map.entry("total_items").or_insert(total);
             }
-            for (k, child) in map.iter_mut() {
-                walk(child, seed.wrapping_add(1), k);
+            for child in map.values_mut() {
+                walk(child, seed.wrapping_add(1));
             }
         }
         Value::Array(items) => {
             for item in items.iter_mut() {
-                walk(item, seed.wrapping_add(7), key);
+                walk(item, seed.wrapping_add(7));
             }
             // A null member in every list of objects or strings (not in numeric tuples).
             if items
