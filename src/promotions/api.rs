@@ -181,6 +181,7 @@ pub async fn promotion_delete(id: i64, confirm: bool) -> Result<String, AppError
 }
 
 /// What deleting a published post means since Douyin withdrew its delete method.
+#[cfg(feature = "ssr")]
 const IN_APP: &str = "抖音已于 2022 年 10 月下线删除作品的开放接口，请在抖音 App 里删除这条作品";
 
 /// Removes one media file from a draft.

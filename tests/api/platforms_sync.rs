@@ -4,38 +4,9 @@
 use serde_json::Value;
 
 use crate::helpers::captured_logs;
-use crate::platforms_fixture::{platforms, Platforms};
+use crate::platforms_fixture::{platforms, sync_now, Platforms};
 
 const OFF: &[(&str, &str)] = &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")];
-
-async fn sync_now(p: &Platforms) {
-    let shop: i64 = sqlx::query_scalar("SELECT id FROM shops")
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("shop");
-    sqlx::query("UPDATE shop_sync SET finished_at = NULL")
-        .execute(&p.app.pool)
-        .await
-        .expect("reset marker");
-    let (status, body) = p
-        .app
-        .call(&p.admin, "shops_sync", &[("id", &shop.to_string())])
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert!(
-        body.as_str().unwrap_or_default().contains("已开始同步"),
-        "{body}"
-    );
-    // Done when orders have an end recorded, or products failed (orders then do not run).
-    let done = p
-        .wait_count(
-            "SELECT COUNT(*) FROM shop_sync WHERE finished_at IS NOT NULL \
-             AND (kind = 'orders' OR ok = 0)",
-            1,
-        )
-        .await;
-    assert_eq!(done, 1, "the sync ended within 60 s");
-}
 
 async fn sync_result(p: &Platforms, kind: &str) -> (bool, String, Option<i64>) {
     sqlx::query_as("SELECT ok, result, window_start FROM shop_sync WHERE kind = ?")

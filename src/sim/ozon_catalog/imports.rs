@@ -2,6 +2,18 @@
 
 use super::*;
 
+/// An import item's pictures in order: the primary one, then the others.
+fn picture_urls(item: &Value) -> Vec<String> {
+    let mut urls: Vec<String> = item["primary_image"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    urls.extend(strings(&item["images"]));
+    urls
+}
+
 /// A name holding this fails Ozon's attribute validation in the simulator.
 pub const ATTRIBUTE_REFUSAL: &str = "属性不符";
 
@@ -54,13 +66,7 @@ impl Catalog {
                 if let Some(name) = item["name"].as_str().filter(|n| !n.is_empty()) {
                     p.name = name.to_string();
                 }
-                let mut urls: Vec<String> = item["primary_image"]
-                    .as_str()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .into_iter()
-                    .collect();
-                urls.extend(strings(&item["images"]));
+                let urls = picture_urls(&item);
                 if !urls.is_empty() {
                     p.external_images = Some(urls);
                 }
@@ -79,14 +85,7 @@ impl Catalog {
                     "",
                 )
             } else {
-                let mut urls: Vec<String> = item["primary_image"]
-                    .as_str()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .into_iter()
-                    .collect();
-                urls.extend(strings(&item["images"]));
-                self.create_card(&offer_id, &name, Some(urls));
+                self.create_card(&offer_id, &name, Some(picture_urls(&item)));
                 ("imported", json!([]))
             };
             items.push((offer_id, outcome.0, outcome.1));
