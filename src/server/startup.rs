@@ -71,6 +71,10 @@ pub async fn run(
     if requeued > 0 {
         tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
     }
+    let orphans = crate::ozon::listing::pipeline::queue::requeue_orphans(&pool).await?;
+    if orphans > 0 {
+        tracing::warn!(orphans, "上次停止时有商品停在两步之间，已重新排队");
+    }
     let stocks = crate::ozon::listing::pipeline::pacing::recover_stocks(&pool).await?;
     if stocks > 0 {
         tracing::warn!(

@@ -164,6 +164,24 @@ pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
     requeue(pool, None).await
 }
 
+/// At start-up: a product between steps with no live job (the process died between settling one
+/// step's job and queueing the next) gets its next job again, due at once. Answers how many.
+pub async fn requeue_orphans(pool: &SqlitePool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
+         SELECT p.offer_id, CASE WHEN p.state IN ('MediaReady', 'ImportSubmitted') THEN 'import' \
+                                 ELSE 'commercial' END, 'queued', 0, ? \
+         FROM listing_products p \
+         WHERE p.state IN ('MediaReady', 'ImportSubmitted', 'Created', 'Priced', 'ReadyForSale') \
+           AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.offer_id = p.offer_id \
+                           AND j.status IN ('queued', 'running'))",
+    )
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
 pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
     requeue(pool, Some(queue)).await
