@@ -66,6 +66,7 @@ fn set_content_security_policy() {
     // point at (sellers' CDNs, Ozon's) are all shown, so any https image is allowed. Plain
     // http only for the media store and the configured Ozon base (the simulator, which serves
     // its product images itself).
+    use crate::server::config::origin_of;
     let state = use_context::<crate::server::state::AppState>();
     let http_origins: Vec<String> = state
         .map(|state| {
@@ -92,17 +93,6 @@ fn set_content_security_policy() {
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
-}
-
-/// `scheme://host[:port]` of a URL.
-#[cfg(feature = "ssr")]
-fn origin_of(url: &str) -> String {
-    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[start..]
-        .find('/')
-        .map(|i| start + i)
-        .unwrap_or(url.len());
-    url[..end].to_string()
 }
 
 #[component]

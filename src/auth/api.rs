@@ -16,17 +16,13 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
     let ip = guard::client_ip().await;
     let (outcome, user) = service::authenticate(&state.pool, &username, password, &ip).await?;
     if let Some(user) = user {
-        session.cycle_id().await.map_err(|e| {
-            tracing::error!(error = %e, "session cycle failed");
-            AppError::Internal
-        })?;
-        session
-            .insert(guard::SESSION_USER_KEY, user.id)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "session insert failed");
-                AppError::Internal
-            })?;
+        guard::sign_in(
+            &session,
+            &state.pool,
+            user.id,
+            state.config.session_max_hours,
+        )
+        .await?;
     }
     Ok(outcome)
 }
@@ -84,7 +80,11 @@ pub async fn reset_user_password(id: i64, password: String) -> Result<String, Ap
     service::set_password(&state.pool, &actor, id, password, "password_reset")
         .await
         .map_err(AppError::respond)?;
-    Ok("密码已重置".into())
+    if id == admin.id {
+        let session = guard::current_session().await?;
+        guard::keep_after_password_change(&session, &state.pool, id).await?;
+    }
+    Ok("密码已重置，该用户的其他登录已全部退出".into())
 }
 
 #[server(prefix = "/sf", endpoint = "password_change")]
@@ -94,7 +94,9 @@ pub async fn change_password(current: String, new: String) -> Result<String, App
     service::change_own_password(&state.pool, &user, &ip, current, new)
         .await
         .map_err(AppError::respond)?;
-    Ok("密码已修改".into())
+    let session = guard::current_session().await?;
+    guard::keep_after_password_change(&session, &state.pool, user.id).await?;
+    Ok("密码已修改，其他设备上的登录已全部退出".into())
 }
 
 #[server(prefix = "/sf", endpoint = "audit_list")]

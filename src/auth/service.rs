@@ -25,7 +25,13 @@ pub async fn authenticate(
     }
     // Over-long names cannot exist; keep them out of the attempts table too.
     let username: String = username.chars().take(64).collect();
-    if let Some(minutes) = throttle::lockout_minutes(pool, &username, ip).await? {
+    let since = crate::server::db::now_unix() - throttle::WINDOW_SECS;
+    let attempt =
+        store::begin_login_attempt(pool, &username, ip, since, throttle::MAX_FAILURES).await?;
+    let Some(attempt) = attempt else {
+        let minutes = throttle::lockout_minutes(pool, &username, ip)
+            .await?
+            .unwrap_or(1);
         let actor = Actor {
             id: None,
             name: username.clone(),
@@ -34,12 +40,23 @@ pub async fn authenticate(
         store::append_audit(pool, &actor, "login_throttled", &username, "").await?;
         let message = format!("尝试次数过多，请 {minutes} 分钟后再试");
         return Ok((LoginOutcome::Refused(message), None));
-    }
+    };
     let row = store::find_user_by_name(pool, &username).await?;
     let stored = row.as_ref().map(|r| r.password_hash.clone());
-    let matches = password::verify_password(password_text, stored).await?;
+    let matches = match password::verify_password(password_text, stored).await {
+        Ok(matches) => matches,
+        Err(err) if err.is::<password::Busy>() => {
+            // Not the user's fault: the attempt does not count.
+            store::drop_attempt(pool, attempt).await?;
+            return Ok((
+                LoginOutcome::Refused("登录的人太多，服务器正忙，请稍后再试".into()),
+                None,
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let user = row.filter(|r| matches && !r.disabled);
-    store::record_login_attempt(pool, &username, ip, user.is_some()).await?;
+    store::settle_attempt(pool, attempt, user.is_some()).await?;
     match user {
         Some(row) => {
             store::clear_failures(pool, &username).await?;

@@ -15,6 +15,8 @@ pub struct UserRow {
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: i64,
+    /// Moves on with every password change; a session from an older generation is over.
+    pub session_gen: i64,
 }
 
 impl UserRow {
@@ -40,7 +42,7 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str =
-    "id, name, display_name, role, password_hash, disabled, created_at FROM users";
+    "id, name, display_name, role, password_hash, disabled, created_at, session_gen FROM users";
 
 pub async fn find_user_by_name(pool: &SqlitePool, name: &str) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE name = ?"))
@@ -93,12 +95,15 @@ pub async fn insert_user(
 }
 
 pub async fn set_password_hash(pool: &SqlitePool, id: i64, hash: &str) -> sqlx::Result<bool> {
-    let result = sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
-        .bind(hash)
-        .bind(now_unix())
-        .bind(id)
-        .execute(pool)
-        .await?;
+    let result = sqlx::query(
+        "UPDATE users SET password_hash = ?, updated_at = ?, session_gen = session_gen + 1 \
+         WHERE id = ?",
+    )
+    .bind(hash)
+    .bind(now_unix())
+    .bind(id)
+    .execute(pool)
+    .await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -118,17 +123,47 @@ pub async fn count_active_admins(pool: &SqlitePool) -> sqlx::Result<i64> {
         .await
 }
 
-pub async fn record_login_attempt(
+/// Records an attempt as failed *before* its password is checked, in one statement that also
+/// counts: answers its id, or `None` when this account or IP already has `max` failures since
+/// `since` (so 40 parallel tries get at most `max` checks). `settle_attempt` records the outcome.
+pub async fn begin_login_attempt(
     pool: &SqlitePool,
     username: &str,
     ip: &str,
-    success: bool,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_attempts (username, ip, success, at) VALUES (?, ?, ?, ?)")
-        .bind(username)
-        .bind(ip)
+    since: i64,
+    max: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO login_attempts (username, ip, success, checked, at) \
+         SELECT ?1, ?2, 0, 0, ?3 \
+         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = ?1 AND success = 0 AND at >= ?4) < ?5 \
+           AND (SELECT COUNT(*) FROM login_attempts \
+                WHERE ip = ?2 AND success = 0 AND checked = 1 AND at >= ?4) < ?5 \
+         RETURNING id",
+    )
+    .bind(username)
+    .bind(ip)
+    .bind(now_unix())
+    .bind(since)
+    .bind(max)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The attempt `id` has been checked: a success or a failure.
+pub async fn settle_attempt(pool: &SqlitePool, id: i64, success: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE login_attempts SET success = ?, checked = 1 WHERE id = ?")
         .bind(success)
-        .bind(now_unix())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The attempt `id` never had its password checked (the server was busy): it does not count.
+pub async fn drop_attempt(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_attempts WHERE id = ?")
+        .bind(id)
         .execute(pool)
         .await?;
     Ok(())
@@ -149,7 +184,8 @@ pub async fn recent_failures(
     .fetch_one(pool)
     .await?;
     let by_ip: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE ip = ? AND success = 0 AND at >= ?",
+        "SELECT COUNT(*), MIN(at) FROM login_attempts \
+         WHERE ip = ? AND success = 0 AND checked = 1 AND at >= ?",
     )
     .bind(ip)
     .bind(since)

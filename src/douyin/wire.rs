@@ -141,8 +141,8 @@ pub fn douyin_data(body: &Value) -> Result<&Value, DouyinError> {
     Ok(data)
 }
 
-/// Tokens as either platform hands them out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Tokens as either platform hands them out. `Debug` leaves the tokens out.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Tokens {
     pub access_token: String,
     /// Seconds.
@@ -154,6 +154,21 @@ pub struct Tokens {
     pub scope: String,
     pub shop_id: String,
     pub shop_name: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"[REDACTED]")
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &"[REDACTED]")
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .field("open_id", &self.open_id)
+            .field("scope", &self.scope)
+            .field("shop_id", &self.shop_id)
+            .field("shop_name", &self.shop_name)
+            .finish()
+    }
 }
 
 pub fn tokens_of(data: &Value) -> Tokens {

@@ -309,6 +309,20 @@ pub fn OrdersPage() -> impl IntoView {
         move || (shop.get(), status.get(), from.get(), to.get(), page.get()),
         |(s, st, f, t, p)| orders_page(s, st, f, t, p),
     );
+    // The shop filter's choices: read once, not with every filter change.
+    let shops = Resource::new(
+        || (),
+        |_| async move {
+            shops_list()
+                .await
+                .map(|list| {
+                    list.into_iter()
+                        .map(|s| (s.id, s.shop_name))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        },
+    );
     let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
     view! {
         <Title text="订单"/>
@@ -316,12 +330,18 @@ pub fn OrdersPage() -> impl IntoView {
         <Card>
             <div class="grid grid-cols-1 gap-3 md:grid-cols-4">
                 <label class=LABEL_CLASS>"店铺"
-                    <select class=INPUT_CLASS data-testid="order-shop" on:change=move |ev| { shop.set(number(ev)); page.set(1); }>
-                        <option value="0">"全部店铺"</option>
-                        {move || data.get().and_then(|r| r.ok()).map(|p| p.shops.into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string() selected=move || shop.get() == id>{name}</option>
-                        }).collect_view())}
-                    </select>
+                    // The shop list is read inside its own Transition (outside one, the server
+                    // renders no options and hydration meets options it did not expect).
+                    <Transition fallback=|| view! { <select class=INPUT_CLASS data-testid="order-shop" disabled=true><option>"全部店铺"</option></select> }>
+                        {move || shops.get().map(|list| view! {
+                            <select class=INPUT_CLASS data-testid="order-shop" on:change=move |ev| { shop.set(number(ev)); page.set(1); }>
+                                <option value="0">"全部店铺"</option>
+                                {list.into_iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=move || shop.get() == id>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        })}
+                    </Transition>
                 </label>
                 <label class=LABEL_CLASS>"状态"
                     <select class=INPUT_CLASS data-testid="order-status" on:change=move |ev| { status.set(number(ev)); page.set(1); }>

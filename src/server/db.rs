@@ -24,7 +24,44 @@ pub async fn open_database(path: &Path) -> anyhow::Result<SqlitePool> {
         .await
         .with_context(|| format!("无法打开数据库 {}", path.display()))?;
     migrate(&pool).await?;
+    owner_only(path);
     Ok(pool)
+}
+
+/// The database and its WAL files readable by this user only (0600): they hold password
+/// hashes and sealed secrets.
+fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let name = path.as_os_str().to_string_lossy().into_owned();
+        for file in [name.clone(), format!("{name}-wal"), format!("{name}-shm")] {
+            let file = Path::new(&file);
+            if file.exists() {
+                if let Err(err) =
+                    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                {
+                    tracing::warn!(error = %err, file = %file.display(), "chmod 600 failed");
+                }
+            }
+        }
+    }
+}
+
+/// Whether `shopbridge demo` made this database.
+pub async fn is_demo(pool: &SqlitePool) -> sqlx::Result<bool> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo'")
+        .fetch_optional(pool)
+        .await?;
+    Ok(value.as_deref() == Some("1"))
+}
+
+/// Marks this database as demo data.
+pub async fn mark_demo(pool: &SqlitePool) -> sqlx::Result<()> {
+    sqlx::query("INSERT OR REPLACE INTO app_meta (key, value) VALUES ('demo', '1')")
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A deferred

@@ -19,7 +19,51 @@ use crate::sim::douyin::{self, DouyinSim};
 use crate::sim::ozon::OzonSim;
 
 pub const DEMO_USER: &str = "demo";
-pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// The demo admin's password for this run: `SHOPBRIDGE_DEMO_PASSWORD` when set (scripts), else
+/// a new random one, printed at start. A demo dir is reachable by anyone who can reach the port,
+/// so no password is ever the same on two machines.
+fn demo_password() -> String {
+    if let Some(p) = std::env::var("SHOPBRIDGE_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| p.chars().count() >= 10)
+    {
+        return p;
+    }
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Whether the database at `path` may be used (or made) as demo data: none yet, one marked as
+/// demo, or one from before the mark whose only account is the demo admin.
+async fn demo_dir_or_refuse(config: &Config) -> anyhow::Result<sqlx::SqlitePool> {
+    let path = config.db_path();
+    let existed = path.exists();
+    let pool = db::open_database(&path).await?;
+    let ok = !existed
+        || db::is_demo(&pool).await?
+        || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE name != ?")
+            .bind(DEMO_USER)
+            .fetch_one(&pool)
+            .await?
+            == 0;
+    if !ok {
+        pool.close().await;
+        bail!(
+            "数据目录 {} 里是正式数据（有演示账号以外的用户），演示模式不会使用它。\
+             请用 --data-dir 指定一个新目录（默认 ./demo-data）",
+            config.data_dir.display()
+        );
+    }
+    db::mark_demo(&pool).await?;
+    Ok(pool)
+}
 
 pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     let douyin_sim = DouyinSim::new(1);
@@ -48,18 +92,34 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     })?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
-    let pool = db::open_database(&config.db_path()).await?;
-    if store::find_user_by_name(&pool, DEMO_USER).await?.is_none() {
-        service::create_user(
-            &pool,
-            &Actor::cli(),
-            DEMO_USER,
-            "演示管理员",
-            Role::Admin,
-            DEMO_PASSWORD.into(),
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The lock first: nothing is written to a directory a running server holds.
+    let lock = super::lock::lock_data_dir(&config.data_dir)?;
+    let pool = demo_dir_or_refuse(&config).await?;
+    let password = demo_password();
+    match store::find_user_by_name(&pool, DEMO_USER).await? {
+        None => {
+            service::create_user(
+                &pool,
+                &Actor::cli(),
+                DEMO_USER,
+                "演示管理员",
+                Role::Admin,
+                password.clone(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        Some(user) => {
+            service::set_password(
+                &pool,
+                &Actor::cli(),
+                user.id,
+                password.clone(),
+                "password_reset",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     let already = store::count_users(&pool).await? > 0
         && sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM platform_accounts")
@@ -68,22 +128,26 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
             > 0;
     pool.close().await;
 
-    drop(super::lock::lock_data_dir(&config.data_dir)?);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("无法监听 {}", config.bind))?;
-    let server = tokio::spawn(startup::run(config, listener, startup::shutdown_signal()));
+    let server = tokio::spawn(startup::run_locked(
+        config,
+        listener,
+        startup::shutdown_signal(),
+        Some(lock),
+    ));
     let seeded = if already {
         Ok(())
     } else {
-        seed(&base, &sim, &doudian_sim).await
+        seed(&base, &sim, &doudian_sim, &password).await
     };
     if let Err(e) = &seeded {
         eprintln!("演示数据未能全部写入：{e:#}");
     }
     println!();
     println!("ShopBridge 演示模式（数据来自内置模拟器，均为演示数据）：{base}");
-    println!("  登录：用户名 {DEMO_USER} / 密码 {DEMO_PASSWORD}");
+    println!("  登录：用户名 {DEMO_USER} / 密码 {password}（每次启动新生成）");
     println!("  已准备：Ozon 凭证「演示 Ozon 店」、抖音账号「小店主播」及其推广、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
     println!("  数据目录：{}（删除它即可重新开始）", data.as_str());
     server.await.context("服务异常退出")?
@@ -153,7 +217,12 @@ impl Visitor {
     }
 }
 
-async fn seed(base: &str, sim: &str, doudian_sim: &DoudianSim) -> anyhow::Result<()> {
+async fn seed(
+    base: &str,
+    sim: &str,
+    doudian_sim: &DoudianSim,
+    password: &str,
+) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
@@ -166,7 +235,7 @@ async fn seed(base: &str, sim: &str, doudian_sim: &DoudianSim) -> anyhow::Result
     }
     let login = http
         .post(format!("{base}/sf/login"))
-        .form(&[("username", DEMO_USER), ("password", DEMO_PASSWORD)])
+        .form(&[("username", DEMO_USER), ("password", password)])
         .send()
         .await?;
     let cookie = login

@@ -40,10 +40,33 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    run_locked(config, listener, shutdown, None).await
+}
+
+/// [`run`], with the data-dir lock already taken (`shopbridge demo` takes it before it writes).
+pub async fn run_locked(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    lock: Option<lock::InstanceLock>,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
-    let _lock = lock::lock_data_dir(&config.data_dir)?;
+    let _lock = match lock {
+        Some(lock) => lock,
+        None => lock::lock_data_dir(&config.data_dir)?,
+    };
+    private_dir(&config.data_dir);
+    refuse_media_over_data(&config)?;
     let pool = db::open_database(&config.db_path()).await?;
+    if !config.demo && !config.allow_demo_data && db::is_demo(&pool).await? {
+        pool.close().await;
+        anyhow::bail!(
+            "数据目录 {} 是 `shopbridge demo` 的演示数据（演示账号、模拟器数据），正式服务不会使用它。\
+             请用 SHOPBRIDGE_DATA_DIR 指定正式数据目录；如确实要打开它，设 SHOPBRIDGE_ALLOW_DEMO_DATA=true",
+            config.data_dir.display()
+        );
+    }
     if store::count_users(&pool).await? == 0 {
         tracing::warn!(
             "还没有任何用户。创建第一个管理员：SHOPBRIDGE_PASSWORD='至少10个字符' shopbridge user add admin --role admin"
@@ -90,6 +113,15 @@ pub async fn run(
         crate::ozon::listing::pipeline::clock::Clock::new(config.listing_time_scale),
         crate::ozon::listing::pipeline::alerts::Alerts::new(config.alerts.clone()),
     );
+    let bound = listener.local_addr()?;
+    let own_origins: Arc<[String]> = config.own_origins(Some(bound)).into();
+    if !config.public_url_set && !bound.ip().is_loopback() {
+        tracing::warn!(
+            %bound,
+            "未设置 SHOPBRIDGE_PUBLIC_URL：只接受从 {} 打开的页面提交，请设为浏览器里的地址",
+            own_origins.join("、")
+        );
+    }
     let config = Arc::new(config);
     let platforms = crate::platforms::hub::Hub::new(
         pool.clone(),
@@ -107,6 +139,7 @@ pub async fn run(
         image_tasks: Tasks::default(),
         ozon,
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
+        own_origins,
         config,
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
@@ -146,6 +179,42 @@ pub async fn run(
     pool.close().await;
     tracing::info!("ShopBridge 已停止");
     served.context("HTTP 服务异常退出")
+}
+
+/// The data dir readable by this user only (0700).
+pub fn private_dir(dir: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(err) = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!(error = %err, dir = %dir.display(), "chmod 700 failed");
+        }
+    }
+}
+
+/// `/media/…` serves everything under a `file://` store: that store may not be the data dir or
+/// hold it, or the database would be downloadable.
+fn refuse_media_over_data(config: &Config) -> anyhow::Result<()> {
+    let Some(root) = config.storage_url.strip_prefix("file://") else {
+        return Ok(());
+    };
+    let canonical = |p: &std::path::Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let root = canonical(std::path::Path::new(root));
+    let data = canonical(&config.data_dir);
+    if data.starts_with(&root) {
+        anyhow::bail!(
+            "SHOPBRIDGE_STORAGE_URL（{}）包含数据目录 {}：/media/ 会把数据库公开出去。\
+             请把图片存到数据目录之外或其子目录（默认 {}/media）",
+            root.display(),
+            data.display(),
+            data.display()
+        );
+    }
+    Ok(())
 }
 
 /// Deletes expired sessions and old login attempts, hourly.

@@ -18,6 +18,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub config: Arc<Config>,
+    /// Where browser requests may come from (`Config::own_origins` of the bound address).
+    pub own_origins: Arc<[String]>,
     pub sealer: Sealer,
     pub ozon: OzonClient,
     pub api_limiter: Arc<RateLimiter>,

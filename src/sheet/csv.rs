@@ -3,14 +3,21 @@
 //! line uses those instead.
 
 /// Every record of `text`; blank ones are empty rows, so positions stay record numbers.
-pub fn parse(text: &str) -> Vec<Vec<String>> {
+/// Refused (with the row and column) once a value lies beyond `limits`' rows or columns or
+/// there are more cells than allowed; empty cells past the last column are dropped.
+pub fn parse(text: &str, limits: &super::read::Limits) -> Result<Vec<Vec<String>>, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
     let sep = [',', ';', '\t']
         .into_iter()
         .max_by_key(|s| (first.matches(*s).count(), *s == ','))
         .unwrap_or(',');
-    let mut rows = Vec::new();
+    let mut out = Rows {
+        rows: Vec::new(),
+        record: 0,
+        cells: 0,
+        limits,
+    };
     let mut row = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
@@ -34,31 +41,79 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
                 cell.clear();
                 quoted = true;
             }
-            c if c == sep => row.push(std::mem::take(&mut cell)),
+            c if c == sep => out.cell(&mut row, std::mem::take(&mut cell))?,
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
-                row.push(std::mem::take(&mut cell));
-                end_row(&mut rows, std::mem::take(&mut row));
+                out.cell(&mut row, std::mem::take(&mut cell))?;
+                out.end_row(std::mem::take(&mut row))?;
             }
             c => cell.push(c),
         }
     }
     if !cell.is_empty() || !row.is_empty() {
-        row.push(cell);
-        end_row(&mut rows, row);
+        out.cell(&mut row, cell)?;
+        out.end_row(row)?;
     }
+    let mut rows = out.rows;
     while rows.last().is_some_and(Vec::is_empty) {
         rows.pop();
     }
-    rows
+    Ok(rows)
 }
 
-/// Keeps record numbers: a blank record becomes an empty row.
-fn end_row(rows: &mut Vec<Vec<String>>, row: Vec<String>) {
-    if row.iter().any(|c| !c.trim().is_empty()) {
-        rows.push(row);
-    } else {
-        rows.push(Vec::new());
+struct Rows<'l> {
+    rows: Vec<Vec<String>>,
+    /// Records seen so far (the current one is `record + 1`).
+    record: usize,
+    cells: usize,
+    limits: &'l super::read::Limits,
+}
+
+impl Rows<'_> {
+    fn cell(&mut self, row: &mut Vec<String>, cell: String) -> Result<(), String> {
+        let l = self.limits;
+        if cell.trim().is_empty() {
+            if row.len() < l.max_columns {
+                row.push(cell);
+            }
+            return Ok(());
+        }
+        if row.len() >= l.max_columns {
+            return Err(format!(
+                "第 {} 行第 {} 列有内容，表格最多 {} 列",
+                self.record + 1,
+                row.len() + 1,
+                l.max_columns
+            ));
+        }
+        if self.record >= l.max_rows {
+            return Err(format!(
+                "第 {} 行有内容，表格最多 {} 行",
+                self.record + 1,
+                l.max_rows
+            ));
+        }
+        self.cells += 1;
+        if self.cells > l.max_cells {
+            return Err(format!("单元格过多（最多 {} 个）", l.max_cells));
+        }
+        row.push(cell);
+        Ok(())
+    }
+
+    /// Keeps record numbers: a blank record becomes an empty row.
+    fn end_row(&mut self, row: Vec<String>) -> Result<(), String> {
+        self.record += 1;
+        if self.rows.len() >= self.limits.max_rows {
+            // Only blank records get here (a value this far down was refused): nothing to keep.
+            return Ok(());
+        }
+        if row.iter().any(|c| !c.trim().is_empty()) {
+            self.rows.push(row);
+        } else {
+            self.rows.push(Vec::new());
+        }
+        Ok(())
     }
 }
 
@@ -86,6 +141,34 @@ pub fn write(rows: &[Vec<String>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Vec<Vec<String>> {
+        super::parse(text, &super::super::read::Limits::for_bytes(1 << 20)).expect("parse")
+    }
+
+    #[test]
+    fn wide_and_long_files_are_refused_with_the_cell() {
+        let limits = super::super::read::Limits {
+            max_rows: 3,
+            max_columns: 4,
+            max_cells: 8,
+            ..super::super::read::Limits::for_bytes(1 << 20)
+        };
+        let ok = "a,b,c,d,,,,,,,,\n1,2\n";
+        assert_eq!(
+            super::parse(ok, &limits).expect("trailing empties"),
+            vec![vec!["a", "b", "c", "d"], vec!["1", "2"]]
+        );
+        let wide = "a,,,,,,x\n";
+        let err = super::parse(wide, &limits).expect_err("wide");
+        assert!(err.contains("第 1 行第 7 列"), "{err}");
+        let long = "a\nb\nc\nd\n";
+        let err = super::parse(long, &limits).expect_err("long");
+        assert!(err.contains("第 4 行"), "{err}");
+        let many = "a,b,c,d\ne,f,g,h\ni\n";
+        let err = super::parse(many, &limits).expect_err("cells");
+        assert!(err.contains("单元格过多"), "{err}");
+    }
 
     #[test]
     fn reads_quotes_separators_and_line_breaks() {

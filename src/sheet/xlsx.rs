@@ -1,73 +1,10 @@
-//! XLSX: the first sheet of a workbook as rows of text, and workbooks of plain text cells.
-//! Cells are written as inline strings, so nothing in them is ever a formula.
+//! XLSX written: workbooks of plain text cells, as inline strings, so nothing in them is ever
+//! a formula. Reading is `super::read` (calamine).
 
-use super::zip::{entry, ZipWriter};
-
-const MAX_XML_BYTES: usize = 64 * 1024 * 1024;
-
-fn broken() -> String {
-    "无法读取 XLSX 文件（文件损坏或不是 Excel 工作簿）".to_string()
-}
-
-/// The rows of the first sheet, cells placed by their references (`B3`); blank rows are empty.
-pub fn read_first_sheet(zip: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    let sheet = entry(zip, "xl/worksheets/sheet1.xml", MAX_XML_BYTES).ok_or_else(broken)?;
-    let sheet = String::from_utf8(sheet).map_err(|_| broken())?;
-    let shared: Vec<String> = entry(zip, "xl/sharedStrings.xml", MAX_XML_BYTES)
-        .and_then(|b| String::from_utf8(b).ok())
-        .map(|xml| {
-            elements(&xml, "si")
-                .into_iter()
-                .map(|(_, inner)| texts_of(inner, "t"))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut rows = Vec::new();
-    for (row_attrs, row_xml) in elements(&sheet, "row") {
-        let row_no = attr(row_attrs, "r")
-            .and_then(|r| r.parse::<usize>().ok())
-            .unwrap_or(rows.len() + 1);
-        let mut cells: Vec<String> = Vec::new();
-        for (attrs, inner) in elements(row_xml, "c") {
-            let column = attr(attrs, "r").and_then(column_of).unwrap_or(cells.len());
-            if column > 16_384 {
-                return Err(broken());
-            }
-            let value = match attr(attrs, "t") {
-                Some("s") => texts_of(inner, "v")
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| shared.get(i).cloned())
-                    .unwrap_or_default(),
-                Some("inlineStr") => texts_of(inner, "t"),
-                _ => texts_of(inner, "v"),
-            };
-            if cells.len() <= column {
-                cells.resize(column + 1, String::new());
-            }
-            cells[column] = value;
-        }
-        if cells.iter().any(|c| !c.trim().is_empty()) {
-            rows.push((row_no, cells));
-        }
-    }
-    rows.sort_by_key(|(n, _)| *n);
-    // Blank rows stay as empty rows, so positions are row numbers (row 1 first).
-    let mut out: Vec<Vec<String>> = Vec::new();
-    for (n, cells) in rows {
-        if n > 1_048_576 {
-            return Err(broken());
-        }
-        while out.len() + 1 < n {
-            out.push(Vec::new());
-        }
-        out.push(cells);
-    }
-    Ok(out)
-}
+use super::zip::ZipWriter;
 
 /// `B3` → 1 (columns from 0).
+#[cfg(test)]
 fn column_of(reference: &str) -> Option<usize> {
     let letters: Vec<u8> = reference
         .bytes()
@@ -95,41 +32,6 @@ fn column_name(mut index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';') else { break };
-        let entity = &rest[1..end];
-        let c = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match c {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// XML text: markup escaped, characters XML cannot hold dropped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -145,46 +47,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Every `<tag …>text</tag>` inside `xml`, unescaped and joined (rich text runs).
-fn texts_of(xml: &str, tag: &str) -> String {
-    elements(xml, tag)
-        .into_iter()
-        .map(|(_, inner)| unescape(inner))
-        .collect()
-}
-
-/// The blocks `<tag …>…</tag>` (or self-closed) of `xml`, with their attribute text.
-fn elements<'a>(xml: &'a str, tag: &str) -> Vec<(&'a str, &'a str)> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        rest = &rest[i + open.len()..];
-        if !rest.starts_with('>') && !rest.starts_with(' ') {
-            continue;
-        }
-        let Some(gt) = rest.find('>') else { break };
-        let attrs = &rest[..gt];
-        if attrs.ends_with('/') {
-            out.push((attrs, ""));
-            rest = &rest[gt + 1..];
-            continue;
-        }
-        let Some(end) = rest.find(&close) else { break };
-        out.push((attrs, &rest[gt + 1..end]));
-        rest = &rest[end + close.len()..];
-    }
-    out
-}
-
-fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!(" {name}=\"");
-    let start = attrs.find(&key)? + key.len();
-    let end = attrs[start..].find('"')?;
-    Some(&attrs[start..start + end])
 }
 
 /// A workbook with one sheet per `(name, rows)`; the first row of each is bold and frozen.
@@ -311,7 +173,12 @@ mod tests {
             vec!["=HYPERLINK(\"http://x\")".into(), "\u{1}bell".into()],
         ];
         let file = write(&[("商品", rows.clone()), ("字典值", vec![vec!["a".into()]])]);
-        let back = read_first_sheet(&file).expect("read");
+        let back = super::super::read::rows(
+            "t.xlsx",
+            &file,
+            &super::super::read::Limits::for_bytes(1 << 20),
+        )
+        .expect("read");
         let back: Vec<Vec<String>> = back
             .iter()
             .map(|r| r.iter().map(|c| super::super::unescape_cell(c)).collect())
@@ -321,9 +188,10 @@ mod tests {
         assert!(back[2].is_empty(), "a blank row keeps its place");
         // The control character is dropped (XML cannot hold it); the formula stays text.
         assert_eq!(back[3], vec!["=HYPERLINK(\"http://x\")", "bell"]);
-        let xml =
-            String::from_utf8(entry(&file, "xl/worksheets/sheet1.xml", 1 << 20).expect("sheet"))
-                .expect("utf-8");
+        let xml = String::from_utf8(
+            super::super::zip::entry(&file, "xl/worksheets/sheet1.xml", 1 << 20).expect("sheet"),
+        )
+        .expect("utf-8");
         assert!(xml.contains("'=HYPERLINK"), "{xml}");
         assert!(!xml.contains("<f>"));
     }

@@ -52,14 +52,20 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    // The demo admin signs in and sees the labelled data.
+    // The demo admin signs in, with the password printed at start, and sees the labelled data.
+    let printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
+    let password = printed_password(&printed);
+    assert!(
+        password.len() >= 16 && password != "demo-password-2026",
+        "a fresh random password is printed: {printed}"
+    );
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .expect("client");
     let login = client
         .post(format!("{base}/sf/login"))
-        .form(&[("username", "demo"), ("password", "demo-password-2026")])
+        .form(&[("username", "demo"), ("password", password.as_str())])
         .send()
         .await
         .expect("login");
@@ -112,7 +118,6 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         stats.contains("【演示】冬季新品短视频"),
         "the effect table lists the post"
     );
-    let printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
     assert_eq!((accounts, credentials, products, orders), (2, 1, 120, 300));
     assert_eq!(login_status, 200);
     assert!(
@@ -120,8 +125,89 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         "accounts listed"
     );
     assert!(page.contains("演示模式"), "every page says it is demo data");
+    assert!(printed.contains("演示模式"), "{printed}");
+}
+
+/// The password of the `登录：用户名 demo / 密码 …（` line.
+fn printed_password(printed: &str) -> String {
+    printed
+        .lines()
+        .find_map(|l| l.split("密码 ").nth(1))
+        .and_then(|rest| rest.split('（').next())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn command(args: &[&str], data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SHOPBRIDGE_DATA_DIR", data)
+        .env("SHOPBRIDGE_BIND", "127.0.0.1:0")
+        .args(args)
+        .stdin(Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_refuses_a_production_dir_and_serve_refuses_a_demo_dir() {
+    // A production data dir: one real admin, made by the CLI.
+    let prod = tempfile::tempdir().expect("tempdir");
+    let made = command(&["user", "add", "boss", "--role", "admin"], prod.path())
+        .env("SHOPBRIDGE_PASSWORD", "boss-password-2026")
+        .output()
+        .expect("user add");
+    assert!(made.status.success(), "{made:?}");
+    let before = std::fs::read(prod.path().join("shopbridge.db")).expect("db");
+    let out = command(&["demo", "--port", "0", "--data-dir"], prod.path())
+        .arg(prod.path())
+        .output()
+        .expect("demo");
+    assert!(!out.status.success(), "demo on a production dir must fail");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("正式数据"), "{err}");
+    let pool = shopbridge::server::db::open_database(&prod.path().join("shopbridge.db"))
+        .await
+        .expect("db");
+    let demo_users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = 'demo'")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(demo_users, 0, "no demo admin was created");
+    assert!(!shopbridge::server::db::is_demo(&pool).await.expect("meta"));
+    pool.close().await;
+    assert!(!before.is_empty());
+
+    // A demo dir (marked by `demo`): `serve` refuses it unless told otherwise.
+    let demo = tempfile::tempdir().expect("tempdir");
+    let pool = shopbridge::server::db::open_database(&demo.path().join("shopbridge.db"))
+        .await
+        .expect("db");
+    shopbridge::server::db::mark_demo(&pool)
+        .await
+        .expect("mark");
+    pool.close().await;
+    let out = command(&["serve"], demo.path()).output().expect("serve");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        printed.contains("演示模式") && printed.contains("demo-password-2026"),
-        "{printed}"
+        err.contains("演示数据") && err.contains("SHOPBRIDGE_ALLOW_DEMO_DATA"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_on_a_locked_dir_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _held = shopbridge::server::lock::lock_data_dir(dir.path()).expect("lock");
+    let out = command(&["demo", "--port", "0", "--data-dir"], dir.path())
+        .arg(dir.path())
+        .output()
+        .expect("demo");
+    assert!(!out.status.success());
+    assert!(
+        !dir.path().join("shopbridge.db").exists(),
+        "the lock is taken before the database is made"
     );
 }

@@ -63,5 +63,7 @@ pub async fn articles_from_file(name: String, data: String) -> Result<Vec<String
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.trim())
         .map_err(|_| AppError::Invalid("文件内容无效".into()).respond())?;
-    super::sheet::articles_from_file(&name, &bytes).map_err(|m| AppError::Invalid(m).respond())
+    crate::sheet::off_thread(move || super::sheet::articles_from_file(&name, &bytes))
+        .await
+        .map_err(|m| AppError::Invalid(m).respond())
 }

@@ -60,7 +60,8 @@ pub async fn import(
         file_name,
         ..ImportReport::default()
     };
-    match read_table(&report.file_name, bytes, MAX_SHEET_BYTES) {
+    let (name, owned) = (report.file_name.clone(), bytes.to_vec());
+    match crate::sheet::off_thread(move || read_table(&name, &owned, MAX_SHEET_BYTES)).await {
         Err(message) => report.error = Some(message),
         Ok(rows) => import_rows(state, credential_id, creds, rows, by, &mut report).await,
     }

@@ -29,6 +29,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub bind: SocketAddr,
     pub public_url: String,
+    /// Whether `SHOPBRIDGE_PUBLIC_URL` was set; if not, the bound loopback address also counts
+    /// as this site's origin (see `own_origins`).
+    pub public_url_set: bool,
     pub ozon_api_url: String,
     pub douyin_api_url: String,
     pub doudian_api_url: String,
@@ -37,6 +40,10 @@ pub struct Config {
     pub fetch_allow_private: bool,
     pub log_format: LogFormat,
     pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, however active (`SHOPBRIDGE_SESSION_MAX_HOURS`).
+    pub session_max_hours: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`SHOPBRIDGE_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// From `SHOPBRIDGE_MASTER_KEY`; `None` means the key file in the data dir.
     pub master_key: Option<MasterKey>,
     pub api_rate_per_minute: u32,
@@ -54,6 +61,8 @@ pub struct Config {
     pub platforms: PlatformSettings,
     /// `shopbridge demo` sets this: every page says the data is demo data.
     pub demo: bool,
+    /// `serve` opens a data dir `shopbridge demo` made (`SHOPBRIDGE_ALLOW_DEMO_DATA`).
+    pub allow_demo_data: bool,
     pub s3: S3Settings,
     pub download: DownloadSettings,
 }
@@ -79,12 +88,30 @@ pub struct PlatformSettings {
 /// S3/R2 access for an `s3://bucket/prefix` storage URL.
 /// Where alerts go: a Telegram bot (`sendMessage`) and/or a webhook (POST JSON). Neither set
 /// means alerts are only shown on the pages.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AlertSettings {
     pub telegram_api_url: String,
     pub telegram_token: Option<crate::vault::secret::Secret>,
     pub telegram_chat_id: Option<String>,
     pub webhook_url: Option<String>,
+}
+
+/// A webhook URL often carries its token in the path or query: only its origin is shown.
+impl std::fmt::Debug for AlertSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlertSettings")
+            .field("telegram_api_url", &self.telegram_api_url)
+            .field("telegram_token", &self.telegram_token)
+            .field("telegram_chat_id", &self.telegram_chat_id)
+            .field(
+                "webhook_url",
+                &self
+                    .webhook_url
+                    .as_deref()
+                    .map(|u| format!("{}/[REDACTED]", origin_of(u))),
+            )
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -130,6 +157,7 @@ impl Config {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(get("SHOPBRIDGE_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let bind = parse_bind(get("SHOPBRIDGE_BIND"))?;
+        let public_url_set = get("SHOPBRIDGE_PUBLIC_URL").is_some();
         let public_url = parse_url(
             "SHOPBRIDGE_PUBLIC_URL",
             get("SHOPBRIDGE_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()),
@@ -157,6 +185,8 @@ impl Config {
             )?,
             log_format: parse_log_format(get("SHOPBRIDGE_LOG_FORMAT"))?,
             session_idle_minutes: parse_minutes(get("SHOPBRIDGE_SESSION_IDLE_MINUTES"))?,
+            session_max_hours: parse_range("SHOPBRIDGE_SESSION_MAX_HOURS", &get, 72, 1, 24 * 90)?,
+            trusted_proxies: parse_proxies(get("SHOPBRIDGE_TRUSTED_PROXIES"))?,
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
@@ -203,6 +233,11 @@ impl Config {
             },
             demo: get("SHOPBRIDGE_DEMO").is_some()
                 && parse_bool("SHOPBRIDGE_DEMO", get("SHOPBRIDGE_DEMO"))?,
+            allow_demo_data: get("SHOPBRIDGE_ALLOW_DEMO_DATA").is_some()
+                && parse_bool(
+                    "SHOPBRIDGE_ALLOW_DEMO_DATA",
+                    get("SHOPBRIDGE_ALLOW_DEMO_DATA"),
+                )?,
             s3: S3Settings {
                 endpoint: get("SHOPBRIDGE_S3_ENDPOINT")
                     .map(|v| parse_url("SHOPBRIDGE_S3_ENDPOINT", v))
@@ -228,8 +263,28 @@ impl Config {
                 )?,
             },
             public_url,
+            public_url_set,
             data_dir,
         })
+    }
+
+    /// The origins a browser request may come from: `SHOPBRIDGE_PUBLIC_URL`'s, and when that is
+    /// not set, the address the server is bound to (`bound`), under its loopback names. Never
+    /// the request's own `Host` header, which any client can forge.
+    pub fn own_origins(&self, bound: Option<SocketAddr>) -> Vec<String> {
+        let mut out = vec![origin_of(&self.public_url)];
+        if let (false, Some(addr)) = (self.public_url_set, bound) {
+            let port = addr.port();
+            if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+                for host in ["127.0.0.1", "localhost", "[::1]"] {
+                    out.push(format!("http://{host}:{port}"));
+                }
+            } else {
+                out.push(format!("http://{addr}"));
+            }
+        }
+        out.dedup();
+        out
     }
 
     /// True when the public URL is https, so cookies must be `Secure`.
@@ -314,4 +369,70 @@ mod tests {
         assert_eq!(config.public_url, "https://shop.example.com");
         assert!(config.is_https());
     }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let config = config_with(&[
+            (
+                "SHOPBRIDGE_ALERT_WEBHOOK_URL",
+                "https://hooks.example.com/T0/B0/hook-secret-1",
+            ),
+            ("SHOPBRIDGE_TELEGRAM_BOT_TOKEN", "123456:tg-secret-2"),
+            ("AWS_SECRET_ACCESS_KEY", "s3-secret-3"),
+            (
+                "SHOPBRIDGE_MASTER_KEY",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            ),
+        ])
+        .expect("valid");
+        let text = format!("{config:?}");
+        for secret in [
+            "hook-secret-1",
+            "tg-secret-2",
+            "s3-secret-3",
+            "AAAAAAAAAAAAAAAA",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let tokens = crate::douyin::wire::Tokens {
+            access_token: "act.secret-4".into(),
+            refresh_token: "rft.secret-5".into(),
+            ..Default::default()
+        };
+        let text = format!("{tokens:?}");
+        assert!(
+            !text.contains("secret-4") && !text.contains("secret-5"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn own_origins_come_from_the_public_url_or_the_bound_address() {
+        let bound: SocketAddr = "127.0.0.1:4321".parse().expect("addr");
+        let set =
+            config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com")]).expect("valid");
+        assert_eq!(
+            set.own_origins(Some(bound)),
+            vec!["https://shop.example.com"]
+        );
+        let unset = config_with(&[]).expect("valid");
+        let origins = unset.own_origins(Some(bound));
+        assert!(origins.contains(&"http://127.0.0.1:3000".to_string()));
+        assert!(origins.contains(&"http://localhost:4321".to_string()));
+        assert!(!origins.iter().any(|o| o.contains("evil")));
+        let lan: SocketAddr = "192.168.1.5:3000".parse().expect("addr");
+        assert!(unset
+            .own_origins(Some(lan))
+            .contains(&"http://192.168.1.5:3000".to_string()));
+    }
+}
+
+/// `https://shop.example.com/x` → `https://shop.example.com`.
+pub fn origin_of(url: &str) -> String {
+    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = url[start..]
+        .find('/')
+        .map(|i| start + i)
+        .unwrap_or(url.len());
+    url[..end].to_string()
 }

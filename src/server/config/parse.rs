@@ -146,3 +146,25 @@ pub(super) fn parse_minutes(value: Option<String>) -> Result<i64, ConfigError> {
         }),
     }
 }
+
+/// `SHOPBRIDGE_TRUSTED_PROXIES`: IPs or CIDRs (comma-separated) whose `X-Forwarded-For` is
+/// believed. Empty: none, the socket's address is the client's.
+pub(super) fn parse_proxies(value: Option<String>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<ipnet::IpNet>()
+                .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    var: "SHOPBRIDGE_TRUSTED_PROXIES",
+                    value: format!("{v:?}"),
+                    reason: "应为逗号分隔的 IP 或网段，例如 127.0.0.1,10.0.0.0/8",
+                })
+        })
+        .collect()
+}
