@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::auth::api::whoami;
 use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
@@ -113,10 +113,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products") view=crate::platforms::pages::ProductsPage/>
                     <Route path=path!("/products/:id") view=crate::platforms::pages::ProductDetailPage/>
                     <Route path=path!("/orders") view=crate::platforms::pages::OrdersPage/>
-                    <Route path=path!("/stats") view=crate::stats::pages::StatsPage/>
+                    <Route path=path!("/stats") view=crate::stats::pages::StatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/promotions") view=crate::promotions::pages::PromotionsPage/>
                     <Route path=path!("/promotions/new") view=crate::promotions::pages::PromotionEditorPage/>
-                    <Route path=path!("/promotions/:id") view=crate::promotions::pages::PromotionEditorPage/>
+                    <Route path=path!("/promotions/:id") view=crate::promotions::pages::PromotionEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/ozon/credentials") view=CredentialsPage/>
                     <Route path=path!("/platforms/apps") view=|| view! { <AdminOnly><PlatformAppsPage/></AdminOnly> }/>
                     <Route path=path!("/api-keys") view=|| view! { <AdminOnly><ApiKeysPage/></AdminOnly> }/>

@@ -24,6 +24,9 @@ pub mod sim;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
+#[cfg(all(test, feature = "ssr"))]
+mod props;
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

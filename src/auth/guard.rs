@@ -142,6 +142,27 @@ pub fn resolve_ip(
     client
 }
 
+/// The signed-in user, or 401.
+pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
+    let state = AppState::current()?;
+    let session = current_session().await?;
+    match user_from_session(&state.pool, &session).await {
+        Some(user) => Ok((state, user)),
+        None => Err(AppError::Unauthorized.respond()),
+    }
+}
+
+/// A signed-in admin, or 401/403.
+pub async fn require_admin() -> Result<(AppState, CurrentUser), AppError> {
+    let (state, user) = require_user().await?;
+    if user.is_admin() {
+        Ok((state, user))
+    } else {
+        tracing::warn!(user = %user.name, "admin server function refused");
+        Err(AppError::Forbidden.respond())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,26 +190,5 @@ mod tests {
             HeaderValue::from_static("evil, 10.0.0.9"),
         );
         assert_eq!(resolve_ip(proxy, &junk, &trusted).to_string(), "10.0.0.9");
-    }
-}
-
-/// The signed-in user, or 401.
-pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
-    let state = AppState::current()?;
-    let session = current_session().await?;
-    match user_from_session(&state.pool, &session).await {
-        Some(user) => Ok((state, user)),
-        None => Err(AppError::Unauthorized.respond()),
-    }
-}
-
-/// A signed-in admin, or 401/403.
-pub async fn require_admin() -> Result<(AppState, CurrentUser), AppError> {
-    let (state, user) = require_user().await?;
-    if user.is_admin() {
-        Ok((state, user))
-    } else {
-        tracing::warn!(user = %user.name, "admin server function refused");
-        Err(AppError::Forbidden.respond())
     }
 }

@@ -7,11 +7,7 @@
 /// there are more cells than allowed; empty cells past the last column are dropped.
 pub fn parse(text: &str, limits: &super::read::Limits) -> Result<Vec<Vec<String>>, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or_default();
-    let sep = [',', ';', '\t']
-        .into_iter()
-        .max_by_key(|s| (first.matches(*s).count(), *s == ','))
-        .unwrap_or(',');
+    let sep = separator(text);
     let mut out = Rows {
         rows: Vec::new(),
         record: 0,
@@ -59,6 +55,30 @@ pub fn parse(text: &str, limits: &super::read::Limits) -> Result<Vec<Vec<String>
         rows.pop();
     }
     Ok(rows)
+}
+
+/// `,`, or `;`/tab when the first record has more of those outside quotes.
+fn separator(text: &str) -> char {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let [comma, semicolon, tab] = counts;
+    if semicolon > comma && semicolon >= tab {
+        ';'
+    } else if tab > comma && tab > semicolon {
+        '\t'
+    } else {
+        ','
+    }
 }
 
 struct Rows<'l> {

@@ -15,9 +15,19 @@ fn csv_link(table: &'static str, days: i64) -> impl IntoView {
     }
 }
 
+/// Rendered whole on the server (the route is `SsrMode::Async`), so it reads the same without
+/// JavaScript; the period is in the address (`?days=7`), so the period links work either way.
 #[component]
 pub fn StatsPage() -> impl IntoView {
-    let days = RwSignal::new(30i64);
+    let query = leptos_router::hooks::use_query_map();
+    let days = Memo::new(move |_| {
+        query
+            .read()
+            .get("days")
+            .and_then(|d| d.parse::<i64>().ok())
+            .filter(|d| super::PERIODS.contains(d))
+            .unwrap_or(30)
+    });
     let data = Resource::new(move || days.get(), sales_stats);
     view! {
         <Title text="统计"/>
@@ -26,8 +36,9 @@ pub fn StatsPage() -> impl IntoView {
             {super::PERIODS.iter().map(|d| {
                 let d = *d;
                 view! {
-                    <button class=move || if days.get() == d { "rounded-md bg-indigo-600 px-3 py-1 text-sm text-white" } else { SMALL_BUTTON_CLASS }
-                        data-testid=format!("period-{d}") on:click=move |_| days.set(d)>{format!("近 {d} 天")}</button>
+                    <a class=move || if days.get() == d { "rounded-md bg-indigo-600 px-3 py-1 text-sm text-white" } else { SMALL_BUTTON_CLASS }
+                        data-testid=format!("period-{d}") href=format!("/stats?days={d}")
+                        aria-current=move || (days.get() == d).then_some("page")>{format!("近 {d} 天")}</a>
                 }
             }).collect_view()}
         </div>

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod demo;
 mod fixtures;
+mod hostile;
 mod images_page;
 mod images_rest;
 mod images_s3;

@@ -2,6 +2,7 @@
 //! URL comes from `SHOPBRIDGE_OZON_API_URL`.
 
 mod answer;
+pub use answer::classify;
 pub mod catalog;
 pub mod commerce;
 pub mod de;

@@ -297,6 +297,16 @@ impl Config {
     }
 }
 
+/// `https://shop.example.com/x` → `https://shop.example.com`.
+pub fn origin_of(url: &str) -> String {
+    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = url[start..]
+        .find('/')
+        .map(|i| start + i)
+        .unwrap_or(url.len());
+    url[..end].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,14 +435,4 @@ mod tests {
             .own_origins(Some(lan))
             .contains(&"http://192.168.1.5:3000".to_string()));
     }
-}
-
-/// `https://shop.example.com/x` → `https://shop.example.com`.
-pub fn origin_of(url: &str) -> String {
-    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[start..]
-        .find('/')
-        .map(|i| start + i)
-        .unwrap_or(url.len());
-    url[..end].to_string()
 }
