@@ -52,8 +52,16 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    // The demo admin signs in, with the password printed at start, and sees the labelled data.
-    let printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
+    // The demo admin signs in, with the password printed once seeding is done, and sees the
+    // labelled data.
+    let mut printed = String::new();
+    for _ in 0..600 {
+        printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
+        if printed.contains("每次启动新生成") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let password = printed_password(&printed);
     assert!(
         password.len() >= 16 && password != "demo-password-2026",
