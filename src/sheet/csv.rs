@@ -11,6 +11,7 @@ pub fn parse(text: &str, limits: &super::read::Limits) -> Result<Vec<Vec<String>
     let mut out = Rows {
         rows: Vec::new(),
         record: 0,
+        column: 0,
         cells: 0,
         limits,
     };
@@ -85,6 +86,8 @@ struct Rows<'l> {
     rows: Vec<Vec<String>>,
     /// Records seen so far (the current one is `record + 1`).
     record: usize,
+    /// Cells seen so far in the current record, dropped empty ones included.
+    column: usize,
     cells: usize,
     limits: &'l super::read::Limits,
 }
@@ -92,6 +95,7 @@ struct Rows<'l> {
 impl Rows<'_> {
     fn cell(&mut self, row: &mut Vec<String>, cell: String) -> Result<(), String> {
         let l = self.limits;
+        self.column += 1;
         if cell.trim().is_empty() {
             if row.len() < l.max_columns {
                 row.push(cell);
@@ -102,7 +106,7 @@ impl Rows<'_> {
             return Err(format!(
                 "第 {} 行第 {} 列有内容，表格最多 {} 列",
                 self.record + 1,
-                row.len() + 1,
+                self.column,
                 l.max_columns
             ));
         }
@@ -124,6 +128,7 @@ impl Rows<'_> {
     /// Keeps record numbers: a blank record becomes an empty row.
     fn end_row(&mut self, row: Vec<String>) -> Result<(), String> {
         self.record += 1;
+        self.column = 0;
         if self.rows.len() >= self.limits.max_rows {
             // Only blank records get here (a value this far down was refused): nothing to keep.
             return Ok(());
@@ -145,7 +150,11 @@ pub fn write(rows: &[Vec<String>]) -> Vec<u8> {
             .iter()
             .map(|c| {
                 let c = super::escape_cell(c);
-                if c.contains([',', ';', '\t', '"', '\n', '\r']) || c.trim() != c {
+                // A leading BOM is quoted too, or a reader would take it for the file's own.
+                if c.contains([',', ';', '\t', '"', '\n', '\r'])
+                    || c.trim() != c
+                    || c.starts_with('\u{FEFF}')
+                {
                     format!("\"{}\"", c.replace('"', "\"\""))
                 } else {
                     c.into_owned()

@@ -125,7 +125,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
 }
 
 fn broken() -> String {
-    "无法读取 Excel 文件（文件损坏、已加密，或不是 Excel 工作簿）".to_string()
+    "无法读取 Excel 文件（XLSX/XLS：文件损坏、已加密，或不是 Excel 工作簿）".to_string()
 }
 
 /// Unpacks every entry once, counting, so a ZIP bomb is refused before the reader sees it;
