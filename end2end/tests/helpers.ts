@@ -40,3 +40,21 @@ export async function addCredential(page: Page, name: string) {
   await form.getByRole("button", { name: "添加凭证" }).click();
   await expect(page.locator(`[data-testid=credential-row][data-name='${name}']`)).toHaveCount(1);
 }
+
+/** A minimal MP4 (ftyp + moov/mvhd of `seconds` + mdat padding), as a phone would not make it. */
+export function mp4(seconds: number, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  out.writeUInt32BE(20, 0);
+  out.write("ftypisom", 4, "latin1");
+  out.writeUInt32BE(0x200, 12);
+  out.write("mp41", 16, "latin1");
+  out.writeUInt32BE(116, 20);
+  out.write("moov", 24, "latin1");
+  out.writeUInt32BE(108, 28);
+  out.write("mvhd", 32, "latin1");
+  out.writeUInt32BE(1000, 36 + 12);
+  out.writeUInt32BE(seconds * 1000, 36 + 16);
+  out.writeUInt32BE(size - 136, 136);
+  out.write("mdat", 140, "latin1");
+  return out;
+}

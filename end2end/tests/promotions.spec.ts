@@ -1,26 +1,9 @@
 import { test, expect } from "@playwright/test";
-import { ADMIN, ADMIN_PASSWORD, login, open, shots, watchErrors } from "./helpers";
+import { ADMIN, ADMIN_PASSWORD, login, mp4, open, shots, watchErrors } from "./helpers";
 
 // Runs after platforms.spec.ts (one worker, files in order): the Douyin account 小店主播 is
 // connected to `shopbridge sim`, which also plays Douyin's content API.
 
-/** A minimal MP4 (ftyp + moov/mvhd of `seconds` + mdat padding), as a phone would not make it. */
-function mp4(seconds: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  out.writeUInt32BE(20, 0);
-  out.write("ftypisom", 4, "latin1");
-  out.writeUInt32BE(0x200, 12);
-  out.write("mp41", 16, "latin1");
-  out.writeUInt32BE(116, 20);
-  out.write("moov", 24, "latin1");
-  out.writeUInt32BE(108, 28);
-  out.write("mvhd", 32, "latin1");
-  out.writeUInt32BE(1000, 36 + 12);
-  out.writeUInt32BE(seconds * 1000, 36 + 16);
-  out.writeUInt32BE(size - 136, 136);
-  out.write("mdat", 140, "latin1");
-  return out;
-}
 
 test("a video promotion is created, confirmed, published and shows on the dashboard", async ({ page }) => {
   const errors = watchErrors(page);

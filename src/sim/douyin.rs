@@ -162,7 +162,9 @@ fn authorize_refusal(sim: &DouyinSim, q: &HashMap<String, String>) -> Option<Str
     }
     let s = sim.state.lock().ok()?;
     let redirect = get("redirect_uri");
-    let configured = s.redirect_uri.as_deref().is_none_or(|c| c == redirect);
+    // Douyin only redirects to the app's configured callback; a simulator without one
+    // redirects nowhere (no open redirect).
+    let configured = s.redirect_uri.as_deref() == Some(redirect.as_str());
     let secure = redirect.starts_with("https://")
         || redirect.starts_with("http://127.0.0.1")
         || redirect.starts_with("http://localhost");
@@ -448,5 +450,37 @@ async fn user_info(
             log(&mut s, path, 10008);
             error(10008, "access_token expired")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(redirect: &str) -> HashMap<String, String> {
+        [
+            ("client_key", DEMO_CLIENT_KEY),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            ("scope", "user_info"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    /// The authorize page is no open redirect: without a configured callback, and for any
+    /// other callback than the configured one, it refuses before linking anywhere.
+    #[test]
+    fn authorize_redirects_only_to_the_configured_callback() {
+        let sim = DouyinSim::new(1);
+        let evil = "https://evil.example/steal";
+        assert!(authorize_refusal(&sim, &query(evil)).is_some());
+        sim.set_redirect_uri("http://127.0.0.1:3000/oauth/douyin/callback");
+        assert!(authorize_refusal(&sim, &query(evil)).is_some());
+        assert!(
+            authorize_refusal(&sim, &query("http://127.0.0.1:3000/oauth/douyin/callback"))
+                .is_none()
+        );
     }
 }

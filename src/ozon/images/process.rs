@@ -15,6 +15,39 @@ use super::sniff::ImageKind;
 use super::{OutputFormat, ProcessOptions};
 
 pub const DEFAULT_QUALITY: u8 = 85;
+/// The longest side a picture may have to be processed (Ozon itself takes up to 10,000 px).
+pub const MAX_SIDE: u32 = 12_000;
+/// The most pixels a picture may have to be processed: 40 megapixels, so a decoded frame is at
+/// most 160 MB and its 3:4 canvas at most 214 MB, whatever the file's few bytes claim.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// Decodes with the size read from the header checked first, and the decoder's own allocation
+/// capped, so a small file that claims a huge canvas (a decompression bomb) is refused before any
+/// pixel memory is taken.
+pub fn decode_capped(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, String> {
+    let too_big = |w: u32, h: u32| {
+        format!(
+            "图片过大：{w}×{h} 像素，最长边不能超过 {MAX_SIDE} 像素、总像素不能超过 {} 万",
+            MAX_PIXELS / 10_000
+        )
+    };
+    let (w, h) = image::ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| format!("图片无法解码：{e}"))?;
+    if w.max(h) > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(too_big(w, h));
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_big(w, h),
+        e => format!("图片无法解码：{e}"),
+    })
+}
 pub const DEFAULT_TOLERANCE: u8 = 24;
 
 /// The processed bytes and their kind.
@@ -30,8 +63,7 @@ pub fn apply(
         ImageKind::Gif => ImageFormat::Gif,
         ImageKind::Heic => return Err("HEIC 图片无法处理（可不选处理选项，保存原图）".into()),
     };
-    let mut img = image::load_from_memory_with_format(bytes, format)
-        .map_err(|e| format!("图片无法解码：{e}"))?;
+    let mut img = decode_capped(bytes, format)?;
     if let Some(side) = opts.max_side {
         if img.width().max(img.height()) > side {
             img = img.resize(side, side, FilterType::CatmullRom);
@@ -155,6 +187,36 @@ pub fn pad_to_3x4(img: &DynamicImage, transparent: bool) -> DynamicImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn gray_png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_with_encoder(PngEncoder::new(&mut out))
+            .expect("encode");
+        out.into_inner()
+    }
+
+    /// A few kilobytes of PNG that decode to more than the caps are refused by size, with the
+    /// picture's real dimensions named, before its pixels are allocated.
+    #[test]
+    fn oversized_canvases_are_refused() {
+        let opts = ProcessOptions {
+            pad_3x4: true,
+            ..Default::default()
+        };
+        let wide = gray_png(MAX_SIDE + 1, 1);
+        assert!(wide.len() < 10_000, "{}", wide.len());
+        let err = apply(&wide, ImageKind::Png, &opts).expect_err("too wide");
+        assert!(err.contains("图片过大") && err.contains("12001×1"), "{err}");
+        let many = gray_png(7_000, 6_000);
+        let err = apply(&many, ImageKind::Png, &opts).expect_err("too many pixels");
+        assert!(err.contains("7000×6000"), "{err}");
+        // Just under both caps still works.
+        let fine = gray_png(1_000, 1_000);
+        let (out, kind) = apply(&fine, ImageKind::Png, &opts).expect("fine");
+        assert_eq!(kind, ImageKind::Png);
+        assert!(!out.is_empty());
+    }
 
     /// A white 40×20 PNG with a red 10×10 square in the middle.
     fn product_png() -> Vec<u8> {
