@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 
 use object_store::local::LocalFileSystem;
 use object_store::{ObjectStore, ObjectStoreExt};
+use shopbridge::common::secret::Secret;
 use shopbridge::ozon::client::products::ProductInfoRequest;
 use shopbridge::ozon::client::{OzonClient, OzonCredentials};
 use shopbridge::ozon::images::pipeline::{DownloadRequest, NoProgress, Pipeline};
 use shopbridge::server::config::DownloadSettings;
 use shopbridge::storage::{MediaStore, StoreKind};
-use shopbridge::vault::secret::Secret;
 use tokio::sync::Semaphore;
 
 const ARTICLES: usize = 100;

@@ -20,8 +20,8 @@ use shopbridge::auth::{service, Role};
 use shopbridge::ozon::listing::{drafts, Draft};
 use shopbridge::server::config::Config;
 use shopbridge::server::{db, startup};
+use shopbridge::sim::ozon::catalog::SimConfig;
 use shopbridge::sim::ozon::OzonSim;
-use shopbridge::sim::ozon_catalog::SimConfig;
 
 const DAY_REAL_SECS: f64 = 10.0;
 const DAILY_CREATE: usize = 1500;

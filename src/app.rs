@@ -7,9 +7,9 @@ use leptos_router::{path, SsrMode};
 
 use crate::auth::api::whoami;
 use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
-use crate::auth::CurrentUser;
-use crate::error::AppError;
-use crate::ozon::images::pages::{ImageTaskPage, ImagesPage};
+use crate::auth::Me;
+use crate::ozon::images::pages::ImagesPage;
+use crate::ozon::images::task_page::ImageTaskPage;
 use crate::ozon::listing::board::{PipelineBoardPage, PipelineProductPage};
 use crate::ozon::listing::editor::DraftEditorPage;
 use crate::ozon::listing::pages::ListingPage;
@@ -18,20 +18,7 @@ use crate::ui::text;
 use crate::vault::admin_pages::{ApiKeysPage, ExpiryBanner, PlatformAppsPage};
 use crate::vault::pages::CredentialsPage;
 
-/// Pages only admins may open. The server answers 403 on them for staff.
-pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/platforms/apps", "/api-keys"];
-
-pub fn is_admin_path(path: &str) -> bool {
-    ADMIN_PATHS.iter().any(|p| {
-        path == *p
-            || path
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
-}
-
-/// The signed-in user, loaded once per page load and shared through context.
-pub type Me = Resource<Result<Option<CurrentUser>, AppError>>;
+mod nav;
 
 /// The HTML document around the app. Sets a CSP whose nonce admits only our own scripts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,7 +53,7 @@ fn set_content_security_policy() {
     // point at (sellers' CDNs, Ozon's) are all shown, so any https image is allowed. Plain
     // http only for the media store and the configured Ozon base (the simulator, which serves
     // its product images itself).
-    use crate::server::config::origin_of;
+    use crate::common::url::origin_of;
     let state = use_context::<crate::server::state::AppState>();
     let http_origins: Vec<String> = state
         .map(|state| {
@@ -167,7 +154,7 @@ fn Layout() -> impl IntoView {
                 </div>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        me.await.ok().flatten().map(|user| view! { <crate::ui::nav::SideNav user=user/> })
+                        me.await.ok().flatten().map(|user| view! { <nav::SideNav user=user/> })
                     })}
                 </Suspense>
             </aside>
@@ -175,11 +162,11 @@ fn Layout() -> impl IntoView {
                 <header class="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-6">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            me.await.ok().flatten().map(|user| view! { <crate::ui::nav::UserMenu user=user/> })
+                            me.await.ok().flatten().map(|user| view! { <nav::UserMenu user=user/> })
                         })}
                     </Suspense>
                 </header>
-                <crate::ui::nav::DemoBanner/>
+                <nav::DemoBanner/>
                 <ExpiryBanner/>
                 <main class="mx-auto w-full max-w-6xl flex-1 p-6">
                     <Outlet/>

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod common;
 pub mod error;
 pub mod ozon;
 pub mod platforms;
@@ -19,13 +20,17 @@ pub mod douyin;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sheet;
-#[cfg(feature = "ssr")]
+#[cfg(all(feature = "ssr", feature = "sim"))]
 pub mod sim;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
 #[cfg(all(test, feature = "ssr"))]
+mod layers;
+#[cfg(all(test, feature = "ssr"))]
 mod props;
+#[cfg(all(test, feature = "ssr"))]
+mod standalone;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -69,7 +69,7 @@ proptest! {
 
     #[test]
     fn any_bytes_as_a_spreadsheet_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), name in "[a-z]{1,6}\\.(csv|xlsx|xls|txt)") {
-        let limits = crate::sheet::read::Limits::for_bytes(1 << 20);
+        let limits = crate::sheet::limits::Limits::for_bytes(1 << 20);
         let _ = crate::sheet::read::rows(&name, &bytes, &limits);
         let mut zip = b"PK\x03\x04".to_vec();
         zip.extend_from_slice(&bytes);
@@ -83,7 +83,7 @@ proptest! {
     fn what_we_write_reads_back(rows in prop::collection::vec(prop::collection::vec("[^\u{0}-\u{8}\u{b}-\u{1f}\u{fffe}\u{ffff}]{0,10}", 1..5), 1..6)) {
         // Cells as a user could type them: any text but control characters (XML cannot hold them;
         // a carriage return is a line break once XML has read it).
-        let limits = crate::sheet::read::Limits::for_bytes(1 << 20);
+        let limits = crate::sheet::limits::Limits::for_bytes(1 << 20);
         let clean: Vec<Vec<String>> = rows
             .iter()
             .map(|r| r.iter().map(|c| c.to_string()).collect())

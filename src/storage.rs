@@ -14,7 +14,14 @@ use object_store::{
     Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload, RetryConfig,
 };
 
-use crate::server::config::Config;
+/// S3/R2 access for an `s3://bucket/prefix` storage URL.
+#[derive(Clone, Debug, Default)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<crate::common::secret::Secret>,
+    pub region: Option<String>,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreKind {
@@ -32,9 +39,9 @@ pub struct MediaStore {
 }
 
 impl MediaStore {
-    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
-        let url = config.storage_url.as_str();
-        let public_base = config.media_public_url.trim_end_matches('/').to_string();
+    /// The store of `SHOPBRIDGE_STORAGE_URL` (`url`), serving objects at `public_url` + key.
+    pub fn open(url: &str, public_url: &str, s3: &S3Settings) -> anyhow::Result<Self> {
+        let public_base = public_url.trim_end_matches('/').to_string();
         if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir).with_context(|| format!("无法创建媒体目录 {dir}"))?;
             let store = LocalFileSystem::new_with_prefix(dir)
@@ -53,7 +60,6 @@ impl MediaStore {
         };
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         anyhow::ensure!(!bucket.is_empty(), "SHOPBRIDGE_STORAGE_URL 缺少桶名");
-        let s3 = &config.s3;
         // Few, quick retries: the pipeline retries uploads itself and has a deadline.
         let retry = RetryConfig {
             max_retries: 2,
@@ -191,7 +197,25 @@ pub fn decode_segment(segment: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub use crate::ozon::images::encode_segment;
+use crate::common::url::encode_segment;
+
+/// Where each capability keeps its objects: the one place that knows the layout.
+pub mod keys {
+    /// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are validated first.
+    pub fn ozon_image(user_id: &str, article: &str, n: u32, ext: &str) -> String {
+        format!("users/{user_id}/ozon/{article}/{article}_{n}.{ext}")
+    }
+
+    /// `listing/{hash}.{ext}`: a picture uploaded for a draft, named by its content.
+    pub fn listing_upload(hash_hex: &str, ext: &str) -> String {
+        format!("listing/{hash_hex}.{ext}")
+    }
+
+    /// `promotions/{id}/{role}-{random}.{ext}`: a promotion's video or cover.
+    pub fn promotion_media(id: i64, role: &str, random: &str, ext: &str) -> String {
+        format!("promotions/{id}/{role}-{random}.{ext}")
+    }
+}
 
 /// The content type of a stored key, from its extension.
 pub fn content_type_of(key: &str) -> &'static str {
@@ -245,6 +269,19 @@ mod tests {
         assert_eq!(
             store.key_of("https://r2.example.com/users/%2E%2E/a.png"),
             None
+        );
+    }
+
+    #[test]
+    fn keys_follow_the_contract() {
+        assert_eq!(
+            keys::ozon_image("user_123", "123456", 2, "jpg"),
+            "users/user_123/ozon/123456/123456_2.jpg"
+        );
+        assert_eq!(keys::listing_upload("ab12", "png"), "listing/ab12.png");
+        assert_eq!(
+            keys::promotion_media(7, "video", "r4nd0m", "mp4"),
+            "promotions/7/video-r4nd0m.mp4"
         );
     }
 }

@@ -24,7 +24,7 @@ pub async fn user_from_session(pool: &SqlitePool, session: &Session) -> Option<C
     let id: i64 = session.get(SESSION_USER_KEY).await.ok().flatten()?;
     let gen: i64 = session.get(SESSION_GEN_KEY).await.ok().flatten()?;
     let until: i64 = session.get(SESSION_UNTIL_KEY).await.ok().flatten()?;
-    if crate::server::db::now_unix() >= until {
+    if crate::common::clock::now_unix() >= until {
         return None;
     }
     let row = store::find_user_by_id(pool, id).await.ok().flatten()?;
@@ -46,7 +46,7 @@ pub async fn sign_in(
         .await?
         .ok_or(AppError::Unauthorized)?;
     session.cycle_id().await.map_err(internal)?;
-    let until = crate::server::db::now_unix() + (max_hours as i64) * 3600;
+    let until = crate::common::clock::now_unix() + (max_hours as i64) * 3600;
     session
         .insert(SESSION_USER_KEY, user_id)
         .await

@@ -144,6 +144,21 @@ pub fn validate_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Pages only admins may open. The server answers 403 on them for staff.
+pub const ADMIN_PATHS: &[&str] = &["/users", "/audit", "/platforms/apps", "/api-keys"];
+
+pub fn is_admin_path(path: &str) -> bool {
+    ADMIN_PATHS.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The signed-in user, loaded once per page load and shared through context.
+pub type Me = leptos::prelude::Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub async fn authenticate(
     }
     // Over-long names cannot exist; keep them out of the attempts table too.
     let username: String = username.chars().take(64).collect();
-    let since = crate::server::db::now_unix() - throttle::WINDOW_SECS;
+    let since = crate::common::clock::now_unix() - throttle::WINDOW_SECS;
     let attempt =
         store::begin_login_attempt(pool, &username, ip, since, throttle::MAX_FAILURES).await?;
     let Some(attempt) = attempt else {

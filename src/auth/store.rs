@@ -3,7 +3,7 @@
 use sqlx::{FromRow, SqlitePool};
 
 use super::{AuditEntry, CurrentUser, Role, UserSummary};
-use crate::server::db::now_unix;
+use crate::common::clock::now_unix;
 use crate::ui::time::format_timestamp;
 
 #[derive(Debug, FromRow)]

@@ -4,7 +4,7 @@
 use sqlx::SqlitePool;
 
 use super::store;
-use crate::server::db::now_unix;
+use crate::common::clock::now_unix;
 
 pub const MAX_FAILURES: i64 = 5;
 pub const WINDOW_SECS: i64 = 15 * 60;

@@ -12,8 +12,9 @@ use serde_json::Value;
 
 use super::sign::{canonical_json, method_of, sign, SignMethod};
 use super::wire::{douyin_data, gateway_data, tokens_of, DouyinError, GatewayError, Tokens};
-use crate::ozon::client::paging::Pacer;
-use crate::vault::secret::Secret;
+use crate::common::backoff::backoff;
+use crate::common::pacer::Pacer;
+use crate::common::secret::Secret;
 
 /// Why a platform call failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,7 +260,7 @@ impl Gateway {
             match self.call_once(app, path, params, access_token).await {
                 Err(CallError::Gateway(e)) if e.throttled() && attempt + 1 < THROTTLE_TRIES => {
                     attempt += 1;
-                    let wait = self.backoff_unit.mul_f64(jittered(attempt));
+                    let wait = backoff(self.backoff_unit, attempt);
                     tracing::info!(
                         path,
                         attempt,
@@ -282,7 +283,7 @@ impl Gateway {
     ) -> Result<Value, CallError> {
         let method = method_of(path);
         let param_json = canonical_json(params);
-        let timestamp = crate::server::db::now_unix().to_string();
+        let timestamp = crate::common::clock::now_unix().to_string();
         let how = SignMethod::HmacSha256;
         let signature = sign(
             how,
@@ -338,14 +339,6 @@ impl Gateway {
     }
 }
 
-/// Seconds of the `attempt`-th backoff: 1, 2, 4, 8… each between half and the full amount.
-fn jittered(attempt: u32) -> f64 {
-    use aes_gcm::aead::{rand_core::RngCore, OsRng};
-    let full = f64::from(1u32 << attempt.min(6).saturating_sub(1));
-    let fraction = f64::from(OsRng.next_u32() % 1000) / 1000.0;
-    full * (0.5 + fraction / 2.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,17 +358,5 @@ mod tests {
              &scope=user_info%2Cvideo.create.bind\
              &redirect_uri=https%3A%2F%2Fsb.example.com%2Foauth%2Fdouyin%2Fcallback&state=st"
         );
-    }
-
-    #[test]
-    fn backoff_grows_and_is_jittered() {
-        for attempt in 1..=5u32 {
-            let full = f64::from(1u32 << (attempt - 1));
-            let wait = jittered(attempt);
-            assert!(
-                wait >= full * 0.5 && wait <= full,
-                "attempt {attempt}: {wait}"
-            );
-        }
     }
 }

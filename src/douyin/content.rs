@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::client::{json_of, transport, with_query, CallError};
 use super::wire::{douyin_data, int_of, text_of};
-use crate::vault::secret::Secret;
+use crate::common::secret::Secret;
 
 #[derive(Clone, Debug)]
 pub struct Content {

@@ -7,7 +7,7 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::vault::digest::hex;
+use crate::common::digest::hex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignMethod {

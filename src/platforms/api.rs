@@ -56,7 +56,7 @@ pub async fn shops_list() -> Result<Vec<ShopView>, AppError> {
 pub async fn sync_shop(id: i64) -> Result<String, AppError> {
     let (app, user) = guard::require_user().await?;
     let hub = app.platforms.clone();
-    let shop = crate::douyin::sync::shop(&hub, id)
+    let shop = super::sync::shop(&hub, id)
         .await?
         .ok_or_else(|| AppError::Invalid("店铺不存在".into()).respond())?;
     if hub.is_syncing(id) {

@@ -16,11 +16,11 @@ use super::hub::Hub;
 use crate::auth::guard::user_from_session;
 use crate::auth::store::{append_audit, Actor};
 use crate::auth::CurrentUser;
+use crate::common::clock::now_unix;
+use crate::common::digest::{random_token, sha256_hex};
 use crate::douyin::client::with_query;
 use crate::error::AppError;
-use crate::server::db::now_unix;
 use crate::server::state::AppState;
-use crate::vault::digest::{random_token, sha256_hex};
 
 /// Seconds a state stays usable.
 pub const STATE_LIFETIME: i64 = 600;

@@ -6,14 +6,14 @@ use std::sync::{Arc, Mutex};
 
 use sqlx::{FromRow, SqlitePool};
 
+use crate::common::alerts::Alerts;
+use crate::common::clock::Clock;
+use crate::common::secret::Secret;
 use crate::douyin::client::{AppCreds, CallError, DouyinOAuth, Gateway};
 use crate::douyin::wire::Tokens;
 use crate::error::AppError;
-use crate::ozon::listing::pipeline::alerts::Alerts;
-use crate::ozon::listing::pipeline::clock::Clock;
 use crate::server::config::Config;
 use crate::vault::seal::{Sealer, Slot};
-use crate::vault::secret::Secret;
 
 #[derive(Clone)]
 pub struct Hub {
@@ -336,7 +336,7 @@ impl Hub {
                 "platform_reauth",
                 &subject,
                 &format!("{subject}需要重新授权：{reason}"),
-                crate::server::db::now_unix(),
+                crate::common::clock::now_unix(),
             )
             .await
     }

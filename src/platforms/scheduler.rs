@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::hub::Hub;
 use super::registry::adapter;
-use crate::douyin::sync::{self, Kind, Shop};
+use super::sync::{self, Kind, Shop};
 
 /// Syncs a shop's products, then its orders, through its platform's adapter, unless a sync of
 /// it already runs in this process.
@@ -29,7 +29,7 @@ pub async fn sync_shop(hub: &Hub, shop: &Shop) -> Result<String, String> {
             Ok(o) => notes.push(o.note),
             Err(why) => {
                 tracing::warn!(shop = shop.id, kind = kind.as_str(), error = %why, "shop sync failed");
-                return Err(why);
+                return Err(why.to_string());
             }
         }
     }
@@ -42,7 +42,7 @@ pub async fn due_shops(hub: &Hub) -> sqlx::Result<Vec<Shop>> {
         .clock
         .real(hub.config.platforms.sync_minutes * 60)
         .as_secs() as i64;
-    let now = crate::server::db::now_unix();
+    let now = crate::common::clock::now_unix();
     sqlx::query_as(
         "SELECT s.id, s.account_id, s.platform, s.shop_id, s.shop_name FROM shops s \
          JOIN platform_accounts a ON a.id = s.account_id \

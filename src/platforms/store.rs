@@ -26,7 +26,7 @@ pub async fn platforms(pool: &SqlitePool) -> sqlx::Result<Vec<PlatformView>> {
     Ok(crate::vault::platforms::PLATFORMS
         .iter()
         .map(|(platform, ..)| {
-            let integrated = super::registry::adapter(platform).is_some();
+            let integrated = super::registry::is_integrated(platform);
             let enabled = rows.iter().any(|(p, e)| p == platform && *e);
             let (connect_label, connect_href) = match *platform {
                 "douyin" => ("连接抖音账号", "/oauth/douyin/start"),
@@ -68,7 +68,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
         if at <= 0 {
             "—".to_string()
         } else {
-            format_timestamp(crate::server::db::now_unix() + (at - now))
+            format_timestamp(crate::common::clock::now_unix() + (at - now))
         }
     };
     let mut views = Vec::new();

@@ -6,9 +6,9 @@
 use std::future::Future;
 
 use super::hub::{Account, Hub};
+use crate::common::secret::Secret;
 use crate::douyin::client::CallError;
 use crate::error::AppError;
-use crate::vault::secret::Secret;
 
 const DAY: i64 = 86_400;
 /// Refresh a Douyin access token this long before it lapses.
@@ -207,7 +207,7 @@ pub async fn refresh_due(hub: &Hub) -> Result<usize, sqlx::Error> {
                     "platform_expiring",
                     &subject,
                     &text,
-                    crate::server::db::now_unix(),
+                    crate::common::clock::now_unix(),
                 )
                 .await?;
         }

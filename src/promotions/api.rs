@@ -56,7 +56,7 @@ pub async fn promotions_list() -> Result<PromotionList, AppError> {
 /// `flash`: also take the last upload's result (once) from the session.
 pub async fn promotion_view(id: i64, flash: bool) -> Result<Option<PromotionDetail>, AppError> {
     let (app, _) = guard::require_user().await?;
-    let media = app.pipeline.media().clone();
+    let media = app.media.clone();
     let mut detail = super::views::detail(&app.pool, |key| media.public_url(key), id).await?;
     if !flash {
         return Ok(detail);
@@ -96,23 +96,12 @@ pub async fn promotion_publish(id: i64, confirm: bool) -> Result<String, AppErro
     if !matches!(r.state.as_str(), "draft" | "failed") {
         return Err(AppError::Invalid("这条推广已排期或已发布".into()).respond());
     }
-    let problems = super::store::problems(&app.pool, &r, crate::server::db::now_unix()).await?;
+    let problems = super::store::problems(&app.pool, &r, crate::common::clock::now_unix()).await?;
     if !problems.is_empty() {
         return Err(AppError::Invalid(format!("还不能发布：{}", problems.join("；"))).respond());
     }
-    let changed = sqlx::query(
-        "UPDATE promotions SET state = 'scheduled', confirmed_by = ?, video_id = NULL, \
-         upload_id = NULL, parts_done = 0, image_ids = NULL, create_sent_at = NULL, item_id = NULL, \
-         attempts = 0, next_try_at = NULL, error = '', review = '', updated_at = ? \
-         WHERE id = ? AND state IN ('draft', 'failed')",
-    )
-    .bind(&user.name)
-    .bind(crate::server::db::now_unix())
-    .bind(id)
-    .execute(&app.pool)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    let scheduled = super::store::schedule(&app.pool, id, &user.name).await?;
+    if !scheduled {
         return Err(AppError::Invalid("这条推广已排期或已发布".into()).respond());
     }
     let when = r
@@ -188,18 +177,11 @@ const IN_APP: &str = "抖音已于 2022 年 10 月下线删除作品的开放接
 #[server(prefix = "/sf", endpoint = "promotion_media_remove")]
 pub async fn promotion_media_remove(id: i64, media_id: i64) -> Result<String, AppError> {
     let (app, _) = guard::require_user().await?;
-    let key: Option<String> = sqlx::query_scalar(
-        "DELETE FROM promotion_media WHERE id = ? AND promotion_id = ? AND promotion_id IN \
-         (SELECT id FROM promotions WHERE state IN ('draft', 'failed')) RETURNING object_key",
-    )
-    .bind(media_id)
-    .bind(id)
-    .fetch_optional(&app.pool)
-    .await?;
+    let key = super::store::remove_draft_media(&app.pool, id, media_id).await?;
     let Some(key) = key else {
         return Err(AppError::Invalid("只能从草稿或发布失败的推广中删除素材".into()).respond());
     };
-    if let Err(e) = app.pipeline.media().delete(&key).await {
+    if let Err(e) = app.media.delete(&key).await {
         tracing::warn!(error = %e, "media object not deleted");
     }
     Ok("已删除素材".into())

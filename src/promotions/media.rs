@@ -88,10 +88,11 @@ async fn store_field(
                     format!("「{name}」不是 JPEG、PNG 或 WebP 图片")
                 });
             };
-            let key = format!(
-                "promotions/{id}/{role}-{}.{}",
-                &crate::vault::digest::random_token()[..12],
-                kind.ext()
+            let key = crate::storage::keys::promotion_media(
+                id,
+                role,
+                &crate::common::digest::random_token()[..12],
+                kind.ext(),
             );
             let mut w = media
                 .writer(&key, crate::storage::content_type_of(&key))
@@ -129,7 +130,7 @@ fn clean_name(name: Option<&str>) -> String {
 
 async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<String, String> {
     let pool = &state.pool;
-    let media = state.pipeline.media();
+    let media = &state.media;
     let mut saved = Vec::new();
     loop {
         let mut field = match form.next_field().await {
@@ -187,7 +188,7 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         .bind(size)
         .bind(duration)
         .bind(id)
-        .bind(crate::server::db::now_unix())
+        .bind(crate::common::clock::now_unix())
         .execute(pool)
         .await
         .map_err(|_| "数据库错误".to_string())?;

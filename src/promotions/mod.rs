@@ -19,6 +19,8 @@ pub mod publish;
 #[cfg(feature = "ssr")]
 pub mod readback;
 #[cfg(feature = "ssr")]
+mod stop;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 mod upload;

@@ -103,12 +103,12 @@ pub async fn stored_duration_ms(media: &MediaStore, key: &str, len: u64) -> Opti
     None
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sim"))]
 mod tests {
     use super::*;
 
     fn mp4(duration_ms: u32, padding: usize) -> Vec<u8> {
-        crate::sim::douyin_content::sample_mp4(duration_ms, 136 + padding + 8)
+        crate::sim::douyin::content::sample_mp4(duration_ms, 136 + padding + 8)
     }
 
     #[test]

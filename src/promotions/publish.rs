@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::stop::Stop;
 use super::store::{self, Record};
 use super::upload::{open_id, upload};
 use super::validate::at_users;
@@ -22,34 +23,6 @@ use crate::storage::MediaStore;
 /// Backoff in (scaled) seconds after the n-th transient failure; then the promotion fails.
 const BACKOFF: &[i64] = &[5, 15, 45, 180, 600];
 
-pub(super) enum Stop {
-    /// Try again at this (scaled) time.
-    Later(String),
-    /// Give up with this message.
-    Fail(String),
-}
-
-impl From<TokenError> for Stop {
-    fn from(e: TokenError) -> Self {
-        match &e {
-            TokenError::Platform(c) if c.transient() => Stop::Later(e.message()),
-            _ => Stop::Fail(e.message()),
-        }
-    }
-}
-
-impl From<sqlx::Error> for Stop {
-    fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "promotion step not stored");
-        Stop::Later("数据库错误".into())
-    }
-}
-
-pub(super) fn storage_error(e: object_store::Error) -> Stop {
-    tracing::error!(error = %e, "promotion media not read");
-    Stop::Later("素材读取失败".into())
-}
-
 /// The text Douyin gets: the body (with `#话题` and `@昵称` inline), or the title.
 pub fn text_of(r: &Record) -> String {
     if r.body.trim().is_empty() {
@@ -57,19 +30,6 @@ pub fn text_of(r: &Record) -> String {
     } else {
         r.body.clone()
     }
-}
-
-pub(super) async fn set(hub: &Hub, id: i64, column: &str, value: Option<&str>) -> sqlx::Result<()> {
-    // `column` is one of ours, never user input.
-    sqlx::query(&format!(
-        "UPDATE promotions SET {column} = ?, updated_at = ? WHERE id = ?"
-    ))
-    .bind(value)
-    .bind(crate::server::db::now_unix())
-    .bind(id)
-    .execute(&hub.pool)
-    .await
-    .map(|_| ())
 }
 
 /// The JSON `create_video` / `create_image_text` gets.
@@ -140,7 +100,7 @@ async fn published(hub: &Hub, r: &Record, item_id: Option<&str>, how: &str) -> R
          error = '', next_try_at = NULL, updated_at = ?2 WHERE id = ?3",
     )
     .bind(item_id)
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(r.id)
     .execute(&hub.pool)
     .await?;
@@ -182,7 +142,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
     let body = create_body(&r, cover);
     // Wall-clock time, as Douyin stamps its posts.
     sqlx::query("UPDATE promotions SET create_sent_at = ? WHERE id = ?")
-        .bind(crate::server::db::now_unix())
+        .bind(crate::common::clock::now_unix())
         .bind(id)
         .execute(&hub.pool)
         .await?;
@@ -197,7 +157,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         Ok(item) => published(hub, &r, Some(&item), "抖音已接收，等待审核").await,
         // The platform said no: nothing was posted, so the intent is void.
         Err(TokenError::Platform(CallError::Douyin(e))) if !e.transient() => {
-            set(hub, id, "create_sent_at", None).await?;
+            store::set_column(&hub.pool, id, "create_sent_at", None).await?;
             Err(Stop::Fail(e.message()))
         }
         Err(e) => Err(e.into()),
@@ -210,7 +170,7 @@ async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
          WHERE id = ? AND state = 'publishing' RETURNING title",
     )
     .bind(why)
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(id)
     .fetch_optional(&hub.pool)
     .await?;
@@ -225,7 +185,7 @@ async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
             "promotion_failed",
             &subject,
             &format!("{subject}发布失败：{why}"),
-            crate::server::db::now_unix(),
+            crate::common::clock::now_unix(),
         )
         .await
 }
@@ -278,7 +238,7 @@ pub async fn tick(hub: &Hub, media: &MediaStore) -> sqlx::Result<()> {
         "UPDATE promotions SET state = 'publishing', updated_at = ? \
          WHERE state = 'scheduled' AND COALESCE(publish_at, 0) <= ? RETURNING id",
     )
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(now)
     .fetch_all(&hub.pool)
     .await?;

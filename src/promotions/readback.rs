@@ -50,7 +50,7 @@ pub async fn run_once(hub: &Hub) -> sqlx::Result<usize> {
 }
 
 async fn store_stats(hub: &Hub, items: &[Item]) -> sqlx::Result<usize> {
-    let now = crate::server::db::now_unix();
+    let now = crate::common::clock::now_unix();
     let mut n = 0;
     for i in items {
         n += sqlx::query(
@@ -137,7 +137,7 @@ async fn reject(hub: &Hub, id: i64) -> sqlx::Result<()> {
          error = '抖音审核未通过：该内容不适宜公开（video_status 2），请修改后重新发布', \
          updated_at = ? WHERE id = ?",
     )
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(id)
     .execute(&hub.pool)
     .await

@@ -85,7 +85,7 @@ pub async fn event(pool: &SqlitePool, id: i64, state: &str, message: &str) -> sq
         "INSERT INTO promotion_events (promotion_id, at, state, message) VALUES (?, ?, ?, ?)",
     )
     .bind(id)
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(state)
     .bind(message)
     .execute(pool)
@@ -107,7 +107,7 @@ pub async fn transition(
          WHERE id = ? AND instr(',' || ? || ',', ',' || state || ',') > 0",
     )
     .bind(to)
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .bind(id)
     .bind(allowed)
     .execute(pool)
@@ -223,7 +223,7 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
             return Err(invalid("关联商品中有不存在的商品编号"));
         }
     }
-    let now = crate::server::db::now_unix();
+    let now = crate::common::clock::now_unix();
     // A new draft is a blank row filled by the same UPDATE as an edit, in one transaction.
     let mut tx = pool.begin().await?;
     let id = if form.id == 0 {
@@ -314,4 +314,57 @@ pub async fn problems(pool: &SqlitePool, r: &Record, now: i64) -> sqlx::Result<V
         r.publish_at,
         now,
     ))
+}
+
+/// Sets one of the publish job's columns (`column` is one of ours, never user input).
+pub async fn set_column(
+    pool: &SqlitePool,
+    id: i64,
+    column: &str,
+    value: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE promotions SET {column} = ?, updated_at = ? WHERE id = ?"
+    ))
+    .bind(value)
+    .bind(crate::common::clock::now_unix())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Confirms a draft or failed promotion for publishing, clearing every trace of an earlier
+/// attempt; `false` when it is no longer a draft or failed (another request took it).
+pub async fn schedule(pool: &SqlitePool, id: i64, confirmed_by: &str) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE promotions SET state = 'scheduled', confirmed_by = ?, video_id = NULL, \
+         upload_id = NULL, parts_done = 0, image_ids = NULL, create_sent_at = NULL, item_id = NULL, \
+         attempts = 0, next_try_at = NULL, error = '', review = '', updated_at = ? \
+         WHERE id = ? AND state IN ('draft', 'failed')",
+    )
+    .bind(confirmed_by)
+    .bind(crate::common::clock::now_unix())
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
+/// Deletes one media row of a draft or failed promotion; its object key, or `None` when the
+/// promotion is past that (or the row is not its).
+pub async fn remove_draft_media(
+    pool: &SqlitePool,
+    promotion: i64,
+    media: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "DELETE FROM promotion_media WHERE id = ? AND promotion_id = ? AND promotion_id IN \
+         (SELECT id FROM promotions WHERE state IN ('draft', 'failed')) RETURNING object_key",
+    )
+    .bind(media)
+    .bind(promotion)
+    .fetch_optional(pool)
+    .await
 }

@@ -2,7 +2,7 @@
 //! part upload (`upload_id` and each part stored as it completes, so a restart continues with
 //! the next part), or the images one by one (each `image_id` stored).
 
-use super::publish::{set, storage_error, Stop};
+use super::stop::{storage_error, Stop};
 use super::store::{Media, Record};
 use super::validate::{CHUNKED_ABOVE, PART_BYTES};
 use crate::platforms::hub::Hub;
@@ -120,7 +120,7 @@ pub(super) async fn upload(
         .await?;
         done.push(id);
         let text = serde_json::to_string(&done).unwrap_or_default();
-        set(hub, r.id, "image_ids", Some(&text)).await?;
+        super::store::set_column(&hub.pool, r.id, "image_ids", Some(&text)).await?;
     }
     r.image_ids = serde_json::to_string(&done).ok();
     Ok(())

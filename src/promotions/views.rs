@@ -144,7 +144,7 @@ pub async fn detail(
     let Some(r) = get(pool, id).await? else {
         return Ok(None);
     };
-    let now = crate::server::db::now_unix();
+    let now = crate::common::clock::now_unix();
     d.problems = if matches!(r.state.as_str(), "draft" | "failed") {
         problems(pool, &r, now).await?
     } else {

@@ -34,6 +34,7 @@ enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Run ShopBridge on its simulators with seeded demo data (no real account needed)
+    #[cfg(feature = "sim")]
     Demo {
         /// Port on 127.0.0.1
         #[arg(long, default_value_t = 3000)]
@@ -43,43 +44,8 @@ enum Command {
         data_dir: std::path::PathBuf,
     },
     /// Run the marketplace simulator on loopback (tests and demo)
-    Sim {
-        #[arg(long, env = "SHOPBRIDGE_SIM_BIND", default_value = "127.0.0.1:3900")]
-        bind: std::net::SocketAddr,
-        /// Port on 127.0.0.1 (overrides --bind)
-        #[arg(long)]
-        port: Option<u16>,
-        /// Simulated seconds per real second (e.g. 1000 makes 30 s last 30 ms)
-        #[arg(long, default_value_t = 1.0)]
-        time_scale: f64,
-        /// Requests per second per Client-Id before 429
-        #[arg(long, default_value_t = 50)]
-        rps: u32,
-        /// Extra products BULK-001… (benchmarks)
-        #[arg(long, default_value_t = 0)]
-        bulk_products: usize,
-        /// Images per product
-        #[arg(long, default_value_t = 3)]
-        images_per_product: usize,
-        /// Size of each image in KB
-        #[arg(long, default_value_t = 200)]
-        image_kb: usize,
-        /// Delay before each image answer, in milliseconds
-        #[arg(long, default_value_t = 0)]
-        image_delay_ms: u64,
-        /// Where 抖店's authorize page sends the merchant back
-        #[arg(long, default_value = "http://127.0.0.1:3000/oauth/doudian/callback")]
-        doudian_callback: String,
-        /// Products of the demo 抖店 shop
-        #[arg(long, default_value_t = 120)]
-        doudian_products: usize,
-        /// Orders of the demo 抖店 shop
-        #[arg(long, default_value_t = 300)]
-        doudian_orders: usize,
-        /// Delay before each 抖店 list answer, in milliseconds (tests of interrupted syncs)
-        #[arg(long, default_value_t = 0)]
-        doudian_delay_ms: u64,
-    },
+    #[cfg(feature = "sim")]
+    Sim(crate::sim::cli::SimArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,10 +85,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let serving = matches!(
-        cli.command,
-        None | Some(Command::Serve) | Some(Command::Demo { .. })
-    );
+    let serving = match cli.command {
+        None | Some(Command::Serve) => true,
+        #[cfg(feature = "sim")]
+        Some(Command::Demo { .. }) => true,
+        _ => false,
+    };
     if serving {
         let ansi = std::io::stdout().is_terminal();
         telemetry::init_tracing(config.log_format, ansi, std::io::stdout);
@@ -156,8 +124,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("无法监听 {}（SHOPBRIDGE_BIND）", config.bind))?;
-            startup::run(config, listener, startup::shutdown_signal()).await
+            startup::run(config, listener, crate::common::shutdown::shutdown_signal()).await
         }
+        #[cfg(feature = "sim")]
         Command::Demo { port, data_dir } => super::demo::run(port, data_dir).await,
         Command::Migrate => {
             open_pool(&config).await?;
@@ -208,73 +177,8 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Sim {
-            bind,
-            port,
-            time_scale,
-            rps,
-            bulk_products,
-            images_per_product,
-            image_kb,
-            image_delay_ms,
-            doudian_callback,
-            doudian_products,
-            doudian_orders,
-            doudian_delay_ms,
-        } => {
-            let bind = port
-                .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], p)))
-                .unwrap_or(bind);
-            let config = crate::sim::ozon_catalog::SimConfig {
-                time_scale,
-                rps: Some(rps),
-                bulk_products,
-                images_per_product,
-                image_bytes: image_kb * 1000,
-                image_latency: std::time::Duration::from_millis(image_delay_ms),
-                ..Default::default()
-            };
-            let sim = crate::sim::ozon::OzonSim::demo_with(config);
-            let scale = time_scale.max(1.0) as u32;
-            let douyin = crate::sim::douyin::DouyinSim::new(scale);
-            let doudian =
-                crate::sim::doudian::DoudianSim::new(scale, doudian_products, doudian_orders);
-            doudian.set_callback(&doudian_callback);
-            // The Douyin app's configured redirect: the same ShopBridge, its Douyin callback.
-            douyin.set_redirect_uri(&doudian_callback.replace("/oauth/doudian/", "/oauth/douyin/"));
-            if let Ok(mut s) = doudian.state.lock() {
-                s.delay = std::time::Duration::from_millis(doudian_delay_ms);
-            }
-            let router = sim.router().merge(douyin.router()).merge(doudian.router());
-            let addr = crate::sim::serve_router(bind, router).await?;
-            println!("Ozon 模拟器：http://{addr}（SHOPBRIDGE_OZON_API_URL=http://{addr}）");
-            println!(
-                "抖音/抖店模拟器：SHOPBRIDGE_DOUYIN_API_URL、SHOPBRIDGE_DOUDIAN_API_URL、SHOPBRIDGE_DOUDIAN_AUTH_URL 都设为 http://{addr}"
-            );
-            println!(
-                "  抖音 client_key {} / client_secret {}",
-                crate::sim::douyin::DEMO_CLIENT_KEY,
-                crate::sim::douyin::DEMO_CLIENT_SECRET
-            );
-            println!(
-                "  抖店 app_key {} / app_secret {} / service_id {}（回调 {doudian_callback}）",
-                crate::sim::doudian::DEMO_APP_KEY,
-                crate::sim::doudian::DEMO_APP_SECRET,
-                crate::sim::doudian::DEMO_SERVICE_ID
-            );
-            println!("方法：{}", crate::sim::ozon::METHODS.join(" "));
-            println!("已停用（410）：{}", crate::sim::ozon::REMOVED.join(" "));
-            println!("商品：SB-001…SB-005（SB-005 无图片），图片 /img/<product_id>/<n>.png；仓库 22142605386000、22142605386001");
-            println!("限速：每个 Client-Id 每秒 {rps} 次；时间倍率 {time_scale}");
-            println!("演示账号：Client-Id 100001 / Api-Key ozon-demo-valid-key-0001（正常）");
-            println!(
-                "          Client-Id 100002 / Api-Key ozon-demo-expiring-key-0002（5 天后过期）"
-            );
-            println!("          Client-Id 100003 / Api-Key ozon-demo-norole-key-0003（缺少角色）");
-            println!("          Client-Id 100004 / Api-Key ozon-demo-iplock-key-0004（IP 受限）");
-            startup::shutdown_signal().await;
-            Ok(())
-        }
+        #[cfg(feature = "sim")]
+        Command::Sim(args) => crate::sim::cli::run(args).await,
         Command::User(UserCommand::Passwd { name }) => {
             let pool = open_pool(&config).await?;
             let user = store::find_user_by_name(&pool, name.trim())

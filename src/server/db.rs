@@ -83,11 +83,3 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
     sessions.migrate().await.context("会话表迁移失败")?;
     Ok(())
 }
-
-/// Seconds since the Unix epoch; every timestamp in the database uses this.
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}

@@ -16,8 +16,9 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::state::AppState;
-use crate::app::{is_admin_path, shell, App};
+use crate::app::{shell, App};
 use crate::auth::guard::user_from_session;
+use crate::auth::is_admin_path;
 
 pub const SESSION_COOKIE: &str = "shopbridge_session";
 
@@ -90,7 +91,7 @@ async fn media(
     if key.split('/').any(|part| part.is_empty() || part == "..") {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match state.pipeline.media().get(&key).await {
+    match state.media.get(&key).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, crate::storage::content_type_of(&key)),

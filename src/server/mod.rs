@@ -3,8 +3,8 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+#[cfg(feature = "sim")]
 pub mod demo;
-mod demo_promotions;
 pub mod http;
 pub mod lock;
 pub mod rest;

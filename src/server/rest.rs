@@ -7,9 +7,10 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::state::AppState;
+use crate::common::rest::rest_error;
 use crate::ozon::images::rest::{download, openapi};
 use crate::ui::escape_html as escape;
-use crate::vault::api_keys::{rest_error, ApiKeyAuth};
+use crate::vault::rest_key::ApiKeyAuth;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -17,10 +17,10 @@ use super::config::Config;
 use super::state::AppState;
 use super::{db, http, lock};
 use crate::auth::{password, store, throttle};
+use crate::common::rate::RateLimiter;
 use crate::ozon::client::OzonClient;
 use crate::ozon::images::pipeline::Pipeline;
-use crate::ozon::images::service::Tasks;
-use crate::vault::api_keys::RateLimiter;
+use crate::ozon::images::service::ImageTasks;
 
 /// The Leptos options in `Leptos.toml`, read from the working directory when present.
 const EMBEDDED_LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
@@ -79,7 +79,11 @@ pub async fn run_locked(
         Duration::from_secs(config.ozon_timeout_secs),
     )?
     .with_rate(config.ozon_rps);
-    let media = crate::storage::MediaStore::from_config(&config)?;
+    let media = crate::storage::MediaStore::open(
+        &config.storage_url,
+        &config.media_public_url,
+        &config.s3,
+    )?;
     let pipeline = Pipeline::new(
         ozon.clone(),
         media,
@@ -110,8 +114,8 @@ pub async fn run_locked(
         ozon.clone(),
         sealer.clone(),
         pipeline.fetcher().clone(),
-        crate::ozon::listing::pipeline::clock::Clock::new(config.listing_time_scale),
-        crate::ozon::listing::pipeline::alerts::Alerts::new(config.alerts.clone()),
+        crate::common::clock::Clock::new(config.listing_time_scale),
+        crate::common::alerts::Alerts::new(config.alerts.clone()),
     );
     let bound = listener.local_addr()?;
     let own_origins: Arc<[String]> = config.own_origins(Some(bound)).into();
@@ -130,20 +134,22 @@ pub async fn run_locked(
         listing.alerts().clone(),
     )?;
     let state = AppState {
+        image_tasks: ImageTasks::new(pool.clone(), sealer.clone(), pipeline.clone()),
         platforms: platforms.clone(),
         listing: listing.clone(),
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
         sealer,
+        media: pipeline.media().clone(),
+        fetcher: pipeline.fetcher().clone(),
         pipeline,
-        image_tasks: Tasks::default(),
         ozon,
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         own_origins,
         config,
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
-    let catalog_refresh = tokio::spawn(crate::ozon::listing::cache::refresh_daily(state.clone()));
+    let catalog_refresh = tokio::spawn(crate::ozon::listing::refresh::refresh_daily(state.clone()));
     let listing_worker = state
         .config
         .listing_worker
@@ -156,7 +162,7 @@ pub async fn run_locked(
     let publisher = state.config.platforms.scheduler.then(|| {
         tokio::spawn(crate::promotions::publish::run(
             platforms,
-            state.pipeline.media().clone(),
+            state.media.clone(),
         ))
     });
     let addr = listener.local_addr()?;
@@ -226,32 +232,9 @@ async fn keep_house(pool: SqlitePool) {
         if let Err(err) = sessions.delete_expired().await {
             tracing::warn!(error = %err, "expired session cleanup failed");
         }
-        let cutoff = db::now_unix() - throttle::WINDOW_SECS * 4;
+        let cutoff = crate::common::clock::now_unix() - throttle::WINDOW_SECS * 4;
         if let Err(err) = store::prune_login_attempts(&pool, cutoff).await {
             tracing::warn!(error = %err, "login attempt cleanup failed");
         }
     }
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("收到停止信号，正在关闭");
 }

@@ -7,10 +7,12 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::config::Config;
+use crate::common::fetch::Fetcher;
+use crate::common::rate::RateLimiter;
 use crate::ozon::client::OzonClient;
 use crate::ozon::images::pipeline::Pipeline;
-use crate::ozon::images::service::Tasks;
-use crate::vault::api_keys::RateLimiter;
+use crate::ozon::images::service::ImageTasks;
+use crate::storage::MediaStore;
 use crate::vault::seal::Sealer;
 
 #[derive(Clone, Debug)]
@@ -24,8 +26,12 @@ pub struct AppState {
     pub ozon: OzonClient,
     pub api_limiter: Arc<RateLimiter>,
     pub pipeline: Pipeline,
+    /// Where pictures, videos and PDFs are kept (`storage.rs`); every capability stores here.
+    pub media: MediaStore,
+    /// The SSRF-guarded fetcher for pictures given by URL.
+    pub fetcher: Fetcher,
     /// Image download tasks running in this process (the page's door).
-    pub image_tasks: Tasks,
+    pub image_tasks: ImageTasks,
     /// The listing pipeline (its worker runs from start-up).
     pub listing: crate::ozon::listing::pipeline::Listing,
     /// Douyin and 抖店: clients, sealed account tokens, syncs (the scheduler runs from start-up).

@@ -5,7 +5,7 @@
 /// Every record of `text`; blank ones are empty rows, so positions stay record numbers.
 /// Refused (with the row and column) once a value lies beyond `limits`' rows or columns or
 /// there are more cells than allowed; empty cells past the last column are dropped.
-pub fn parse(text: &str, limits: &super::read::Limits) -> Result<Vec<Vec<String>>, String> {
+pub fn parse(text: &str, limits: &super::limits::Limits) -> Result<Vec<Vec<String>>, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let sep = separator(text);
     let mut out = Rows {
@@ -89,7 +89,7 @@ struct Rows<'l> {
     /// Cells seen so far in the current record, dropped empty ones included.
     column: usize,
     cells: usize,
-    limits: &'l super::read::Limits,
+    limits: &'l super::limits::Limits,
 }
 
 impl Rows<'_> {
@@ -172,16 +172,16 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Vec<Vec<String>> {
-        super::parse(text, &super::super::read::Limits::for_bytes(1 << 20)).expect("parse")
+        super::parse(text, &super::super::limits::Limits::for_bytes(1 << 20)).expect("parse")
     }
 
     #[test]
     fn wide_and_long_files_are_refused_with_the_cell() {
-        let limits = super::super::read::Limits {
+        let limits = super::super::limits::Limits {
             max_rows: 3,
             max_columns: 4,
             max_cells: 8,
-            ..super::super::read::Limits::for_bytes(1 << 20)
+            ..super::super::limits::Limits::for_bytes(1 << 20)
         };
         let ok = "a,b,c,d,,,,,,,,\n1,2\n";
         assert_eq!(

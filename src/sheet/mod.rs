@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 
 pub mod csv;
+pub mod limits;
 pub mod read;
+pub mod xls;
 pub mod xlsx;
 pub mod zip;
 
@@ -70,10 +72,10 @@ pub fn unescape_cell(cell: &str) -> String {
 }
 
 /// The rows of `name`'s bytes (CSV/TXT in UTF-8, UTF-16 or GB18030, XLSX or XLS), cells
-/// unescaped, read within the default [`read::Limits`] for a file of `max_bytes`; or a message
+/// unescaped, read within the default [`limits::Limits`] for a file of `max_bytes`; or a message
 /// in Chinese saying why the file cannot be read.
 pub fn read_table(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Vec<Vec<String>>, String> {
-    let rows = read::rows(name, bytes, &read::Limits::for_bytes(max_bytes))?;
+    let rows = read::rows(name, bytes, &limits::Limits::for_bytes(max_bytes))?;
     Ok(rows
         .into_iter()
         .map(|row| row.iter().map(|c| unescape_cell(c)).collect())

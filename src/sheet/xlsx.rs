@@ -176,7 +176,7 @@ mod tests {
         let back = super::super::read::rows(
             "t.xlsx",
             &file,
-            &super::super::read::Limits::for_bytes(1 << 20),
+            &super::super::limits::Limits::for_bytes(1 << 20),
         )
         .expect("read");
         let back: Vec<Vec<String>> = back

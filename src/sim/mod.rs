@@ -1,15 +1,10 @@
 //! Marketplace simulator: stands in for Ozon (and later Douyin/抖店) on loopback, speaking their
 //! wire formats, with answers built from the recorded fixtures in `fixtures/`.
 
+pub mod cli;
 pub mod doudian;
 pub mod douyin;
-pub mod douyin_content;
 pub mod ozon;
-pub mod ozon_catalog;
-pub mod ozon_categories;
-pub mod ozon_commerce;
-pub mod ozon_odd;
-pub mod ozon_schema;
 pub mod png;
 
 use std::net::SocketAddr;

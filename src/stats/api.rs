@@ -11,5 +11,5 @@ pub async fn sales_stats(days: i64) -> Result<StatsView, AppError> {
     if !super::PERIODS.contains(&days) {
         return Err(AppError::Invalid("统计周期只能是 7、30 或 90 天".into()).respond());
     }
-    Ok(super::store::view(&app.pool, crate::server::db::now_unix(), days).await?)
+    Ok(super::store::view(&app.pool, crate::common::clock::now_unix(), days).await?)
 }

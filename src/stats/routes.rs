@@ -45,7 +45,7 @@ async fn csv(
     let Some(table) = file.strip_suffix(".csv") else {
         return text(StatusCode::NOT_FOUND, "没有这个表");
     };
-    let view = match super::store::view(&state.pool, crate::server::db::now_unix(), days).await {
+    let view = match super::store::view(&state.pool, crate::common::clock::now_unix(), days).await {
         Ok(view) => view,
         Err(e) => {
             tracing::error!(error = %e, "stats read failed");

@@ -2,7 +2,6 @@
 
 pub mod components;
 pub mod files;
-pub mod nav;
 pub mod text;
 pub mod time;
 

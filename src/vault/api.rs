@@ -106,7 +106,7 @@ pub async fn expiring_credentials() -> Result<Vec<ExpiringCredential>, AppError>
 #[server(prefix = "/sf", endpoint = "platform_apps_list")]
 pub async fn list_platform_apps() -> Result<Vec<PlatformAppView>, AppError> {
     let (state, _) = guard::require_admin().await?;
-    platforms::list_apps(&state.pool).await
+    platforms::list_apps(&state.pool, crate::platforms::registry::is_integrated).await
 }
 
 #[server(prefix = "/sf", endpoint = "platform_apps_update")]

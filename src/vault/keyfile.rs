@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use sqlx::SqlitePool;
 
 use super::seal::{MasterKey, Sealer, Slot};
-use super::secret::Secret;
+use crate::common::secret::Secret;
 use crate::server::config::Config;
 
 pub const KEY_FILE: &str = "master.key";

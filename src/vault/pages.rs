@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::api::{CreateCredential, DeleteCredential, TestCredential, UpdateCredential};
 use super::{ConnectionCheck, CredentialView, EXPIRY_WARNING_DAYS};
-use crate::app::Me;
+use crate::auth::Me;
 use crate::ui::components::{
     action_notice, resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS,
     LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,

@@ -3,11 +3,11 @@
 use sqlx::{FromRow, SqlitePool};
 
 use super::seal::{Sealer, Slot};
-use super::secret::Secret;
 use super::{validate_secret_text, PlatformAppView};
 use crate::auth::store::{append_audit, Actor};
+use crate::common::clock::now_unix;
+use crate::common::secret::Secret;
 use crate::error::AppError;
-use crate::server::db::now_unix;
 use crate::ui::time::format_timestamp;
 
 /// platform, label, key label, secret label, has service_id. Whether a platform is integrated
@@ -42,7 +42,11 @@ fn secret_slot(platform: &str) -> Slot {
     Slot::new("platform_apps", platform, "app_secret")
 }
 
-pub async fn list_apps(pool: &SqlitePool) -> Result<Vec<PlatformAppView>, AppError> {
+/// Every platform's app row; `integrated` says which platforms are built (the registry knows).
+pub async fn list_apps(
+    pool: &SqlitePool,
+    integrated: impl Fn(&str) -> bool,
+) -> Result<Vec<PlatformAppView>, AppError> {
     let rows: Vec<AppRow> = sqlx::query_as(
         "SELECT platform, enabled, app_key, secret_sealed, secret_last4, service_id, updated_by, \
          updated_at FROM platform_apps",
@@ -69,7 +73,7 @@ pub async fn list_apps(pool: &SqlitePool) -> Result<Vec<PlatformAppView>, AppErr
                 service_id: row.service_id.clone(),
                 updated_by: row.updated_by.clone(),
                 updated_at: row.updated_at.map(format_timestamp),
-                integrated: crate::platforms::registry::adapter(platform).is_some(),
+                integrated: integrated(platform),
             })
         })
         .collect())

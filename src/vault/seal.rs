@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::secret::Secret;
+use crate::common::secret::Secret;
 
 const PREFIX: &str = "sb1";
 

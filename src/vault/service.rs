@@ -3,16 +3,16 @@
 use sqlx::SqlitePool;
 
 use super::seal::{Sealer, Slot};
-use super::secret::Secret;
 use super::store::{self, CredentialRow};
 use super::{
     validate_client_id, validate_credential_name, validate_secret_text, ConnectionCheck,
     CredentialName, CredentialView, ExpiringCredential, EXPIRY_WARNING_DAYS,
 };
 use crate::auth::store::{append_audit, Actor};
+use crate::common::clock::now_unix;
+use crate::common::secret::Secret;
 use crate::error::AppError;
 use crate::ozon::client::{OzonClient, OzonCredentials};
-use crate::server::db::now_unix;
 use crate::ui::time::format_timestamp;
 
 fn key_slot(id: i64) -> Slot {

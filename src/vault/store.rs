@@ -2,7 +2,7 @@
 
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
-use crate::server::db::now_unix;
+use crate::common::clock::now_unix;
 
 #[derive(Debug, FromRow)]
 pub struct CredentialRow {

@@ -283,7 +283,7 @@ async fn a_session_ends_after_its_absolute_lifetime() {
         app.pool.clone(),
     ));
     let session = tower_sessions::Session::new(None, store, None);
-    let now = shopbridge::server::db::now_unix();
+    let now = shopbridge::common::clock::now_unix();
     session.insert("uid", id).await.expect("uid");
     session.insert("gen", 0i64).await.expect("gen");
     session.insert("until", now + 60).await.expect("until");

@@ -384,7 +384,7 @@ async fn run_pipeline_detail(app: &TestApp) -> Vec<Value> {
     let request = DownloadRequest {
         credentials: OzonCredentials {
             client_id: "100001".into(),
-            api_key: shopbridge::vault::secret::Secret::new(OZON_KEY),
+            api_key: shopbridge::common::secret::Secret::new(OZON_KEY),
         },
         articles: vec!["FAULTY".into()],
         field: Default::default(),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::http::Uri;
 use axum::Json;
 use serde_json::{json, Value};
-use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::ozon::catalog::SimConfig;
 
 use crate::helpers::captured_logs;
 use crate::listing_flow::flow;

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::ozon::catalog::SimConfig;
 
 use crate::listing_flow::{flow, Flow, WAREHOUSE_A, WAREHOUSE_B};
 

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use shopbridge::common::secret::Secret;
 use shopbridge::ozon::client::{OzonClient, OzonCredentials};
-use shopbridge::ozon::listing::cache;
-use shopbridge::vault::secret::Secret;
+use shopbridge::ozon::listing::{cache, refresh};
 
 use crate::helpers::TestApp;
 
@@ -49,7 +49,7 @@ async fn add_draft(app: &TestApp, offer_id: &str) {
 async fn fill_search_and_paged_dictionaries() {
     let app = TestApp::spawn().await;
     let ozon = OzonClient::new(&app.sim_url).expect("client");
-    let diff = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    let diff = refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("refresh");
     assert!(diff.is_empty(), "a first fill is not a change: {diff:?}");
@@ -120,7 +120,7 @@ async fn a_newly_required_attribute_is_a_diff_and_flags_the_draft() {
     let app = TestApp::spawn().await;
     let ozon = OzonClient::new(&app.sim_url).expect("client");
     add_draft(&app, "DRAFT-1").await;
-    cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("first fill");
     app.ozon_sim
@@ -129,7 +129,7 @@ async fn a_newly_required_attribute_is_a_diff_and_flags_the_draft() {
         .expect("catalog")
         .config
         .now_required = vec![4383];
-    let diff = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    let diff = refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("refresh");
     assert_eq!(diff.newly_required.len(), 1, "{diff:?}");
@@ -156,7 +156,7 @@ async fn a_withdrawn_dictionary_value_is_a_diff_and_flags_the_draft() {
     let app = TestApp::spawn().await;
     let ozon = OzonClient::new(&app.sim_url).expect("client");
     add_draft(&app, "DRAFT-1").await;
-    cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("first fill");
     let key = (22232, CATEGORY, TYPE);
@@ -164,7 +164,7 @@ async fn a_withdrawn_dictionary_value_is_a_diff_and_flags_the_draft() {
         .await
         .expect("dictionary");
     let withdrawn = values[0].0;
-    let unchanged = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    let unchanged = refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("refresh without changes");
     assert!(unchanged.is_empty(), "{unchanged:?}");
@@ -174,7 +174,7 @@ async fn a_withdrawn_dictionary_value_is_a_diff_and_flags_the_draft() {
         .expect("catalog")
         .config
         .withdrawn_values = vec![withdrawn];
-    let diff = cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    let diff = refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("refresh");
     assert_eq!(diff.changed_dictionaries.len(), 1, "{diff:?}");
@@ -205,7 +205,7 @@ async fn a_refresh_killed_halfway_resumes_without_a_half_tree() {
     let pool = app.pool.clone();
     let client = ozon.clone();
     let running =
-        tokio::spawn(async move { cache::refresh(&pool, &client, CREDENTIAL, &creds()).await });
+        tokio::spawn(async move { refresh::refresh(&pool, &client, CREDENTIAL, &creds()).await });
     // Wait until the tree is fetched and kept, then kill the refresh mid-way.
     let mut kept = false;
     for _ in 0..200 {
@@ -237,7 +237,7 @@ async fn a_refresh_killed_halfway_resumes_without_a_half_tree() {
         .hang_paths
         .clear();
     let trees = calls_to(&app, "/v1/description-category/tree");
-    cache::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
+    refresh::refresh(&app.pool, &ozon, CREDENTIAL, &creds())
         .await
         .expect("resumed");
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::ozon::catalog::SimConfig;
 
 use crate::listing_flow::flow;
 
@@ -157,7 +157,7 @@ async fn kill_9_mid_run_then_restart_finishes_without_duplicates() {
 /// no price or stock is sent for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_import_answer_for_a_refused_card_ends_in_review_with_ozons_error() {
-    use shopbridge::sim::ozon_catalog::ATTRIBUTE_REFUSAL;
+    use shopbridge::sim::ozon::catalog::ATTRIBUTE_REFUSAL;
     let config = SimConfig {
         lose_reply: Some(("/v3/product/import".into(), 1)),
         ..Default::default()

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use shopbridge::sim::ozon::catalog::SimConfig;
 use shopbridge::sim::ozon::OzonSim;
-use shopbridge::sim::ozon_catalog::SimConfig;
 
 use crate::helpers::TestApp;
 

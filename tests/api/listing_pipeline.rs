@@ -3,7 +3,7 @@
 //! its message; timeouts are retried and logged; changed pictures replace the whole set.
 
 use serde_json::{json, Value};
-use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::ozon::catalog::SimConfig;
 
 use crate::listing_flow::{flow, WAREHOUSE_A, WAREHOUSE_B};
 

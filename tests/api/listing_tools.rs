@@ -3,7 +3,7 @@
 //! rows refused one by one with the reason, good ones sent to Ozon within its limits).
 
 use serde_json::Value;
-use shopbridge::sim::ozon_catalog::SimConfig;
+use shopbridge::sim::ozon::catalog::SimConfig;
 
 use crate::listing_flow::{flow, Flow, PASSWORD, WAREHOUSE_A, WAREHOUSE_B};
 
@@ -16,7 +16,7 @@ fn outcome<'a>(list: &'a Value, offer_id: &str) -> &'a Value {
 fn on_sim<T>(
     f: &Flow,
     offer_id: &str,
-    read: impl Fn(&shopbridge::sim::ozon_catalog::SimProduct) -> T,
+    read: impl Fn(&shopbridge::sim::ozon::catalog::SimProduct) -> T,
 ) -> Option<T> {
     f.app
         .ozon_sim

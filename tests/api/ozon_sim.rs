@@ -3,6 +3,7 @@
 //! read-back, 429 with Retry-After (and the client's retry), and 410 for removed methods.
 
 use serde_json::json;
+use shopbridge::common::secret::Secret;
 use shopbridge::ozon::client::commerce::{
     CursorRequest, PriceItem, PricesRequest, StockItem, StocksRequest,
 };
@@ -11,10 +12,9 @@ use shopbridge::ozon::client::products::{
     ProductInfoRequest, ProductListFilter, ProductListRequest,
 };
 use shopbridge::ozon::client::{paging, OzonClient, OzonCredentials, OzonError};
+use shopbridge::sim::ozon::catalog::SimConfig;
 use shopbridge::sim::ozon::OzonSim;
-use shopbridge::sim::ozon_catalog::SimConfig;
 use shopbridge::sim::serve_router;
-use shopbridge::vault::secret::Secret;
 
 const WAREHOUSE: i64 = 22_142_605_386_000;
 
@@ -401,7 +401,7 @@ async fn categories_page_through_dictionary_values() {
         .expect("values");
     assert_eq!(
         values.len(),
-        shopbridge::sim::ozon_categories::DICTIONARY_SIZE,
+        shopbridge::sim::ozon::categories::DICTIONARY_SIZE,
         "three pages followed by last_value_id"
     );
     let mut ids: Vec<i64> = values.iter().filter_map(|v| v.id).collect();

@@ -1,7 +1,7 @@
 //! Every request body the client builds validates against the official swagger
 //! (`fixtures/wire/ozon-swagger-2026-04-30.json`, a copy of ../shared/wire). Object schemas are
 //! closed (`additionalProperties: false`) so a misnamed field fails, and types are checked, so a
-//! mistyped one does too. The check is the simulator's own (`sim::ozon_schema`), which answers
+//! mistyped one does too. The check is the simulator's own (`sim::ozon::schema`), which answers
 //! such a body with HTTP 400 as Ozon's gateway does.
 
 use std::sync::OnceLock;
@@ -19,7 +19,7 @@ use shopbridge::ozon::client::products::{
     ImportItem, ImportRequest, PicturesInfoRequest, ProductInfoRequest, ProductListFilter,
     ProductListRequest,
 };
-use shopbridge::sim::ozon_schema::{request_errors, request_schema};
+use shopbridge::sim::ozon::schema::{request_errors, request_schema};
 
 fn swagger() -> &'static Value {
     static SWAGGER: OnceLock<Value> = OnceLock::new();

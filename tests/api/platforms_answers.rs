@@ -141,7 +141,7 @@ async fn raw_call(p: &Platforms, timestamp: &str) -> serde_json::Value {
 #[tokio::test]
 async fn the_gateway_checks_timestamps_like_the_platform() {
     let p = platforms(1, 0, 0, OFF).await;
-    let now = shopbridge::server::db::now_unix();
+    let now = shopbridge::common::clock::now_unix();
     let stale = raw_call(&p, &(now - 3_600).to_string()).await;
     assert_eq!(
         (stale["code"].as_i64(), stale["sub_code"].as_str()),

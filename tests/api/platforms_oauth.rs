@@ -51,7 +51,7 @@ async fn douyin_dance_seals_tokens_and_shows_the_account_connected() {
         ("sim-open-id-0001", "connected")
     );
     assert!(scope.contains("video.create.bind"));
-    let now = shopbridge::server::db::now_unix();
+    let now = shopbridge::common::clock::now_unix();
     assert!((access_at - now - 15 * 86_400).abs() < 60, "15 days");
     assert!((refresh_at - now - 30 * 86_400).abs() < 60, "30 days");
 

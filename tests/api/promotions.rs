@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use shopbridge::sim::douyin_content::{sample_mp4, REFUSED_CODE};
+use shopbridge::sim::douyin::content::{sample_mp4, REFUSED_CODE};
 
 use crate::promotions_fixture::{png, promo, MB};
 
@@ -207,7 +207,8 @@ async fn image_text_uploads_each_image_then_creates_one_post() {
 async fn a_scheduled_promotion_waits_for_its_time_then_publishes() {
     // ×600: an hour passes in 6 s.
     let t = promo(600, 0, &[]).await;
-    let at = shopbridge::ui::time::format_timestamp(shopbridge::server::db::now_unix() + 3600 + 60);
+    let at =
+        shopbridge::ui::time::format_timestamp(shopbridge::common::clock::now_unix() + 3600 + 60);
     let id = t.save(&[("publish_at", &at[..16])]).await;
     t.upload(id, "video", "a.mp4", sample_mp4(10_000, MB)).await;
     let (status, body) = t.publish(id, true).await;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use shopbridge::sim::douyin_content::sample_mp4;
+use shopbridge::sim::douyin::content::sample_mp4;
 
 use crate::platforms_crash::start;
 use crate::promotions_fixture::{promo, MB};

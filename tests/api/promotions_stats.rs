@@ -2,7 +2,7 @@
 //! post) and `room_id` (a live preview), the publish-outcome chart, and the CSV exports.
 
 use serde_json::Value;
-use shopbridge::sim::douyin_content::sample_mp4;
+use shopbridge::sim::douyin::content::sample_mp4;
 
 use crate::promotions_fixture::{promo, MB};
 use crate::stats::svg_elements;
@@ -26,7 +26,8 @@ async fn orders_are_attributed_to_the_post_and_the_live_room_and_charted() {
             "SELECT item_id FROM promotions WHERE id = {video}"
         ))
         .await;
-    let live_at = shopbridge::ui::time::format_timestamp(shopbridge::server::db::now_unix() + 120);
+    let live_at =
+        shopbridge::ui::time::format_timestamp(shopbridge::common::clock::now_unix() + 120);
     let live = t
         .save(&[
             ("kind", "live"),
@@ -43,7 +44,7 @@ async fn orders_are_attributed_to_the_post_and_the_live_room_and_charted() {
     assert_eq!(t.wait_state(refused, "failed").await.0, "failed");
 
     // Orders 0–4 came from the post, 5–7 from the live room; order 8 is another video's.
-    let at = shopbridge::server::db::now_unix() - 90;
+    let at = shopbridge::common::clock::now_unix() - 90;
     t.p.doudian.attribute_orders(0, 0..5, &item, 0, Some(at));
     t.p.doudian
         .attribute_orders(0, 5..8, "", 9_000_001, Some(at));

@@ -20,7 +20,9 @@ use catalog::*;
 use commerce::*;
 use products::*;
 
-use crate::vault::secret::Secret;
+use crate::common::backoff::backoff;
+use crate::common::pacer::Pacer;
+use crate::common::secret::Secret;
 
 /// A seller's credentials, opened from the vault or taken from a REST request.
 #[derive(Clone, Debug)]
@@ -31,23 +33,13 @@ pub struct OzonCredentials {
 
 const MAX_TRIES: u32 = 3;
 
-/// `first_ms`, then doubling for each attempt, with up to 25% jitter.
-pub fn backoff(first_ms: u64, attempt: u32) -> Duration {
-    let base = first_ms << attempt.saturating_sub(1).min(6);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    Duration::from_millis(base + u64::from(nanos) % (base / 4 + 1))
-}
-
 #[derive(Clone, Debug)]
 pub struct OzonClient {
     http: reqwest::Client,
     base: String,
-    pacer: std::sync::Arc<paging::Pacer>,
+    pacer: std::sync::Arc<Pacer>,
     /// `/v2/products/stocks` allows 80 requests a minute per account.
-    stocks_pacer: std::sync::Arc<paging::Pacer>,
+    stocks_pacer: std::sync::Arc<Pacer>,
 }
 
 /// `POST /v1/roles`: the key's roles and, since 2026, when it expires.
@@ -75,7 +67,7 @@ impl OzonClient {
 
     /// Paces every Client-Id to `per_second` requests (Ozon allows 50).
     pub fn with_rate(mut self, per_second: u32) -> Self {
-        self.pacer = std::sync::Arc::new(paging::Pacer::new(per_second));
+        self.pacer = std::sync::Arc::new(Pacer::new(per_second));
         self
     }
 
@@ -90,8 +82,8 @@ impl OzonClient {
         Ok(OzonClient {
             http,
             base: base.trim_end_matches('/').to_string(),
-            pacer: std::sync::Arc::new(paging::Pacer::new(50)),
-            stocks_pacer: std::sync::Arc::new(paging::Pacer::every(Duration::from_millis(750))),
+            pacer: std::sync::Arc::new(Pacer::new(50)),
+            stocks_pacer: std::sync::Arc::new(Pacer::every(Duration::from_millis(750))),
         })
     }
 
@@ -293,7 +285,7 @@ impl OzonClient {
                     }
                     Err(
                         OzonError::Server { .. } | OzonError::NotJson { .. } | OzonError::Timeout,
-                    ) if repeatable => backoff(500, attempt),
+                    ) if repeatable => backoff(Duration::from_millis(500), attempt),
                     _ => return result,
                 };
             if attempt >= MAX_TRIES {

@@ -7,7 +7,7 @@ use super::{TaskSummary, TaskView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::{service, store, LookupField, ProcessOptions};
+use super::{store, LookupField, ProcessOptions};
 #[cfg(feature = "ssr")]
 use crate::auth::guard;
 
@@ -29,9 +29,11 @@ pub async fn start_task(
         serde_json::from_str(&options)
             .map_err(|e| AppError::Invalid(format!("处理选项无效：{e}")).respond())?
     };
-    service::start(&state, &user, credential_id, &articles, field, options)
+    state
+        .image_tasks
+        .start(&user, credential_id, &articles, field, options)
         .await
-        .map_err(AppError::respond)
+        .map_err(|e| AppError::from(e).respond())
 }
 
 #[server(prefix = "/sf", endpoint = "image_tasks_recent")]
@@ -43,16 +45,22 @@ pub async fn recent_tasks() -> Result<Vec<TaskSummary>, AppError> {
 #[server(prefix = "/sf", endpoint = "image_task_get")]
 pub async fn get_task(id: i64) -> Result<TaskView, AppError> {
     let (state, _) = guard::require_user().await?;
-    service::view(&state, id).await.map_err(AppError::respond)
+    state
+        .image_tasks
+        .view(id)
+        .await
+        .map_err(|e| AppError::from(e).respond())
 }
 
 /// "重试失败项" / "继续": runs only what is missing.
 #[server(prefix = "/sf", endpoint = "image_task_resume")]
 pub async fn resume_task(id: i64) -> Result<(), AppError> {
     let (state, user) = guard::require_user().await?;
-    service::resume(&state, &user, id)
+    state
+        .image_tasks
+        .resume(&user, id)
         .await
-        .map_err(AppError::respond)
+        .map_err(|e| AppError::from(e).respond())
 }
 
 /// The articles in an uploaded CSV/TXT/XLSX (base64 of its bytes), for the article box.

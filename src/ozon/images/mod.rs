@@ -8,10 +8,6 @@ pub mod task_page;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
-pub mod address;
-#[cfg(feature = "ssr")]
-pub mod fetch;
-#[cfg(feature = "ssr")]
 pub mod pipeline;
 #[cfg(feature = "ssr")]
 pub mod process;
@@ -23,8 +19,6 @@ pub mod routes;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sheet;
-#[cfg(feature = "ssr")]
-pub mod sniff;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -278,17 +272,4 @@ mod tests {
 /// Largest article file the page sends (the server checks again).
 pub const fn sheet_limit() -> usize {
     1024 * 1024
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

@@ -14,8 +14,6 @@ use crate::ui::components::{
 use crate::ui::text;
 use crate::vault::api::credential_names;
 
-pub use super::task_page::ImageTaskPage;
-
 #[component]
 pub fn ImagesPage() -> impl IntoView {
     view! {

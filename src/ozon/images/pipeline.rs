@@ -13,13 +13,13 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::fetch::{FetchError, Fetcher};
-use super::sniff::ImageKind;
 use super::validate::{self, Invalid};
 use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, Report};
+use crate::common::backoff::backoff;
+use crate::common::fetch::{FetchError, Fetcher};
 use crate::ozon::client::paging::chunks;
 use crate::ozon::client::products::{ProductInfo, ProductInfoRequest};
-use crate::ozon::client::{backoff, OzonClient, OzonCredentials, OzonError};
+use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
 use crate::server::config::DownloadSettings;
 use crate::storage::MediaStore;
 
@@ -164,7 +164,7 @@ impl Pipeline {
                         error: Some(format!(
                             "PRODUCT_NOT_FOUND: 按 {} 找不到商品 {}",
                             req.field.as_str(),
-                            validate::shown(article)
+                            crate::common::text::shown(article)
                         )),
                     },
                     Vec::new(),
@@ -340,14 +340,6 @@ impl Pipeline {
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
             .clone()
     }
-}
-
-/// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are validated first.
-pub fn object_key(user_id: &str, article: &str, n: u32, kind: ImageKind) -> String {
-    format!(
-        "users/{user_id}/ozon/{article}/{article}_{n}.{}",
-        kind.ext()
-    )
 }
 
 /// How an Ozon failure during resolution fails the request.

@@ -11,8 +11,8 @@ use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 
-use super::sniff::ImageKind;
 use super::{OutputFormat, ProcessOptions};
+use crate::common::sniff::ImageKind;
 
 pub const DEFAULT_QUALITY: u8 = 85;
 /// The longest side a picture may have to be processed (Ozon itself takes up to 10,000 px).
@@ -246,7 +246,7 @@ mod tests {
         };
         let (bytes, kind) = apply(&product_png(), ImageKind::Png, &opts).expect("processed");
         assert_eq!(kind, ImageKind::Jpeg);
-        assert_eq!(super::super::sniff::sniff(&bytes), Some(ImageKind::Jpeg));
+        assert_eq!(crate::common::sniff::sniff(&bytes), Some(ImageKind::Jpeg));
         let img = decode(&bytes);
         // 40×20 capped to 20×10, then padded to 3:4 → 20×27.
         assert_eq!(img.dimensions(), (20, 27));

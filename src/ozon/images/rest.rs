@@ -13,10 +13,11 @@ use serde_json::{json, Value};
 
 use super::pipeline::{DownloadRequest, NoProgress, PipelineError};
 use super::{LookupField, ProcessOptions};
+use crate::common::rest::rest_error;
+use crate::common::secret::Secret;
 use crate::ozon::client::OzonCredentials;
 use crate::server::state::AppState;
-use crate::vault::api_keys::{rest_error, ApiKeyAuth};
-use crate::vault::secret::Secret;
+use crate::vault::rest_key::ApiKeyAuth;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -121,7 +122,7 @@ async fn parse(body: Body) -> Result<DownloadRequest, PipelineError> {
                 "INVALID_FIELD",
                 format!(
                     "field 应为 offer_id、sku 或 vendor_code，收到 \"{}\"",
-                    super::validate::shown(&s)
+                    crate::common::text::shown(&s)
                 ),
             )
         })?,

@@ -14,7 +14,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::stream::{self, Stream};
 use tower_sessions::Session;
 
-use super::{service, TaskView};
+use super::TaskView;
 use crate::auth::guard::user_from_session;
 use crate::server::state::AppState;
 use crate::sheet::zip::{end_record, local_header, put_central, EntryInfo, Method};
@@ -44,7 +44,7 @@ async fn events(State(state): State<AppState>, session: Session, Path(id): Path<
         return refuse(StatusCode::UNAUTHORIZED, "请先登录");
     }
     let live = state.image_tasks.subscribe(id);
-    let first = match service::view(&state, id).await {
+    let first = match state.image_tasks.view(id).await {
         Ok(view) => view,
         Err(err) => return refuse(StatusCode::NOT_FOUND, &err.to_string()),
     };
@@ -77,11 +77,11 @@ async fn zip(State(state): State<AppState>, session: Session, Path(id): Path<i64
     if !signed_in(&state, &session).await {
         return refuse(StatusCode::UNAUTHORIZED, "请先登录");
     }
-    let view = match service::view(&state, id).await {
+    let view = match state.image_tasks.view(id).await {
         Ok(view) => view,
         Err(err) => return refuse(StatusCode::NOT_FOUND, &err.to_string()),
     };
-    let media = state.pipeline.media().clone();
+    let media = state.media.clone();
     let keys: Vec<(String, String)> = view
         .items
         .iter()

@@ -1,28 +1,76 @@
 //! The page's door to the pipeline: every run is a task row; progress is kept in a watch
-//! channel that the page follows over SSE, and saved to SQLite every second while it runs.
+//! channel that the page follows over SSE, and saved to the database every second while it runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use sqlx::SqlitePool;
 use tokio::sync::watch;
 
-use super::pipeline::{DownloadRequest, Planned, Progress};
+use super::pipeline::{DownloadRequest, Pipeline, Planned, Progress};
 use super::store::{self, NewTask};
 use super::validate;
 use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, TaskStatus, TaskView};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::server::state::AppState;
+use crate::ozon::client::OzonCredentials;
+use crate::vault::seal::Sealer;
 use crate::vault::service::open_credential;
 
-/// Live tasks of this process: id → the latest view.
-#[derive(Clone, Debug, Default)]
-pub struct Tasks {
+/// Why a task could not be started, resumed or shown.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    /// The articles, the options or the credential choice were refused.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("任务不存在")]
+    NotFound,
+    #[error("任务正在进行中")]
+    Running,
+    #[error("没有需要重试的图片")]
+    NothingMissing,
+    #[error("该任务使用的 Ozon 凭证已删除，请新建任务")]
+    CredentialGone,
+    /// The vault's answer (a missing credential, or one that does not open).
+    #[error("{0}")]
+    Vault(AppError),
+    #[error("数据库错误")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<TaskError> for AppError {
+    fn from(err: TaskError) -> Self {
+        match err {
+            TaskError::Vault(e) => e,
+            TaskError::Db(e) => e.into(),
+            other => AppError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// The image download tasks of the 图片下载 page: started on a stored credential, run by the
+/// shared pipeline in this process, watched live, kept in the task history.
+#[derive(Clone, Debug)]
+pub struct ImageTasks {
+    pool: SqlitePool,
+    sealer: Sealer,
+    pipeline: Pipeline,
+    /// Live tasks of this process: id → the latest view.
     live: Arc<Mutex<HashMap<i64, watch::Receiver<TaskView>>>>,
 }
 
-impl Tasks {
+impl ImageTasks {
+    pub fn new(pool: SqlitePool, sealer: Sealer, pipeline: Pipeline) -> Self {
+        ImageTasks {
+            pool,
+            sealer,
+            pipeline,
+            live: Arc::default(),
+        }
+    }
+
+    /// The live view of task `id`, while it runs in this process.
     pub fn subscribe(&self, id: i64) -> Option<watch::Receiver<TaskView>> {
         self.live.lock().ok()?.get(&id).cloned()
     }
@@ -40,6 +88,170 @@ impl Tasks {
                 live.remove(&id);
             }
         }
+    }
+
+    /// Starts a task on a stored credential; returns its id at once.
+    pub async fn start(
+        &self,
+        user: &CurrentUser,
+        credential_id: i64,
+        articles_text: &str,
+        field: LookupField,
+        options: ProcessOptions,
+    ) -> Result<i64, TaskError> {
+        let articles = validate::articles(&validate::split_lines(articles_text))
+            .map_err(|e| TaskError::Invalid(e.message))?;
+        validate::options(&options).map_err(|e| TaskError::Invalid(e.message))?;
+        if credential_id <= 0 {
+            return Err(TaskError::Invalid("请选择 Ozon 凭证".into()));
+        }
+        let (row, credentials) = open_credential(&self.pool, &self.sealer, credential_id)
+            .await
+            .map_err(TaskError::Vault)?;
+        let task = NewTask {
+            user_id: user.id,
+            username: &user.name,
+            credential_id,
+            credential_name: &row.name,
+            field,
+            options: &options,
+            articles: &articles,
+        };
+        let (id, created_at) = store::insert(&self.pool, &task).await?;
+        let view = TaskView {
+            id,
+            username: user.name.clone(),
+            credential_name: row.name,
+            field,
+            options,
+            articles,
+            status: TaskStatus::Running,
+            error: None,
+            created_at: crate::ui::time::format_timestamp(created_at),
+            finished_at: None,
+            items: Vec::new(),
+        };
+        self.launch(view, credentials, user.id, HashMap::new());
+        Ok(id)
+    }
+
+    /// Runs the articles of a finished task that are missing images again, keeping every image
+    /// already stored ("重试失败项" and "继续" after an interruption).
+    pub async fn resume(&self, user: &CurrentUser, id: i64) -> Result<(), TaskError> {
+        let (view, credential_id) = store::find(&self.pool, id)
+            .await?
+            .ok_or(TaskError::NotFound)?;
+        if view.status == TaskStatus::Running {
+            return Err(TaskError::Running);
+        }
+        if !view.has_missing() {
+            return Err(TaskError::NothingMissing);
+        }
+        let credential_id = credential_id.ok_or(TaskError::CredentialGone)?;
+        let (_, credentials) = open_credential(&self.pool, &self.sealer, credential_id)
+            .await
+            .map_err(TaskError::Vault)?;
+        let mut done: HashMap<String, HashMap<u32, String>> = HashMap::new();
+        for item in &view.items {
+            for image in &item.images {
+                if let Some(url) = &image.url {
+                    done.entry(item.article.clone())
+                        .or_default()
+                        .insert(image.n, url.clone());
+                }
+            }
+        }
+        if !store::reopen(&self.pool, id).await? {
+            return Err(TaskError::Running);
+        }
+        let mut view = view;
+        view.status = TaskStatus::Running;
+        view.error = None;
+        view.finished_at = None;
+        self.launch(view, credentials, user.id, done);
+        Ok(())
+    }
+
+    /// The task as it stands: live if it runs here, else from the database.
+    pub async fn view(&self, id: i64) -> Result<TaskView, TaskError> {
+        if let Some(rx) = self.subscribe(id) {
+            return Ok(rx.borrow().clone());
+        }
+        store::find(&self.pool, id)
+            .await?
+            .map(|(view, _)| view)
+            .ok_or(TaskError::NotFound)
+    }
+
+    fn launch(
+        &self,
+        view: TaskView,
+        credentials: OzonCredentials,
+        user_id: i64,
+        done: HashMap<String, HashMap<u32, String>>,
+    ) {
+        // Only articles with something missing run; complete ones keep their items.
+        let complete: Vec<&str> = view
+            .items
+            .iter()
+            .filter(|i| i.is_complete())
+            .map(|i| i.article.as_str())
+            .collect();
+        let articles: Vec<String> = view
+            .articles
+            .iter()
+            .filter(|a| !complete.contains(&a.as_str()))
+            .cloned()
+            .collect();
+        let request = DownloadRequest {
+            credentials,
+            articles,
+            field: view.field,
+            user_id: user_id.to_string(),
+            options: view.options.clone(),
+            done,
+        };
+        let id = view.id;
+        let (tx, rx) = watch::channel(view);
+        self.insert(id, rx);
+        tokio::spawn(self.clone().run(id, request, tx));
+    }
+
+    async fn run(self, id: i64, request: DownloadRequest, tx: watch::Sender<TaskView>) {
+        let progress = Arc::new(TaskProgress { tx });
+        let saver = tokio::spawn(save_every_second(
+            self.pool.clone(),
+            progress.tx.subscribe(),
+        ));
+        let result = self.pipeline.run(request, progress.clone()).await;
+        saver.abort();
+        progress.tx.send_modify(|view| match result {
+            Ok(report) => {
+                for item in report.items {
+                    put_item(view, item);
+                }
+                view.status = TaskStatus::Done;
+            }
+            Err(err) => {
+                view.status = TaskStatus::Failed;
+                view.error = Some(err.to_string());
+            }
+        });
+        let view = progress.tx.borrow().clone();
+        if let Err(err) = store::save(&self.pool, &view, true).await {
+            tracing::error!(task = id, error = %err, "saving the finished task failed");
+        }
+        tracing::info!(
+            task = id,
+            status = view.status.as_str(),
+            success = view.success_images(),
+            failed = view.failed_images(),
+            "image task finished"
+        );
+        // Watchers get the final state before the task leaves the live list.
+        let mine = progress.tx.subscribe();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        self.remove_if_same(id, &mine);
     }
 }
 
@@ -97,149 +309,6 @@ impl Progress for TaskProgress {
     }
 }
 
-/// Starts a task on a stored credential; returns its id at once.
-pub async fn start(
-    state: &AppState,
-    user: &CurrentUser,
-    credential_id: i64,
-    articles_text: &str,
-    field: LookupField,
-    options: ProcessOptions,
-) -> Result<i64, AppError> {
-    let articles = validate::articles(&validate::split_lines(articles_text))
-        .map_err(|e| AppError::Invalid(e.message))?;
-    validate::options(&options).map_err(|e| AppError::Invalid(e.message))?;
-    if credential_id <= 0 {
-        return Err(AppError::Invalid("请选择 Ozon 凭证".into()));
-    }
-    let (row, _) = open_credential(&state.pool, &state.sealer, credential_id).await?;
-    let id = store::insert(
-        &state.pool,
-        &NewTask {
-            user_id: user.id,
-            username: &user.name,
-            credential_id,
-            credential_name: &row.name,
-            field,
-            options: &options,
-            articles: &articles,
-        },
-    )
-    .await?;
-    let (view, _) = store::find(&state.pool, id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    launch(state.clone(), view, credential_id, user.id, HashMap::new()).await?;
-    Ok(id)
-}
-
-/// Runs the articles of a finished task that are missing images again, keeping every image
-/// already stored ("重试失败项" and "继续" after an interruption).
-pub async fn resume(state: &AppState, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let (view, credential_id) = store::find(&state.pool, id)
-        .await?
-        .ok_or_else(|| AppError::Invalid("任务不存在".into()))?;
-    if view.status == TaskStatus::Running {
-        return Err(AppError::Invalid("任务正在进行中".into()));
-    }
-    if !view.has_missing() {
-        return Err(AppError::Invalid("没有需要重试的图片".into()));
-    }
-    let credential_id = credential_id
-        .ok_or_else(|| AppError::Invalid("该任务使用的 Ozon 凭证已删除，请新建任务".into()))?;
-    let mut done: HashMap<String, HashMap<u32, String>> = HashMap::new();
-    for item in &view.items {
-        for image in &item.images {
-            if let Some(url) = &image.url {
-                done.entry(item.article.clone())
-                    .or_default()
-                    .insert(image.n, url.clone());
-            }
-        }
-    }
-    if !store::reopen(&state.pool, id).await? {
-        return Err(AppError::Invalid("任务正在进行中".into()));
-    }
-    let mut view = view;
-    view.status = TaskStatus::Running;
-    view.error = None;
-    view.finished_at = None;
-    launch(state.clone(), view, credential_id, user.id, done).await
-}
-
-async fn launch(
-    state: AppState,
-    view: TaskView,
-    credential_id: i64,
-    user_id: i64,
-    done: HashMap<String, HashMap<u32, String>>,
-) -> Result<(), AppError> {
-    let (_, credentials) = open_credential(&state.pool, &state.sealer, credential_id).await?;
-    // Only articles with something missing run; complete ones keep their items.
-    let complete: Vec<&str> = view
-        .items
-        .iter()
-        .filter(|i| i.is_complete())
-        .map(|i| i.article.as_str())
-        .collect();
-    let articles: Vec<String> = view
-        .articles
-        .iter()
-        .filter(|a| !complete.contains(&a.as_str()))
-        .cloned()
-        .collect();
-    let request = DownloadRequest {
-        credentials,
-        articles,
-        field: view.field,
-        user_id: user_id.to_string(),
-        options: view.options.clone(),
-        done,
-    };
-    let id = view.id;
-    let (tx, rx) = watch::channel(view);
-    state.image_tasks.insert(id, rx);
-    tokio::spawn(run(state, id, request, tx));
-    Ok(())
-}
-
-async fn run(state: AppState, id: i64, request: DownloadRequest, tx: watch::Sender<TaskView>) {
-    let progress = Arc::new(TaskProgress { tx });
-    let saver = tokio::spawn(save_every_second(
-        state.pool.clone(),
-        progress.tx.subscribe(),
-    ));
-    let result = state.pipeline.run(request, progress.clone()).await;
-    saver.abort();
-    progress.tx.send_modify(|view| match result {
-        Ok(report) => {
-            for item in report.items {
-                put_item(view, item);
-            }
-            view.status = TaskStatus::Done;
-        }
-        Err(err) => {
-            view.status = TaskStatus::Failed;
-            view.error = Some(err.to_string());
-        }
-    });
-    let view = progress.tx.borrow().clone();
-    if let Err(err) = store::save(&state.pool, &view, true).await {
-        tracing::error!(task = id, error = %err, "saving the finished task failed");
-    }
-    tracing::info!(
-        task = id,
-        status = view.status.as_str(),
-        success = view.success_images(),
-        failed = view.failed_images(),
-        "image task finished"
-    );
-    // Watchers get the final state before the task leaves the live list.
-    let mine = progress.tx.subscribe();
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    state.image_tasks.remove_if_same(id, &mine);
-}
-
 async fn save_every_second(pool: sqlx::SqlitePool, mut rx: watch::Receiver<TaskView>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -253,13 +322,5 @@ async fn save_every_second(pool: sqlx::SqlitePool, mut rx: watch::Receiver<TaskV
     }
 }
 
-/// The task as it stands: live if it runs here, else from the database.
-pub async fn view(state: &AppState, id: i64) -> Result<TaskView, AppError> {
-    if let Some(rx) = state.image_tasks.subscribe(id) {
-        return Ok(rx.borrow().clone());
-    }
-    store::find(&state.pool, id)
-        .await?
-        .map(|(view, _)| view)
-        .ok_or_else(|| AppError::Invalid("任务不存在".into()))
-}
+#[cfg(test)]
+mod tests;

@@ -2,8 +2,8 @@
 
 use sqlx::SqlitePool;
 
-use super::{ItemReport, LookupField, ProcessOptions, TaskStatus, TaskSummary, TaskView};
-use crate::server::db::now_unix;
+use super::{LookupField, ProcessOptions, TaskStatus, TaskSummary, TaskView};
+use crate::common::clock::now_unix;
 use crate::ui::time::format_timestamp;
 
 /// Who started a task and with what.
@@ -17,7 +17,8 @@ pub struct NewTask<'a> {
     pub articles: &'a [String],
 }
 
-pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<i64> {
+/// The new task's id and creation time.
+pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<(i64, i64)> {
     let now = now_unix();
     let articles = serde_json::to_string(task.articles).unwrap_or_else(|_| "[]".into());
     let options = serde_json::to_string(task.options).unwrap_or_else(|_| "{}".into());
@@ -38,7 +39,7 @@ pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<i64> 
     .bind(now)
     .fetch_one(pool)
     .await?;
-    Ok(id)
+    Ok((id, now))
 }
 
 /// Saves the items and counts; `finished` also stamps the end.
@@ -138,27 +139,33 @@ pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSumma
         .collect())
 }
 
-/// The task and the credential it used (if that still exists).
+/// The task and the credential it used (if that still exists). A row whose JSON columns do
+/// not parse is an error, not an empty task.
 pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
     let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM image_tasks WHERE id = ?"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(|r| {
-        let items: Vec<ItemReport> = serde_json::from_str(&r.items).unwrap_or_default();
-        let view = TaskView {
-            id: r.id,
-            username: r.username,
-            credential_name: r.credential_name,
-            field: LookupField::parse(&r.field).unwrap_or_default(),
-            options: serde_json::from_str(&r.options).unwrap_or_default(),
-            articles: serde_json::from_str(&r.articles).unwrap_or_default(),
-            status: TaskStatus::parse(&r.status),
-            error: r.error,
-            created_at: format_timestamp(r.created_at),
-            finished_at: r.finished_at.map(format_timestamp),
-            items,
-        };
-        (view, r.credential_id)
-    }))
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let view = TaskView {
+        id: r.id,
+        username: r.username,
+        credential_name: r.credential_name,
+        field: LookupField::parse(&r.field).unwrap_or_default(),
+        options: column(&r.options)?,
+        articles: column(&r.articles)?,
+        status: TaskStatus::parse(&r.status),
+        error: r.error,
+        created_at: format_timestamp(r.created_at),
+        finished_at: r.finished_at.map(format_timestamp),
+        items: column(&r.items)?,
+    };
+    Ok(Some((view, r.credential_id)))
+}
+
+/// A JSON column, or a decode error naming what broke.
+fn column<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

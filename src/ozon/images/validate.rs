@@ -2,6 +2,7 @@
 //! Every failure has a code and a message that names what is wrong.
 
 use super::ProcessOptions;
+use crate::common::text::shown;
 
 pub const MAX_ARTICLES: usize = 100;
 pub const MAX_ARTICLE_CHARS: usize = 50;
@@ -40,15 +41,6 @@ fn segment_problem(value: &str, max_chars: usize) -> Option<String> {
         return Some("不能包含控制字符".into());
     }
     None
-}
-
-/// Shows a value in a message: at most 60 characters, control characters escaped.
-pub fn shown(value: &str) -> String {
-    let mut out: String = value.chars().take(60).collect::<String>();
-    if value.chars().count() > 60 {
-        out.push('…');
-    }
-    out.escape_debug().to_string()
 }
 
 /// Trims each article, refuses bad ones, and collapses duplicates (first one wins).

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{AttributeSpec, CatalogDiff, Node, Problem};
+use super::{AttributeSpec, CatalogDiff, DraftRow, Node, Problem};
 use crate::error::AppError;
 
 pub use super::api_editor::*;
@@ -50,7 +50,7 @@ pub async fn search_types(credential_id: i64, query: String) -> Result<Vec<Node>
         let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
             .await
             .map_err(AppError::respond)?;
-        cache::refresh(&state.pool, &state.ozon, credential_id, &creds)
+        super::refresh::refresh(&state.pool, &state.ozon, credential_id, &creds)
             .await
             .map_err(cache_failure)?;
     }
@@ -86,20 +86,9 @@ pub async fn refresh_cache(credential_id: i64) -> Result<CatalogDiff, AppError> 
     let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
         .await
         .map_err(AppError::respond)?;
-    cache::refresh(&state.pool, &state.ozon, credential_id, &creds)
+    super::refresh::refresh(&state.pool, &state.ozon, credential_id, &creds)
         .await
         .map_err(cache_failure)
-}
-
-/// One row of the drafts list.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DraftRow {
-    pub offer_id: String,
-    pub name: String,
-    pub problems: usize,
-    pub flag: Option<String>,
-    pub updated_by: String,
-    pub updated_at: String,
 }
 
 #[server(prefix = "/sf", endpoint = "listing_drafts_list")]
@@ -163,13 +152,13 @@ pub async fn upload_image(data: String) -> Result<String, AppError> {
     if bytes.len() as u64 > drafts::MAX_IMAGE_BYTES {
         return Err(AppError::Invalid("图片超过 10 MB".into()).respond());
     }
-    let kind = crate::ozon::images::sniff::sniff(&bytes).ok_or_else(|| {
+    let kind = crate::common::sniff::sniff(&bytes).ok_or_else(|| {
         AppError::Invalid("不是图片（支持 JPEG、PNG、WebP、GIF、HEIC）".into()).respond()
     })?;
     let hash = sha2::Sha256::digest(&bytes);
     let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let key = format!("listing/{hex}.{}", kind.ext());
-    let media = state.pipeline.media();
+    let key = crate::storage::keys::listing_upload(&hex, kind.ext());
+    let media = &state.media;
     media
         .put(&key, bytes::Bytes::from(bytes), kind.content_type())
         .await

@@ -23,11 +23,11 @@ pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, Ap
         .await
         .map_err(|e| AppError::Invalid(format!("无法读取图片：{e}")).respond())?;
     let format = match fetched.kind {
-        crate::ozon::images::sniff::ImageKind::Jpeg => "JPEG",
-        crate::ozon::images::sniff::ImageKind::Png => "PNG",
-        crate::ozon::images::sniff::ImageKind::Webp => "WebP",
-        crate::ozon::images::sniff::ImageKind::Gif => "GIF",
-        crate::ozon::images::sniff::ImageKind::Heic => "HEIC",
+        crate::common::sniff::ImageKind::Jpeg => "JPEG",
+        crate::common::sniff::ImageKind::Png => "PNG",
+        crate::common::sniff::ImageKind::Webp => "WebP",
+        crate::common::sniff::ImageKind::Gif => "GIF",
+        crate::common::sniff::ImageKind::Heic => "HEIC",
     };
     let (width, height) = image::ImageReader::new(std::io::Cursor::new(&fetched.bytes))
         .with_guessed_format()
@@ -111,7 +111,7 @@ pub async fn save_cloudinary(
     .bind(&settings.cloud_name)
     .bind(&settings.folder)
     .bind(&user.name)
-    .bind(crate::server::db::now_unix())
+    .bind(crate::common::clock::now_unix())
     .execute(&state.pool)
     .await?;
     let detail = format!("{} / {}", settings.cloud_name, settings.folder);

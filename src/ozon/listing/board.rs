@@ -6,9 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::board_api::{
-    pipeline_board, pipeline_product, Board, BoardRow, Outcome, ProductView,
-    RetryProducts as Retry, SubmitProducts as Submit,
+    pipeline_board, pipeline_product, Board, BoardRow, ProductView, RetryProducts as Retry,
+    SubmitProducts as Submit,
 };
+use super::outcomes::outcomes;
 use crate::ui::components::{
     Card, Notice, PageHeader, TableHead, BUTTON_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
@@ -38,21 +39,6 @@ fn badge(state: &str) -> &'static str {
         }
         "unsubmitted" => "rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600",
         _ => "rounded bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800",
-    }
-}
-
-/// Per-product outcomes of a bulk action.
-pub fn outcomes(list: Vec<Outcome>, testid: &'static str) -> impl IntoView {
-    let ok = list.iter().filter(|o| o.ok).count();
-    view! {
-        <div class="mt-3 text-sm" data-testid=testid role="status">
-            <p class="font-medium">{format!("成功 {ok} 个，未处理 {} 个", list.len() - ok)}</p>
-            <ul class="mt-1 space-y-0.5">
-                {list.into_iter().map(|o| view! {
-                    <li class=if o.ok { "text-emerald-700" } else { "text-red-700" }>{format!("{}：{}", o.offer_id, o.message)}</li>
-                }).collect_view()}
-            </ul>
-        </div>
     }
 }
 
@@ -195,7 +181,7 @@ fn BoardView(
 fn row(r: BoardRow, selected: RwSignal<Vec<String>>) -> impl IntoView {
     let id = r.offer_id.clone();
     let checked_id = id.clone();
-    let segment = crate::ozon::images::encode_segment(&r.offer_id);
+    let segment = crate::common::url::encode_segment(&r.offer_id);
     let href = if r.state == "unsubmitted" {
         format!("/ozon/listing/drafts/{segment}")
     } else {
@@ -268,7 +254,7 @@ pub fn PipelineProductPage() -> impl IntoView {
 #[component]
 fn ProductDetail(p: ProductView, retry: ServerAction<Retry>) -> impl IntoView {
     let id = p.offer_id.clone();
-    let segment = crate::ozon::images::encode_segment(&p.offer_id);
+    let segment = crate::common::url::encode_segment(&p.offer_id);
     view! {
         <Card>
             <div class="flex flex-wrap items-center gap-3">

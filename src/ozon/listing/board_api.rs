@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::pipeline::{alerts, pacing, queue, receipts, service, store};
+use super::pipeline::{pacing, queue, receipts, service, store};
 #[cfg(feature = "ssr")]
 use crate::auth::guard;
+#[cfg(feature = "ssr")]
+use crate::common::alerts;
 #[cfg(feature = "ssr")]
 use crate::ui::time::format_timestamp;
 

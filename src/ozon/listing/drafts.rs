@@ -8,9 +8,9 @@ use sqlx::SqlitePool;
 use super::cache::{self, CacheError};
 use super::validate::{validate, CatalogFacts};
 use super::{Draft, Problem};
+use crate::common::clock::now_unix;
+use crate::common::fetch::Fetcher;
 use crate::ozon::client::{OzonClient, OzonCredentials};
-use crate::ozon::images::fetch::Fetcher;
-use crate::server::db::now_unix;
 
 /// Largest image Ozon takes by URL.
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
@@ -140,14 +140,14 @@ pub async fn save_checked(
     let mut problems = validate(draft, &facts);
     let urls_ok = !problems.iter().any(|p| p.field.starts_with("images"));
     if urls_ok {
-        problems.extend(check_images(state.pipeline.fetcher(), &draft.images).await);
+        problems.extend(check_images(&state.fetcher, &draft.images).await);
     }
     save(&state.pool, credential_id, draft, &problems, by).await?;
     Ok(problems)
 }
 
 /// Every draft, newest first.
-pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<super::api::DraftRow>> {
+pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<super::DraftRow>> {
     let rows: Vec<(String, String, String, Option<String>, String, i64)> = sqlx::query_as(
         "SELECT offer_id, data, problems, flag, updated_by, updated_at FROM listing_drafts \
          ORDER BY updated_at DESC, offer_id LIMIT 500",
@@ -159,7 +159,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<super::api::DraftRow>> 
         .map(|(offer_id, data, problems, flag, updated_by, updated_at)| {
             let draft: Draft = serde_json::from_str(&data).unwrap_or_default();
             let problems: Vec<Problem> = serde_json::from_str(&problems).unwrap_or_default();
-            super::api::DraftRow {
+            super::DraftRow {
                 offer_id,
                 name: draft.name,
                 problems: problems.len(),

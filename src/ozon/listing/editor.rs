@@ -6,12 +6,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{dictionary_values, get_draft, search_types, SaveDraft};
-use super::editor_images::ImageList;
-use super::editor_stocks::StockList;
+mod images;
+mod stocks;
 use super::{AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Node, Problem};
 use crate::ui::components::{Card, Notice, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS};
 use crate::ui::text;
 use crate::vault::api::credential_names;
+use images::ImageList;
+use stocks::StockList;
 
 pub(super) fn problems_for(problems: RwSignal<Vec<Problem>>, key: String) -> impl IntoView {
     move || {
@@ -112,7 +114,7 @@ fn Editor(
             navigate(
                 &format!(
                     "/ozon/listing/drafts/{}",
-                    crate::ozon::images::encode_segment(&offer)
+                    crate::common::url::encode_segment(&offer)
                 ),
                 leptos_router::NavigateOptions {
                     replace: true,

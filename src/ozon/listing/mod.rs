@@ -10,8 +10,7 @@ pub mod board_api;
 pub mod cloudinary;
 pub mod domain;
 pub mod editor;
-mod editor_images;
-mod editor_stocks;
+pub mod outcomes;
 pub mod pages;
 pub mod picture;
 pub mod pipeline;
@@ -36,6 +35,17 @@ pub mod sheet_io;
 pub mod sheet_routes;
 
 use serde::{Deserialize, Serialize};
+
+/// One row of the drafts list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DraftRow {
+    pub offer_id: String,
+    pub name: String,
+    pub problems: usize,
+    pub flag: Option<String>,
+    pub updated_by: String,
+    pub updated_at: String,
+}
 
 /// Largest spreadsheet the page sends and the server takes.
 pub const MAX_SHEET_BYTES: usize = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
 use super::api::{cloudinary_settings, list_drafts, recent_diffs, RefreshCache, SaveCloudinary};
 use super::editor::CredentialSelect;
 use super::sheet_panel::SheetPanel;
-use crate::app::Me;
+use crate::auth::Me;
 use crate::ui::components::{
     resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
     TABLE_CLASS, TD_CLASS,
@@ -34,7 +34,7 @@ pub fn ListingPage() -> impl IntoView {
                             <tr data-testid="draft-row">
                                 <td class=TD_CLASS>
                                     <a class="font-mono text-indigo-700 hover:underline"
-                                        href=format!("/ozon/listing/drafts/{}", crate::ozon::images::encode_segment(&d.offer_id))>{d.offer_id.clone()}</a>
+                                        href=format!("/ozon/listing/drafts/{}", crate::common::url::encode_segment(&d.offer_id))>{d.offer_id.clone()}</a>
                                 </td>
                                 <td class=TD_CLASS>{d.name}</td>
                                 <td class=TD_CLASS>

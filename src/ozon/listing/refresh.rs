@@ -10,9 +10,9 @@ use sqlx::SqlitePool;
 
 use super::cache::{fetch_values, flatten, spec_of, CacheError, MAX_VALUES_PAGE};
 use super::{AttributeSpec, CatalogDiff, Node};
+use crate::common::clock::now_unix;
 use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials};
-use crate::server::db::now_unix;
 
 mod daily;
 mod dictionaries;

@@ -10,8 +10,8 @@ use sqlx::SqlitePool;
 use super::cache::{self, CacheError};
 use super::sheet::{draft_of, normalized, shape_attributes, Column};
 use super::{drafts, AttributeSpec, Draft, ImportReport, RowOutcome, RowStatus, MAX_SHEET_BYTES};
+use crate::common::clock::now_unix;
 use crate::ozon::client::OzonCredentials;
-use crate::server::db::now_unix;
 use crate::server::state::AppState;
 use crate::sheet::read_table;
 

@@ -60,7 +60,7 @@ fn report(v: InspectionView) -> impl IntoView {
                     </tr></thead>
                     <tbody class="divide-y divide-slate-100">
                         {v.differences.into_iter().map(|d| {
-                            let href = format!("/ozon/listing/pipeline/{}", crate::ozon::images::encode_segment(&d.offer_id));
+                            let href = format!("/ozon/listing/pipeline/{}", crate::common::url::encode_segment(&d.offer_id));
                             let offer = d.offer_id.clone();
                             view! {
                                 <tr data-testid="inspection-row" data-offer=offer>
@@ -94,7 +94,7 @@ pub fn CommercialCsvPanel() -> impl IntoView {
                 disabled=move || table.get().trim().is_empty() || apply.pending().get()
                 on:click=move |_| { apply.dispatch(CommercialCsv { table: table.get_untracked() }); }>"应用"</button>
             {move || apply.value().get().map(|r| match r {
-                Ok(list) => super::board::outcomes(list, "commercial-csv-result").into_any(),
+                Ok(list) => super::outcomes::outcomes(list, "commercial-csv-result").into_any(),
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
         </details>

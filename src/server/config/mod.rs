@@ -5,6 +5,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::common::alerts::AlertSettings;
+use crate::common::url::origin_of;
+pub use crate::storage::S3Settings;
 use crate::vault::seal::MasterKey;
 
 mod parse;
@@ -83,43 +86,6 @@ pub struct PlatformSettings {
     pub time_scale: u32,
     /// Whether the token and sync scheduler runs in this process.
     pub scheduler: bool,
-}
-
-/// S3/R2 access for an `s3://bucket/prefix` storage URL.
-/// Where alerts go: a Telegram bot (`sendMessage`) and/or a webhook (POST JSON). Neither set
-/// means alerts are only shown on the pages.
-#[derive(Clone)]
-pub struct AlertSettings {
-    pub telegram_api_url: String,
-    pub telegram_token: Option<crate::vault::secret::Secret>,
-    pub telegram_chat_id: Option<String>,
-    pub webhook_url: Option<String>,
-}
-
-/// A webhook URL often carries its token in the path or query: only its origin is shown.
-impl std::fmt::Debug for AlertSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AlertSettings")
-            .field("telegram_api_url", &self.telegram_api_url)
-            .field("telegram_token", &self.telegram_token)
-            .field("telegram_chat_id", &self.telegram_chat_id)
-            .field(
-                "webhook_url",
-                &self
-                    .webhook_url
-                    .as_deref()
-                    .map(|u| format!("{}/[REDACTED]", origin_of(u))),
-            )
-            .finish()
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct S3Settings {
-    pub endpoint: Option<String>,
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<crate::vault::secret::Secret>,
-    pub region: Option<String>,
 }
 
 /// Bounds of the image download pipeline.
@@ -205,7 +171,7 @@ impl Config {
                     "https://api.telegram.org",
                 )?,
                 telegram_token: get("SHOPBRIDGE_TELEGRAM_BOT_TOKEN")
-                    .map(crate::vault::secret::Secret::new),
+                    .map(crate::common::secret::Secret::new),
                 telegram_chat_id: get("SHOPBRIDGE_TELEGRAM_CHAT_ID"),
                 webhook_url: get("SHOPBRIDGE_ALERT_WEBHOOK_URL")
                     .map(|v| parse_url("SHOPBRIDGE_ALERT_WEBHOOK_URL", v))
@@ -244,7 +210,7 @@ impl Config {
                     .transpose()?,
                 access_key_id: get("AWS_ACCESS_KEY_ID"),
                 secret_access_key: get("AWS_SECRET_ACCESS_KEY")
-                    .map(crate::vault::secret::Secret::new),
+                    .map(crate::common::secret::Secret::new),
                 region: get("AWS_REGION"),
             },
             download: DownloadSettings {
@@ -297,142 +263,5 @@ impl Config {
     }
 }
 
-/// `https://shop.example.com/x` → `https://shop.example.com`.
-pub fn origin_of(url: &str) -> String {
-    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[start..]
-        .find('/')
-        .map(|i| start + i)
-        .unwrap_or(url.len());
-    url[..end].to_string()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config_with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::from_lookup(move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        })
-    }
-
-    #[test]
-    fn defaults_match_the_design() {
-        let config = config_with(&[]).expect("defaults are valid");
-        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
-        assert_eq!(config.public_url, "http://127.0.0.1:3000");
-        assert_eq!(config.media_public_url, "http://127.0.0.1:3000/media");
-        assert_eq!(config.storage_url, "file://./data/media");
-        assert_eq!(config.session_idle_minutes, 480);
-        assert!(!config.is_https());
-    }
-
-    #[test]
-    fn bad_values_name_their_variable() {
-        let cases = [
-            ("SHOPBRIDGE_BIND", "localhost"),
-            ("SHOPBRIDGE_PUBLIC_URL", "ftp://x"),
-            ("SHOPBRIDGE_OZON_API_URL", "api-seller.ozon.ru"),
-            ("SHOPBRIDGE_STORAGE_URL", "/tmp/media"),
-            ("SHOPBRIDGE_FETCH_ALLOW_PRIVATE", "maybe"),
-            ("SHOPBRIDGE_LOG_FORMAT", "xml"),
-            ("SHOPBRIDGE_SESSION_IDLE_MINUTES", "0"),
-            ("SHOPBRIDGE_MASTER_KEY", "bm90LWEta2V5"),
-            ("SHOPBRIDGE_API_RATE_PER_MINUTE", "lots"),
-            ("SHOPBRIDGE_OZON_RPS", "500"),
-            ("SHOPBRIDGE_DOWNLOAD_CONCURRENCY", "0"),
-            ("SHOPBRIDGE_DOWNLOAD_MAX_MB", "huge"),
-            ("SHOPBRIDGE_S3_ENDPOINT", "minio:9000"),
-        ];
-        for (var, value) in cases {
-            let err = config_with(&[(var, value)]).expect_err(var);
-            assert_eq!(err.var, var);
-            assert!(err.to_string().contains(var), "{err}");
-        }
-    }
-
-    #[test]
-    fn a_bad_master_key_is_never_echoed() {
-        let err = config_with(&[("SHOPBRIDGE_MASTER_KEY", "c2VjcmV0LWJ1dC1zaG9ydA==")])
-            .expect_err("short key");
-        assert!(!err.to_string().contains("c2VjcmV0"), "{err}");
-        let key = crate::vault::seal::MasterKey::generate();
-        let config = config_with(&[("SHOPBRIDGE_MASTER_KEY", &key.to_base64())]).expect("valid");
-        assert_eq!(
-            config.master_key.map(|k| k.id().to_string()),
-            Some(key.id().to_string())
-        );
-    }
-
-    #[test]
-    fn https_public_url_means_secure_cookies() {
-        let config =
-            config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com/")]).expect("valid");
-        assert_eq!(config.public_url, "https://shop.example.com");
-        assert!(config.is_https());
-    }
-
-    #[test]
-    fn debug_output_holds_no_secret() {
-        let config = config_with(&[
-            (
-                "SHOPBRIDGE_ALERT_WEBHOOK_URL",
-                "https://hooks.example.com/T0/B0/hook-secret-1",
-            ),
-            ("SHOPBRIDGE_TELEGRAM_BOT_TOKEN", "123456:tg-secret-2"),
-            ("AWS_SECRET_ACCESS_KEY", "s3-secret-3"),
-            (
-                "SHOPBRIDGE_MASTER_KEY",
-                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-            ),
-        ])
-        .expect("valid");
-        let text = format!("{config:?}");
-        for secret in [
-            "hook-secret-1",
-            "tg-secret-2",
-            "s3-secret-3",
-            "AAAAAAAAAAAAAAAA",
-        ] {
-            assert!(!text.contains(secret), "{secret} in {text}");
-        }
-        let tokens = crate::douyin::wire::Tokens {
-            access_token: "act.secret-4".into(),
-            refresh_token: "rft.secret-5".into(),
-            ..Default::default()
-        };
-        let text = format!("{tokens:?}");
-        assert!(
-            !text.contains("secret-4") && !text.contains("secret-5"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn own_origins_come_from_the_public_url_or_the_bound_address() {
-        let bound: SocketAddr = "127.0.0.1:4321".parse().expect("addr");
-        let set =
-            config_with(&[("SHOPBRIDGE_PUBLIC_URL", "https://shop.example.com")]).expect("valid");
-        assert_eq!(
-            set.own_origins(Some(bound)),
-            vec!["https://shop.example.com"]
-        );
-        let unset = config_with(&[]).expect("valid");
-        let origins = unset.own_origins(Some(bound));
-        assert!(origins.contains(&"http://127.0.0.1:3000".to_string()));
-        assert!(origins.contains(&"http://localhost:4321".to_string()));
-        assert!(!origins.iter().any(|o| o.contains("evil")));
-        let lan: SocketAddr = "192.168.1.5:3000".parse().expect("addr");
-        assert!(unset
-            .own_origins(Some(lan))
-            .contains(&"http://192.168.1.5:3000".to_string()));
-    }
-}
+mod tests;

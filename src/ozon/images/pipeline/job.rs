@@ -44,7 +44,7 @@ impl Pipeline {
                 Err(_) => return failed(n, &source, "PROCESS_FAILED", "图片处理中断"),
             }
         };
-        let key = object_key(&user_id, &article, n, kind);
+        let key = crate::storage::keys::ozon_image(&user_id, &article, n, kind.ext());
         let size = bytes.len() as u64;
         let mut last = String::new();
         for attempt in 1..=TRIES {
@@ -67,7 +67,7 @@ impl Pipeline {
                     last = err.to_string().chars().take(200).collect();
                     tracing::warn!(article = %article, n, attempt, error = %last, "upload failed");
                     if attempt < TRIES {
-                        tokio::time::sleep(backoff(250, attempt)).await;
+                        tokio::time::sleep(backoff(Duration::from_millis(250), attempt)).await;
                     }
                 }
             }
@@ -83,7 +83,7 @@ impl Pipeline {
     async fn fetch_with_retries(
         &self,
         source: &str,
-    ) -> Result<crate::ozon::images::fetch::Fetched, FetchError> {
+    ) -> Result<crate::common::fetch::Fetched, FetchError> {
         let mut attempt = 1;
         loop {
             match self.fetcher.fetch(source).await {
@@ -94,7 +94,7 @@ impl Pipeline {
                             retry_after: Some(secs),
                             ..
                         } => Duration::from_secs((*secs).min(30)),
-                        _ => backoff(250, attempt),
+                        _ => backoff(Duration::from_millis(250), attempt),
                     };
                     tokio::time::sleep(wait).await;
                     attempt += 1;

@@ -1,14 +1,6 @@
-//! Unit tests of the image pipeline: object keys and error mapping.
+//! Unit tests of the image pipeline: error mapping.
 
 use super::*;
-
-#[test]
-fn keys_follow_the_contract() {
-    assert_eq!(
-        object_key("user_123", "123456", 2, ImageKind::Jpeg),
-        "users/user_123/ozon/123456/123456_2.jpg"
-    );
-}
 
 #[test]
 fn ozon_failures_map_to_contract_codes() {

@@ -106,7 +106,7 @@ pub async fn apply(state: &AppState, text: &str, by: &str) -> Result<Vec<Outcome
     if text.len() > MAX_BYTES {
         return Err(format!("表格超过 {} MB", MAX_BYTES / 1024 / 1024));
     }
-    let rows = crate::sheet::csv::parse(text, &crate::sheet::read::Limits::for_bytes(MAX_BYTES))?;
+    let rows = crate::sheet::csv::parse(text, &crate::sheet::limits::Limits::for_bytes(MAX_BYTES))?;
     let mut rows = rows
         .iter()
         .filter(|r| r.iter().any(|c| !c.trim().is_empty()));

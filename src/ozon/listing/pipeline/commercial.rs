@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::listing::{Failure, Listing};
 use super::media::load;
 use super::messages::explain_all;
 use super::pacing::{next_stock_due, price_slot};
@@ -12,21 +13,19 @@ use super::queue::{self, Job, Queue};
 use super::receipts::{self, PriceReceipt};
 use super::state::{State, Step};
 use super::store::{self, Product};
-use super::worker::{Failure, Listing};
 use crate::ozon::client::commerce::PricesRequest;
 use crate::ozon::client::products::ProductInfoRequest;
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::Draft;
 
-/// Prices per request (Ozon's maximum).
-pub const BATCH: i64 = 1000;
 /// How long after a card is ready its moderation is read again.
 pub const MODERATION_SECS: i64 = 600;
 
 type Group = Vec<(Job, Product, Draft)>;
 
 pub async fn run(l: &Listing, now: i64) -> sqlx::Result<bool> {
-    let jobs = queue::claim_batch(l.pool(), Queue::Commercial, now, BATCH).await?;
+    let jobs =
+        queue::claim_batch(l.pool(), Queue::Commercial, now, Queue::Commercial.batch()).await?;
     if jobs.is_empty() {
         return Ok(false);
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use super::worker::Listing;
+use super::listing::Listing;
 use crate::ozon::client::commerce::CursorRequest;
 use crate::ozon::client::products::ProductListFilter;
 use crate::ozon::client::OzonCredentials;

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use super::listing::Listing;
 use super::queue::{self, Queue};
-use super::worker::Listing;
 
 const NAP: Duration = Duration::from_millis(250);
 

@@ -2,30 +2,28 @@
 //! that already exists, a changed picture set goes to `/v2/product/pictures/import` whole and in
 //! order (Ozon replaces the set — the PRD's UAT-003), then price and stock changes follow.
 
+use super::listing::{Failure, Listing};
 use super::queue::{self, Job, Queue};
 use super::receipts;
 use super::state::{State, Step};
 use super::store::{self, Product};
-use super::worker::{Failure, Listing};
 use crate::ozon::client::products::{PicturesImportItem, PicturesImportRequest};
 use crate::ozon::listing::{drafts, Draft, DraftMode};
 
-/// Products checked per pass (one import request's worth).
-const BATCH: i64 = 100;
 /// Products whose pictures are checked at the same time.
 const CONCURRENT: usize = 16;
 
 /// How far the media step runs ahead of the import step: pictures checked while the import
 /// queue already holds this many due jobs would only wait there, and checking them takes the
 /// database and the CPU from the steps behind (which feed the stock writes, the slowest pace).
-const AHEAD: i64 = 3 * super::import::BATCH;
+const AHEAD: i64 = 3 * Queue::Import.batch();
 
 pub async fn run(l: &Listing, now: i64) -> sqlx::Result<bool> {
     use futures_util::stream::{self, StreamExt};
     if queue::due_count(l.pool(), Queue::Import, now).await? >= AHEAD {
         return Ok(false);
     }
-    let jobs = queue::claim_batch(l.pool(), Queue::Media, now, BATCH).await?;
+    let jobs = queue::claim_batch(l.pool(), Queue::Media, now, Queue::Media.batch()).await?;
     if jobs.is_empty() {
         return Ok(false);
     }

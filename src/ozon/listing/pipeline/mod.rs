@@ -6,19 +6,15 @@ pub mod service_types;
 pub mod state;
 
 #[cfg(feature = "ssr")]
-pub mod alerts;
-#[cfg(feature = "ssr")]
 pub mod bulk;
-#[cfg(feature = "ssr")]
-pub mod clock;
 #[cfg(feature = "ssr")]
 mod commercial;
 #[cfg(feature = "ssr")]
 mod import;
 #[cfg(feature = "ssr")]
-mod import_poll;
-#[cfg(feature = "ssr")]
 pub mod inspector;
+#[cfg(feature = "ssr")]
+pub mod listing;
 #[cfg(feature = "ssr")]
 mod loops;
 #[cfg(feature = "ssr")]
@@ -43,4 +39,4 @@ pub mod store;
 pub mod worker;
 
 #[cfg(feature = "ssr")]
-pub use worker::Listing;
+pub use listing::Listing;

@@ -9,7 +9,7 @@
 
 use sqlx::SqlitePool;
 
-use crate::server::db::now_unix;
+use crate::common::clock::now_unix;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Queue {
@@ -19,6 +19,15 @@ pub enum Queue {
 }
 
 impl Queue {
+    /// Jobs one pass of the queue takes: one Ozon request's worth (100 cards or pictures, 1000
+    /// prices).
+    pub const fn batch(self) -> i64 {
+        match self {
+            Queue::Media | Queue::Import => 100,
+            Queue::Commercial => 1000,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Queue::Media => "media",

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
+use super::listing::Listing;
 use super::queue::{self, Queue};
 pub use super::service_types::Outcome;
 use super::state::{State, Step};
 use super::store;
-use super::worker::Listing;
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::validate::{validate, CatalogFacts};
 use crate::ozon::listing::{drafts, Draft};

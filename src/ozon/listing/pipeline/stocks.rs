@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::listing::Listing;
 use super::messages::explain_all;
 use super::pacing::{
     put_stock, stock_applied, stock_dropped, stock_released, take_due_stocks, MARGIN_SECS,
@@ -11,7 +12,6 @@ use super::pacing::{
 };
 use super::receipts;
 use super::store;
-use super::worker::Listing;
 use crate::ozon::client::commerce::{StockItem, StocksRequest};
 use crate::ozon::listing::Draft;
 
@@ -72,7 +72,7 @@ pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
     for (credential_id, stocks) in by_credential {
         let creds = match l.credentials(credential_id).await {
             Ok(creds) => creds,
-            Err(super::worker::Failure::Permanent(why)) => {
+            Err(super::listing::Failure::Permanent(why)) => {
                 for s in &stocks {
                     let r = Some(why.as_str());
                     receipts::stock(
@@ -114,8 +114,8 @@ pub async fn flush(l: &Listing, now: i64) -> sqlx::Result<bool> {
             }
             Err(e) => {
                 let transient = matches!(
-                    super::worker::Failure::from(e.clone()),
-                    super::worker::Failure::Transient(_)
+                    super::listing::Failure::from(e.clone()),
+                    super::listing::Failure::Transient(_)
                 );
                 let why = e.to_string();
                 for s in &request.stocks {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 use super::state::{allowed, State, Step};
-use crate::server::db::now_unix;
+use crate::common::clock::now_unix;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
