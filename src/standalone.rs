@@ -29,6 +29,17 @@ fn config() -> Config {
     .expect("defaults")
 }
 
+/// The platforms' service on `pool`, its clients pointed where nothing listens.
+fn hub(pool: &SqlitePool) -> crate::platforms::hub::Hub {
+    crate::platforms::hub::Hub::new(
+        pool.clone(),
+        Sealer::new(MasterKey::generate()),
+        Arc::new(config()),
+        Alerts::new(config().alerts),
+    )
+    .expect("hub")
+}
+
 #[tokio::test]
 async fn auth_signs_in_a_user_it_created() {
     let (_dir, pool) = fresh().await;
@@ -116,13 +127,7 @@ async fn the_listing_pipeline_runs_its_passes_on_an_empty_queue() {
 async fn platforms_store_a_connection_and_refuse_what_an_account_lacks() {
     use crate::platforms::registry::{adapter, PlatformError};
     let (_dir, pool) = fresh().await;
-    let hub = crate::platforms::hub::Hub::new(
-        pool.clone(),
-        Sealer::new(MasterKey::generate()),
-        Arc::new(config()),
-        Alerts::new(config().alerts),
-    )
-    .expect("hub");
+    let hub = hub(&pool);
     let tokens = crate::douyin::wire::Tokens {
         access_token: "act.standalone".into(),
         expires_in: 3600,
@@ -163,13 +168,7 @@ async fn platforms_store_a_connection_and_refuse_what_an_account_lacks() {
 #[tokio::test]
 async fn promotions_schedule_a_draft_once() {
     let (_dir, pool) = fresh().await;
-    let hub = crate::platforms::hub::Hub::new(
-        pool.clone(),
-        Sealer::new(MasterKey::generate()),
-        Arc::new(config()),
-        Alerts::new(config().alerts),
-    )
-    .expect("hub");
+    let hub = hub(&pool);
     let account = hub
         .save_connection(
             "douyin",
