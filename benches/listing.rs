@@ -17,7 +17,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use serde_json::{json, Value};
 use shopbridge::auth::store::Actor;
 use shopbridge::auth::{service, Role};
-use shopbridge::ozon::listing::{drafts, Draft};
+use shopbridge::ozon::listing::{drafts::store as drafts, Draft};
 use shopbridge::server::config::Config;
 use shopbridge::server::{db, startup};
 use shopbridge::sim::ozon::catalog::SimConfig;

@@ -10,8 +10,8 @@ use crate::auth::pages::{AccountPage, AuditPage, LoginPage, UsersPage};
 use crate::auth::Me;
 use crate::ozon::images::pages::ImagesPage;
 use crate::ozon::images::task_page::ImageTaskPage;
-use crate::ozon::listing::board::{PipelineBoardPage, PipelineProductPage};
-use crate::ozon::listing::editor::DraftEditorPage;
+use crate::ozon::listing::board::pages::{PipelineBoardPage, PipelineProductPage};
+use crate::ozon::listing::drafts::editor::DraftEditorPage;
 use crate::ozon::listing::pages::ListingPage;
 use crate::ui::components::{Card, PageHeader};
 use crate::ui::text;
@@ -112,7 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ozon/listing") view=ListingPage/>
                     <Route path=path!("/ozon/listing/drafts/:offer_id") view=DraftEditorPage/>
                     <Route path=path!("/ozon/listing/pipeline") view=PipelineBoardPage/>
-                    <Route path=path!("/ozon/listing/inspection") view=crate::ozon::listing::tools::InspectionPage/>
+                    <Route path=path!("/ozon/listing/inspection") view=crate::ozon::listing::tools::pages::InspectionPage/>
                     <Route path=path!("/ozon/listing/pipeline/:offer_id") view=PipelineProductPage/>
                     <Route path=path!("/users") view=|| view! { <AdminOnly><UsersPage/></AdminOnly> }/>
                     <Route path=path!("/audit") view=|| view! { <AdminOnly><AuditPage/></AdminOnly> }/>

@@ -17,13 +17,22 @@ const LAYERS: &[(&str, u32)] = &[
     ("auth", 4),
     ("vault", 5),
     ("ozon/images", 6),
+    // The listing's shared types and validator, then its sub-capabilities bottom up.
     ("ozon/listing", 7),
-    ("platforms", 8),
-    ("promotions", 9),
-    ("stats", 10),
-    ("app", 11),
-    ("sim", 12),
-    ("server", 13),
+    ("ozon/listing/catalog", 8),
+    ("ozon/listing/drafts", 9),
+    ("ozon/listing/sheets", 10),
+    ("ozon/listing/pipeline", 11),
+    ("ozon/listing/board", 12),
+    ("ozon/listing/tools", 12),
+    // The landing page composes drafts, spreadsheets and the cache panel.
+    ("ozon/listing/pages", 12),
+    ("platforms", 13),
+    ("promotions", 14),
+    ("stats", 15),
+    ("app", 16),
+    ("sim", 17),
+    ("server", 18),
 ];
 
 /// The upward imports allowed: the server's state, settings and database helpers, which every
@@ -144,13 +153,14 @@ fn paths(module: &[String], code: &str) -> Vec<Vec<String>> {
 }
 
 fn unit_of(path: &[String]) -> Option<String> {
-    let first = path.first()?;
-    let unit = if first == "ozon" {
-        format!("ozon/{}", path.get(1)?)
-    } else {
-        first.clone()
-    };
-    LAYERS.iter().any(|(u, _)| *u == unit).then_some(unit)
+    // The longest unit the path lies in (`ozon/listing/board/api` is in `ozon/listing/board`).
+    let joined = path.join("/");
+    LAYERS
+        .iter()
+        .map(|(u, _)| *u)
+        .filter(|u| joined == *u || joined.starts_with(&format!("{u}/")))
+        .max_by_key(|u| u.len())
+        .map(String::from)
 }
 
 fn rank(unit: &str) -> u32 {
@@ -260,6 +270,12 @@ fn the_checker_sees_what_it_checks() {
         .map(String::from)
         .to_vec();
     assert_eq!(unit_of(&api).as_deref(), Some("ozon/listing"));
+    let board = ["ozon", "listing", "board", "api"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(unit_of(&board).as_deref(), Some("ozon/listing/board"));
+    let listings = ["ozon", "listings"].map(String::from).to_vec();
+    assert_eq!(unit_of(&listings), None);
     let server = ["server", "state"].map(String::from).to_vec();
     assert_eq!(unit_of(&server).as_deref(), Some("server"));
     assert!(rank("server") > rank("auth"));

@@ -124,6 +124,51 @@ async fn the_listing_pipeline_runs_its_passes_on_an_empty_queue() {
 }
 
 #[tokio::test]
+async fn drafts_save_an_invalid_draft_with_its_problems_and_refuse_a_corrupt_row() {
+    use crate::ozon::client::{OzonClient, OzonCredentials};
+    use crate::ozon::listing::drafts::service::Drafts;
+    let (_dir, pool) = fresh().await;
+    let drafts = Drafts::new(
+        pool.clone(),
+        OzonClient::new("http://127.0.0.1:9").expect("client"),
+        crate::common::fetch::Fetcher::new(false, 1 << 20, std::time::Duration::from_secs(5))
+            .expect("fetcher"),
+    );
+    let creds = OzonCredentials {
+        client_id: "1".into(),
+        api_key: crate::common::secret::Secret::new("k"),
+    };
+    let draft = crate::ozon::listing::Draft {
+        offer_id: "A-1".into(),
+        name: "保温杯".into(),
+        barcode: "12345".into(),
+        ..Default::default()
+    };
+    // No category chosen: nothing is fetched, the draft is saved with what is wrong.
+    let problems = drafts
+        .save_checked(7, &creds, &draft, "staff1")
+        .await
+        .expect("saved");
+    assert!(!problems.is_empty(), "an incomplete draft has problems");
+    let saved = drafts.find("A-1").await.expect("read").expect("found");
+    assert_eq!((saved.credential_id, saved.draft), (7, draft));
+    assert_eq!(saved.problems, problems);
+    let rows = drafts.list().await.expect("list");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].problems, problems.len());
+    sqlx::query("UPDATE listing_drafts SET data = '{not json' WHERE offer_id = 'A-1'")
+        .execute(&pool)
+        .await
+        .expect("corrupt");
+    let err = drafts
+        .find("A-1")
+        .await
+        .expect_err("a corrupt row is an error");
+    assert!(err.to_string().contains("A-1"), "{err}");
+    assert!(drafts.list().await.is_err(), "the list does not hide it");
+}
+
+#[tokio::test]
 async fn platforms_store_a_connection_and_refuse_what_an_account_lacks() {
     use crate::platforms::registry::{adapter, PlatformError};
     let (_dir, pool) = fresh().await;

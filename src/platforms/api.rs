@@ -13,8 +13,8 @@ use crate::auth::guard;
 pub async fn platforms_overview() -> Result<Overview, AppError> {
     let (app, user) = guard::require_user().await?;
     let session = guard::current_session().await?;
-    let flash: Option<super::connect::Flash> = session
-        .remove(super::connect::FLASH_KEY)
+    let flash: Option<super::routes::Flash> = session
+        .remove(super::routes::FLASH_KEY)
         .await
         .ok()
         .flatten();

@@ -8,8 +8,6 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod connect;
-#[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod exchange;
@@ -17,6 +15,8 @@ pub mod exchange;
 pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod registry;
+#[cfg(feature = "ssr")]
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod rows;
 #[cfg(feature = "ssr")]

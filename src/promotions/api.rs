@@ -62,8 +62,11 @@ pub async fn promotion_view(id: i64, flash: bool) -> Result<Option<PromotionDeta
         return Ok(detail);
     }
     let session = guard::current_session().await?;
-    let flash: Option<crate::platforms::connect::Flash> =
-        session.remove(super::media::FLASH_KEY).await.ok().flatten();
+    let flash: Option<crate::platforms::routes::Flash> = session
+        .remove(super::routes::FLASH_KEY)
+        .await
+        .ok()
+        .flatten();
     if let Some(d) = detail.as_mut() {
         d.flash = flash.map(|f| (f.ok, f.message));
     }

@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod media;
-#[cfg(feature = "ssr")]
 pub mod mp4;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod publish;
 #[cfg(feature = "ssr")]
 pub mod readback;
+#[cfg(feature = "ssr")]
+pub mod routes;
 #[cfg(feature = "ssr")]
 mod stop;
 #[cfg(feature = "ssr")]

@@ -40,11 +40,11 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(logout))
         .route("/media/{*key}", get(media))
         .merge(crate::ozon::images::routes::router())
-        .merge(crate::ozon::listing::sheet_routes::router())
-        .merge(crate::ozon::listing::tools_api::router())
-        .merge(crate::platforms::connect::router())
+        .merge(crate::ozon::listing::sheets::routes::router())
+        .merge(crate::ozon::listing::tools::api::router())
+        .merge(crate::platforms::routes::router())
         .merge(crate::stats::routes::router())
-        .merge(crate::promotions::media::router())
+        .merge(crate::promotions::routes::router())
         .nest("/api/v1", super::rest::router())
         .leptos_routes_with_context(
             &state,
@@ -122,7 +122,7 @@ async fn cap_body(request: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<usize>().ok());
     let path = request.uri().path();
     let limit = if path.starts_with("/promotions/") && path.ends_with("/media") {
-        crate::promotions::media::MAX_UPLOAD_BYTES
+        crate::promotions::routes::MAX_UPLOAD_BYTES
     } else {
         MAX_BODY_BYTES
     };

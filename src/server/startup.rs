@@ -137,6 +137,11 @@ pub async fn run_locked(
         image_tasks: ImageTasks::new(pool.clone(), sealer.clone(), pipeline.clone()),
         platforms: platforms.clone(),
         listing: listing.clone(),
+        drafts: crate::ozon::listing::drafts::service::Drafts::new(
+            pool.clone(),
+            ozon.clone(),
+            pipeline.fetcher().clone(),
+        ),
         leptos_options: load_leptos_options()?,
         pool: pool.clone(),
         sealer,
@@ -149,7 +154,9 @@ pub async fn run_locked(
         config,
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
-    let catalog_refresh = tokio::spawn(crate::ozon::listing::refresh::refresh_daily(state.clone()));
+    let catalog_refresh = tokio::spawn(crate::ozon::listing::catalog::refresh::refresh_daily(
+        state.clone(),
+    ));
     let listing_worker = state
         .config
         .listing_worker

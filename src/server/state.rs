@@ -32,6 +32,8 @@ pub struct AppState {
     pub fetcher: Fetcher,
     /// Image download tasks running in this process (the page's door).
     pub image_tasks: ImageTasks,
+    /// Listing drafts: save with validation, find, list.
+    pub drafts: crate::ozon::listing::drafts::service::Drafts,
     /// The listing pipeline (its worker runs from start-up).
     pub listing: crate::ozon::listing::pipeline::Listing,
     /// Douyin and 抖店: clients, sealed account tokens, syncs (the scheduler runs from start-up).

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use shopbridge::common::secret::Secret;
 use shopbridge::ozon::client::{OzonClient, OzonCredentials};
-use shopbridge::ozon::listing::{cache, refresh};
+use shopbridge::ozon::listing::{catalog::cache, catalog::refresh};
 
 use crate::helpers::TestApp;
 

@@ -1,38 +1,24 @@
-//! Ozon listing, part 1: the category cache, product drafts and the pre-submit validator.
-//! Drafts keep every field as typed (strings), so nothing is lost when a value is invalid;
-//! `validate` says what is wrong, field by field.
+//! Ozon listing: putting products on Ozon, in sub-capabilities, each with its pages, server
+//! functions (`api`), service and store:
+//! - `catalog/`: the category cache (types, attributes, dictionary values) and its refresh;
+//! - `drafts/`: product drafts and their editor; drafts keep every field as typed (strings), so
+//!   nothing is lost when a value is invalid, and `validate` says what is wrong, field by field;
+//! - `sheets/`: spreadsheet templates, import and export of drafts;
+//! - `pipeline/`: the durable listing pipeline (media → card → price → stock);
+//! - `board/`: the pipeline's board and product timelines;
+//! - `tools/`: the inspector and the commercial CSV.
+//! `pages.rs` is the listing's landing page (drafts, spreadsheets, cache, Cloudinary), composing
+//! them; the types every sub-capability shares (`Draft`, `AttributeSpec`, `Problem`, …) live here.
 
-pub mod api;
-mod api_editor;
-mod api_sheets;
 pub mod board;
-pub mod board_api;
-pub mod cloudinary;
+pub mod catalog;
 pub mod domain;
-pub mod editor;
-pub mod outcomes;
-pub mod pages;
-pub mod picture;
-pub mod pipeline;
-pub mod sheet_panel;
-pub mod tools;
-pub mod tools_api;
-pub mod validate;
-
-#[cfg(feature = "ssr")]
-pub mod cache;
-#[cfg(feature = "ssr")]
 pub mod drafts;
-#[cfg(feature = "ssr")]
-pub mod refresh;
-#[cfg(feature = "ssr")]
-pub mod sheet;
-#[cfg(feature = "ssr")]
-pub mod sheet_export;
-#[cfg(feature = "ssr")]
-pub mod sheet_io;
-#[cfg(feature = "ssr")]
-pub mod sheet_routes;
+pub mod pages;
+pub mod pipeline;
+pub mod sheets;
+pub mod tools;
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 

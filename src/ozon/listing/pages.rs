@@ -1,10 +1,11 @@
 //! Ozon 上架: the drafts list, the spreadsheet panel and the admins' cache panel. The editor
 //! is in `editor.rs`.
 
-use super::api::{cloudinary_settings, list_drafts, recent_diffs, RefreshCache, SaveCloudinary};
-use super::editor::CredentialSelect;
-use super::sheet_panel::SheetPanel;
 use crate::auth::Me;
+use crate::ozon::listing::catalog::api::{recent_diffs, RefreshCache};
+use crate::ozon::listing::drafts::api::{cloudinary_settings, list_drafts, SaveCloudinary};
+use crate::ozon::listing::drafts::editor::CredentialSelect;
+use crate::ozon::listing::sheets::panel::SheetPanel;
 use crate::ui::components::{
     resource_list, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS,
     TABLE_CLASS, TD_CLASS,

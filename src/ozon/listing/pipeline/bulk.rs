@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::service_types::Outcome;
 use super::state::State;
 use crate::ozon::listing::validate::validate;
-use crate::ozon::listing::{drafts, DraftStock};
+use crate::ozon::listing::{drafts::store as drafts_store, DraftStock};
 use crate::server::state::AppState;
 
 /// Largest pasted or uploaded table.
@@ -177,10 +177,14 @@ async fn update(
         "数据库错误".to_string()
     };
     let pool = &state.pool;
-    let (credential_id, mut draft, old_problems, _) = drafts::find(pool, offer_id)
+    let saved = state
+        .drafts
+        .find(offer_id)
         .await
         .map_err(db)?
         .ok_or("草稿不存在")?;
+    let (credential_id, mut draft, old_problems) =
+        (saved.credential_id, saved.draft, saved.problems);
     let mut said = Vec::new();
     if let Some(price) = change.price {
         said.push(format!("价格 {} → {price}", draft.price));
@@ -207,7 +211,9 @@ async fn update(
     let (_, creds) = crate::vault::service::open_credential(pool, &state.sealer, credential_id)
         .await
         .map_err(|_| "草稿使用的 Ozon 凭证已被删除".to_string())?;
-    let facts = drafts::facts(pool, &state.ozon, credential_id, &creds, &draft)
+    let facts = state
+        .drafts
+        .facts(credential_id, &creds, &draft)
         .await
         .map_err(|e| e.to_string())?;
     let mut problems = validate(&draft, &facts);
@@ -217,7 +223,7 @@ async fn update(
             .into_iter()
             .filter(|p| p.field.starts_with("images")),
     );
-    drafts::save(pool, credential_id, &draft, &problems, by)
+    drafts_store::save(pool, credential_id, &draft, &problems, by)
         .await
         .map_err(db)?;
     if let Some(p) = problems.first() {

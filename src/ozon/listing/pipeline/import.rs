@@ -16,7 +16,7 @@ use super::state::{State, Step};
 use super::store::{self, Product};
 use crate::ozon::client::products::{ImportBySkuRequest, ImportRequest, ProductInfoRequest};
 use crate::ozon::client::OzonCredentials;
-use crate::ozon::listing::{cache, Draft, DraftMode};
+use crate::ozon::listing::{catalog::cache, Draft, DraftMode};
 
 mod checks;
 mod poll;

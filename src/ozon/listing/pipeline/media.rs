@@ -49,9 +49,10 @@ pub async fn load(l: &Listing, offer_id: &str) -> Result<(Product, Draft), Failu
     let product = store::product(l.pool(), offer_id)
         .await?
         .ok_or_else(|| Failure::Permanent("商品不在上架流程中".into()))?;
-    let (_, draft, _, _) = drafts::find(l.pool(), offer_id)
+    let draft = drafts::store::find(l.pool(), offer_id)
         .await?
-        .ok_or_else(|| Failure::Permanent("草稿已被删除".into()))?;
+        .ok_or_else(|| Failure::Permanent("草稿已被删除".into()))?
+        .draft;
     Ok((product, draft))
 }
 
@@ -84,7 +85,7 @@ async fn check_live(l: &Listing, draft: &Draft, now: i64) -> Result<(), Failure>
             "草稿没有图片，Ozon 至少需要 1 张".into(),
         ));
     }
-    let problems = drafts::check_images(l.fetcher(), &draft.images).await;
+    let problems = drafts::service::check_images(l.fetcher(), &draft.images).await;
     for (i, url) in draft.images.iter().enumerate() {
         let field = format!("images.{}", i + 1);
         let problem = problems.iter().find(|p| p.field == field);

@@ -76,14 +76,17 @@ pub async fn submit(state: &AppState, offer_ids: &[String], by: &str) -> Vec<Out
 
 /// Reads and checks one draft: its credential, or why it is refused.
 async fn check_one(state: &AppState, offer_id: &str, opened: &mut Opened) -> Result<i64, String> {
-    let (credential_id, draft, _, flag) = drafts::find(&state.pool, offer_id)
+    let saved = state
+        .drafts
+        .find(offer_id)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "listing submit failed");
             "数据库错误".to_string()
         })?
         .ok_or("草稿不存在")?;
-    if let Some(flag) = flag {
+    let (credential_id, draft) = (saved.credential_id, saved.draft);
+    if let Some(flag) = saved.flag {
         return Err(format!("{flag}（请打开草稿检查并保存后再提交）"));
     }
     check(state, credential_id, &draft, opened).await?;
@@ -152,7 +155,9 @@ async fn check(
     let known = match facts.entry(key) {
         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
         std::collections::hash_map::Entry::Vacant(e) => e.insert(
-            drafts::facts(&state.pool, &state.ozon, credential_id, c, draft)
+            state
+                .drafts
+                .facts(credential_id, c, draft)
                 .await
                 .map_err(|e| format!("无法读取类目缓存：{e}"))?,
         ),
@@ -209,8 +214,8 @@ pub async fn retry(listing: &Listing, offer_id: &str) -> Result<String, String> 
         Step::Price | Step::Stock | Step::Moderation => Queue::Commercial,
     };
     if step == Step::Stock {
-        if let Some((_, draft, _, _)) = drafts::find(pool, offer_id).await.map_err(db)? {
-            super::stocks::queue_draft(listing, &draft, now)
+        if let Some(saved) = drafts::store::find(pool, offer_id).await.map_err(db)? {
+            super::stocks::queue_draft(listing, &saved.draft, now)
                 .await
                 .map_err(db)?;
         }

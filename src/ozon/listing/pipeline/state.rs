@@ -70,6 +70,11 @@ impl State {
         STATES.into_iter().find(|s| s.as_str() == value)
     }
 
+    /// Whether the pipeline still moves the product on its own (the pages keep refreshing).
+    pub fn is_moving(self) -> bool {
+        !matches!(self, State::ReadyForSale | State::Live | State::Error)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             State::Draft => "草稿",

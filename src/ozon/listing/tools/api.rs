@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-pub use super::pipeline::service_types::Outcome;
+pub use crate::ozon::listing::pipeline::service_types::Outcome;
 
 #[cfg(feature = "ssr")]
-use super::pipeline::inspector;
-#[cfg(feature = "ssr")]
 use crate::auth::guard;
+#[cfg(feature = "ssr")]
+use crate::ozon::listing::pipeline::inspector;
 
 /// A difference as the page lists it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +78,7 @@ pub async fn run_inspection() -> Result<InspectionView, AppError> {
 #[server(prefix = "/sf", endpoint = "listing_commercial_csv")]
 pub async fn commercial_csv(table: String) -> Result<Vec<Outcome>, AppError> {
     let (app, user) = guard::require_user().await?;
-    super::pipeline::bulk::apply(&app, &table, &user.name)
+    crate::ozon::listing::pipeline::bulk::apply(&app, &table, &user.name)
         .await
         .map_err(|why| AppError::Invalid(why).respond())
 }

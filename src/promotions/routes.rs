@@ -249,7 +249,7 @@ async fn upload(
         Ok(m) => (true, m),
         Err(m) => (false, m),
     };
-    let flash = crate::platforms::connect::Flash { ok, message };
+    let flash = crate::platforms::routes::Flash { ok, message };
     if let Err(e) = session.insert(FLASH_KEY, flash).await {
         tracing::warn!(error = %e, "flash not stored");
     }

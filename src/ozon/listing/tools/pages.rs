@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::tools_api::{latest_inspection, CommercialCsv, InspectionView, RunInspection};
+use crate::ozon::listing::tools::api::{
+    latest_inspection, CommercialCsv, InspectionView, RunInspection,
+};
 use crate::ui::components::{
     Card, Notice, PageHeader, BUTTON_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
@@ -94,7 +96,7 @@ pub fn CommercialCsvPanel() -> impl IntoView {
                 disabled=move || table.get().trim().is_empty() || apply.pending().get()
                 on:click=move |_| { apply.dispatch(CommercialCsv { table: table.get_untracked() }); }>"应用"</button>
             {move || apply.value().get().map(|r| match r {
-                Ok(list) => super::outcomes::outcomes(list, "commercial-csv-result").into_any(),
+                Ok(list) => crate::ozon::listing::board::outcomes::outcomes(list, "commercial-csv-result").into_any(),
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
         </details>

@@ -13,8 +13,10 @@ use crate::vault::service::open_credential;
 /// What a picture is (format, bytes, pixels, 3:4) and what Ozon will not like about it. Read
 /// through the download pipeline's guarded fetcher.
 #[server(prefix = "/sf", endpoint = "listing_picture_info")]
-pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, AppError> {
-    use super::picture::{notes, PictureInfo};
+pub async fn picture_info(
+    url: String,
+) -> Result<crate::ozon::listing::drafts::picture::PictureInfo, AppError> {
+    use crate::ozon::listing::drafts::picture::{notes, PictureInfo};
     let (state, _) = guard::require_user().await?;
     let fetched = state
         .pipeline
@@ -48,7 +50,7 @@ pub async fn picture_info(url: String) -> Result<super::picture::PictureInfo, Ap
 #[server(prefix = "/sf", endpoint = "listing_cloudinary_get")]
 pub async fn cloudinary_settings(
     credential_id: i64,
-) -> Result<Option<super::cloudinary::CloudinarySettings>, AppError> {
+) -> Result<Option<crate::ozon::listing::drafts::cloudinary::CloudinarySettings>, AppError> {
     let (state, _) = guard::require_user().await?;
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = ?",
@@ -56,11 +58,9 @@ pub async fn cloudinary_settings(
     .bind(credential_id)
     .fetch_optional(&state.pool)
     .await?;
-    Ok(
-        row.map(
-            |(cloud_name, folder)| super::cloudinary::CloudinarySettings { cloud_name, folder },
-        ),
-    )
+    Ok(row.map(|(cloud_name, folder)| {
+        crate::ozon::listing::drafts::cloudinary::CloudinarySettings { cloud_name, folder }
+    }))
 }
 
 /// Sets (or, with an empty cloud name, removes) an account's Cloudinary settings; admins.
@@ -95,7 +95,7 @@ pub async fn save_cloudinary(
         .await?;
         return Ok(());
     }
-    let settings = super::cloudinary::CloudinarySettings {
+    let settings = crate::ozon::listing::drafts::cloudinary::CloudinarySettings {
         cloud_name: cloud_name.trim().to_string(),
         folder: folder.trim().trim_matches('/').to_string(),
     };

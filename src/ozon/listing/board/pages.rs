@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::board_api::{
+use crate::ozon::listing::board::api::{
     pipeline_board, pipeline_product, Board, BoardRow, ProductView, RetryProducts as Retry,
     SubmitProducts as Submit,
 };
-use super::outcomes::outcomes;
+use crate::ozon::listing::board::outcomes::outcomes;
 use crate::ui::components::{
     Card, Notice, PageHeader, TableHead, BUTTON_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
@@ -102,7 +102,7 @@ pub fn PipelineBoardPage() -> impl IntoView {
                 Ok(list) => outcomes(list, "bulk-result").into_any(),
                 Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
             })}
-            <super::tools::CommercialCsvPanel/>
+            <crate::ozon::listing::tools::pages::CommercialCsvPanel/>
         </Card>
     }
 }

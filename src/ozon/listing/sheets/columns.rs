@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::validate::MAX_OFFER_ID_CHARS;
-use super::{AttributeSpec, Draft, DraftAttribute, DraftMode, DraftStock, DraftValue};
+use crate::ozon::listing::validate::MAX_OFFER_ID_CHARS;
+use crate::ozon::listing::{
+    AttributeSpec, Draft, DraftAttribute, DraftMode, DraftStock, DraftValue,
+};
 
 /// The fixed columns: key, label, required.
 pub const FIELDS: &[(&str, &str, bool)] = &[

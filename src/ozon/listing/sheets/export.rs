@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use sqlx::SqlitePool;
 
-use super::cache::{self, CacheError};
-use super::sheet::{columns, row_of, Column};
-use super::{AttributeSpec, Draft};
 use crate::ozon::client::OzonCredentials;
+use crate::ozon::listing::catalog::cache::{self, CacheError};
+use crate::ozon::listing::sheets::columns::{columns, row_of, Column};
+use crate::ozon::listing::{AttributeSpec, Draft};
 use crate::server::state::AppState;
 
 /// Most dictionary values listed per attribute on the template's 字典值 sheet.

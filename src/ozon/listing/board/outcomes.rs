@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::board_api::Outcome;
+use crate::ozon::listing::board::api::Outcome;
 
 /// Per-product outcomes of a bulk action.
 pub fn outcomes(list: Vec<Outcome>, testid: &'static str) -> impl IntoView {

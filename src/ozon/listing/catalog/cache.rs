@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use sqlx::SqlitePool;
 
-use super::{AttributeSpec, Node};
 use crate::common::clock::now_unix;
 use crate::ozon::client::catalog::{Attribute, AttributesRequest, TreeNode, ValuesRequest};
 use crate::ozon::client::paging::all_values;
 use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
+use crate::ozon::listing::{AttributeSpec, Node};
 
 /// `/attribute/values` pages hold at most 2000 values.
 pub const MAX_VALUES_PAGE: i64 = 2000;

@@ -5,10 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{dictionary_values, get_draft, search_types, SaveDraft};
+use crate::ozon::listing::catalog::api::{dictionary_values, search_types};
+use crate::ozon::listing::drafts::api::{get_draft, SaveDraft};
 mod images;
 mod stocks;
-use super::{AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Node, Problem};
+use crate::ozon::listing::{
+    AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Node, Problem,
+};
 use crate::ui::components::{Card, Notice, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS};
 use crate::ui::text;
 use crate::vault::api::credential_names;
@@ -79,7 +82,8 @@ pub fn DraftEditorPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok(found) => {
-                        let (credential, draft, problems, flag) = found.unwrap_or_default();
+                        let saved = found.unwrap_or_default();
+                        let (credential, draft, problems, flag) = (saved.credential_id, saved.draft, saved.problems, saved.flag);
                         view! { <Editor credential=credential draft=draft problems=problems flag=flag/> }.into_any()
                     }
                     Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
@@ -202,7 +206,7 @@ fn Editor(
 }
 
 #[component]
-pub(super) fn CategoryPicker(
+pub(crate) fn CategoryPicker(
     credential: RwSignal<i64>,
     draft: RwSignal<Draft>,
     problems: RwSignal<Vec<Problem>>,
@@ -261,7 +265,8 @@ fn AttributeForm(
         |(credential, pair)| async move {
             match pair {
                 Some((category, type_id)) if credential > 0 => {
-                    super::api::attributes(credential, category, type_id).await
+                    crate::ozon::listing::catalog::api::attributes(credential, category, type_id)
+                        .await
                 }
                 _ => Ok(Vec::new()),
             }
@@ -371,7 +376,7 @@ fn AttributeInput(
 
 /// The stored Ozon credential to work with; picks the first one when none is chosen yet.
 #[component]
-pub(super) fn CredentialSelect(credential: RwSignal<i64>) -> impl IntoView {
+pub(crate) fn CredentialSelect(credential: RwSignal<i64>) -> impl IntoView {
     let credentials = Resource::new(|| (), |_| credential_names());
     view! {
         <label class=LABEL_CLASS>{text::IMG_CREDENTIAL}

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::api::{recent_imports, ImportRow};
-use super::editor::{CategoryPicker, CredentialSelect};
-use super::{Draft, ImportReport, Problem, RowStatus};
+use crate::ozon::listing::drafts::editor::{CategoryPicker, CredentialSelect};
+use crate::ozon::listing::sheets::api::{recent_imports, ImportRow};
+use crate::ozon::listing::{Draft, ImportReport, Problem, RowStatus};
 use crate::ui::components::{
     resource_list, Card, Notice, TableHead, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
 };
@@ -153,7 +153,7 @@ fn upload(
         let Some(file) = crate::ui::files::chosen_files(&ev).into_iter().next() else {
             return;
         };
-        if file.size() > super::MAX_SHEET_BYTES as f64 {
+        if file.size() > crate::ozon::listing::MAX_SHEET_BYTES as f64 {
             report.set(Some(Err("文件过大（最大 4 MB）".into())));
             return;
         }
@@ -162,7 +162,7 @@ fn upload(
             let name = file.name();
             let result = match crate::ui::files::file_bytes(&file).await {
                 None => Err("无法读取文件".to_string()),
-                Some(bytes) => super::api::import_sheet(
+                Some(bytes) => crate::ozon::listing::sheets::api::import_sheet(
                     credential.get_untracked(),
                     name,
                     crate::ozon::images::to_base64(&bytes),

@@ -1,24 +1,26 @@
 //! Spreadsheet import and export of drafts, against the cache and the drafts table: the
 //! template of a type (with its dictionaries), the export, and the import that keeps the file
-//! and reports row by row. The download routes are in `sheet_routes.rs`.
+//! and reports row by row. The download routes are in `routes.rs`.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use sqlx::SqlitePool;
 
-use super::cache::{self, CacheError};
-use super::sheet::{draft_of, normalized, shape_attributes, Column};
-use super::{drafts, AttributeSpec, Draft, ImportReport, RowOutcome, RowStatus, MAX_SHEET_BYTES};
 use crate::common::clock::now_unix;
 use crate::ozon::client::OzonCredentials;
+use crate::ozon::listing::catalog::cache::{self, CacheError};
+use crate::ozon::listing::sheets::columns::{draft_of, normalized, shape_attributes, Column};
+use crate::ozon::listing::{
+    AttributeSpec, Draft, ImportReport, RowOutcome, RowStatus, MAX_SHEET_BYTES,
+};
 use crate::server::state::AppState;
 use crate::sheet::read_table;
 
 /// Most data rows in one file.
 pub const MAX_ROWS: usize = 2000;
 
-pub use super::sheet_export::{export, template, Sheets};
+pub use crate::ozon::listing::sheets::export::{export, template, Sheets};
 
 async fn keep_file(
     pool: &SqlitePool,
@@ -188,22 +190,26 @@ async fn import_row(
     if let Err(err) = shape(state, credential_id, creds, &mut draft, facts).await {
         return rejected(draft.offer_id.clone(), format!("读取类目缓存失败：{err}"));
     }
-    let existing = match drafts::find(&state.pool, &draft.offer_id).await {
+    let existing = match state.drafts.find(&draft.offer_id).await {
         Ok(found) => found,
         Err(err) => return rejected(draft.offer_id.clone(), format!("数据库错误：{err}")),
     };
-    if let Some((cred, old, problems, _)) = &existing {
-        if *cred == credential_id && normalized(old) == normalized(&draft) {
+    if let Some(saved) = &existing {
+        if saved.credential_id == credential_id && normalized(&saved.draft) == normalized(&draft) {
             return RowOutcome {
                 row: row_no,
                 offer_id: draft.offer_id,
                 status: RowStatus::Unchanged,
                 reason: String::new(),
-                problems: problems.clone(),
+                problems: saved.problems.clone(),
             };
         }
     }
-    match drafts::save_checked(state, credential_id, creds, &draft, by).await {
+    match state
+        .drafts
+        .save_checked(credential_id, creds, &draft, by)
+        .await
+    {
         Ok(problems) => RowOutcome {
             row: row_no,
             offer_id: draft.offer_id,

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::super::api::{cloudinary_settings, picture_info, upload_image};
-use super::super::cloudinary::retransform;
-use super::super::picture::PictureInfo;
-use super::super::{Draft, Problem};
 use super::problems_for;
+use crate::ozon::listing::drafts::api::{cloudinary_settings, picture_info, upload_image};
+use crate::ozon::listing::drafts::cloudinary::retransform;
+use crate::ozon::listing::drafts::picture::PictureInfo;
+use crate::ozon::listing::{Draft, Problem};
 use crate::ui::components::{Notice, INPUT_CLASS, SMALL_BUTTON_CLASS};
 use crate::ui::text;
 

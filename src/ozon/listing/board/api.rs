@@ -7,15 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::pipeline::{pacing, queue, receipts, service, store};
-#[cfg(feature = "ssr")]
 use crate::auth::guard;
 #[cfg(feature = "ssr")]
-use crate::common::alerts;
+use crate::ozon::listing::pipeline::state::{State, Step};
+#[cfg(feature = "ssr")]
+use crate::ozon::listing::pipeline::{pacing, queue, receipts, service, store};
 #[cfg(feature = "ssr")]
 use crate::ui::time::format_timestamp;
 
-pub use super::pipeline::service_types::Outcome;
+pub use crate::ozon::listing::pipeline::service_types::Outcome;
 
 /// Products a board page lists.
 pub const BOARD_ROWS: usize = 500;
@@ -48,118 +48,13 @@ pub struct Board {
     pub alerts: Vec<(String, String)>,
 }
 
-#[cfg(feature = "ssr")]
-type BoardDbRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-);
-
 /// The board: counts per state, the products matching the filters (state — or `review` —,
 /// type id, error text), the latest alerts.
 #[server(prefix = "/sf", endpoint = "listing_board")]
 pub async fn pipeline_board(state: String, type_id: i64, error: String) -> Result<Board, AppError> {
-    use super::pipeline::state::{State, Step, STATES};
-    use super::Draft;
     let (app, _) = guard::require_user().await?;
-    let rows: Vec<BoardDbRow> = sqlx::query_as(
-        "SELECT d.offer_id, d.data, d.problems, p.state, p.failed_step, p.error, \
-         COALESCE(p.needs_review, 0), COALESCE(p.updated_at, d.updated_at) AS at \
-         FROM listing_drafts d LEFT JOIN listing_products p ON p.offer_id = d.offer_id \
-         ORDER BY at DESC, d.offer_id",
-    )
-    .fetch_all(&app.pool)
-    .await?;
-    let names: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT type_id, MIN(name_zh) FROM catalog_nodes WHERE type_id > 0 GROUP BY type_id",
-    )
-    .fetch_all(&app.pool)
-    .await?;
-    let name_of = |id: i64| {
-        names
-            .iter()
-            .find(|(t, _)| *t == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| format!("类型 {id}"))
-    };
-    let mut board = Board::default();
-    let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
-    let needle = error.trim().to_lowercase();
-    for (offer_id, data, problems, p_state, failed, err, review, at) in rows {
-        let draft: Draft = serde_json::from_str(&data).unwrap_or_default();
-        let key = p_state.clone().unwrap_or_else(|| "unsubmitted".into());
-        *counts.entry(key.clone()).or_default() += 1;
-        board.review += review;
-        let draft_type = draft.type_id.unwrap_or(0);
-        if draft_type > 0 && !board.categories.iter().any(|(t, _)| *t == draft_type) {
-            board.categories.push((draft_type, name_of(draft_type)));
-        }
-        if matches!(
-            key.as_str(),
-            "Draft" | "MediaReady" | "ImportSubmitted" | "Created" | "Priced"
-        ) {
-            board.active = true;
-        }
-        let state_ok = match state.as_str() {
-            "" => true,
-            "review" => review != 0,
-            s => s == key,
-        };
-        let type_ok = type_id == 0 || draft_type == type_id;
-        let error_ok = needle.is_empty()
-            || err
-                .as_deref()
-                .is_some_and(|e| e.to_lowercase().contains(&needle));
-        if !(state_ok && type_ok && error_ok) || board.rows.len() >= BOARD_ROWS {
-            continue;
-        }
-        let problems: Vec<serde_json::Value> = serde_json::from_str(&problems).unwrap_or_default();
-        board.rows.push(BoardRow {
-            state_label: State::parse(&key)
-                .map(State::label)
-                .unwrap_or("未提交")
-                .to_string(),
-            state: key,
-            category: if draft_type > 0 {
-                name_of(draft_type)
-            } else {
-                String::new()
-            },
-            offer_id,
-            name: draft.name,
-            error: err,
-            failed_step: failed
-                .as_deref()
-                .and_then(Step::parse)
-                .map(|s| s.label().to_string()),
-            needs_review: review != 0,
-            problems: problems.len(),
-            updated_at: format_timestamp(at),
-        });
-    }
-    board.categories.sort();
-    let order = std::iter::once(("unsubmitted", "未提交"))
-        .chain(STATES.iter().map(|s| (s.as_str(), s.label())));
-    board.counts = order
-        .map(|(s, label)| {
-            (
-                s.to_string(),
-                label.to_string(),
-                counts.get(s).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    board.alerts = alerts::recent(&app.pool, 10)
-        .await?
-        .into_iter()
-        .map(|a| (format_timestamp(a.at), a.message))
-        .collect();
-    Ok(board)
+    let filter = super::service::Filter::parse(&state, type_id, &error);
+    Ok(super::service::board(&app.pool, &filter).await?)
 }
 
 /// Offer ids from a textarea-ish list: one per line or comma-separated, de-duplicated.
@@ -199,11 +94,7 @@ pub async fn retry_products(offer_ids: String) -> Result<Vec<Outcome>, AppError>
     let (app, _) = guard::require_user().await?;
     let mut ids = split_ids(&offer_ids);
     if ids.is_empty() {
-        ids = sqlx::query_scalar(
-            "SELECT offer_id FROM listing_products WHERE state = 'Error' ORDER BY offer_id",
-        )
-        .fetch_all(&app.pool)
-        .await?;
+        ids = super::store::offer_ids_in(&app.pool, State::Error).await?;
     }
     let mut done = Vec::new();
     for id in ids.iter().take(service::MAX_SUBMIT) {
@@ -260,15 +151,16 @@ pub struct ProductView {
 /// One product: state, timeline, receipts, waiting stock writes.
 #[server(prefix = "/sf", endpoint = "listing_product")]
 pub async fn pipeline_product(offer_id: String) -> Result<ProductView, AppError> {
-    use super::pipeline::state::{State, Step};
     let (app, _) = guard::require_user().await?;
     let pool = &app.pool;
     let p = store::product(pool, &offer_id).await?.ok_or_else(|| {
         AppError::Invalid(format!("商品 {offer_id} 还没有提交到上架流程")).respond()
     })?;
-    let name = super::drafts::find(pool, &offer_id)
+    let name = app
+        .drafts
+        .find(&offer_id)
         .await?
-        .map(|(_, d, _, _)| d.name)
+        .map(|s| s.draft.name)
         .unwrap_or_default();
     let label = |s: &str| {
         State::parse(s)
@@ -318,7 +210,7 @@ pub async fn pipeline_product(offer_id: String) -> Result<ProductView, AppError>
             .map(|sku| format!("https://www.ozon.ru/product/{sku}")),
         state_label: state.label().to_string(),
         state: state.as_str().to_string(),
-        active: !matches!(state, State::ReadyForSale | State::Live | State::Error),
+        active: state.is_moving(),
         failed_step: p
             .failed_step
             .as_deref()

@@ -1,4 +1,4 @@
-//! Server functions of the spreadsheet import (the downloads are routes, `sheet_routes.rs`).
+//! Server functions of the spreadsheet import (the downloads are routes, `routes.rs`).
 
 use leptos::prelude::*;
 
@@ -16,13 +16,13 @@ pub async fn import_sheet(
     credential_id: i64,
     name: String,
     data: String,
-) -> Result<super::ImportReport, AppError> {
+) -> Result<crate::ozon::listing::ImportReport, AppError> {
     use base64::Engine;
     let (state, user) = guard::require_user().await?;
-    if data.len() > super::MAX_SHEET_BYTES / 3 * 4 + 8 {
+    if data.len() > crate::ozon::listing::MAX_SHEET_BYTES / 3 * 4 + 8 {
         return Err(AppError::Invalid(format!(
             "文件过大（最大 {} MB）",
-            super::MAX_SHEET_BYTES / 1024 / 1024
+            crate::ozon::listing::MAX_SHEET_BYTES / 1024 / 1024
         ))
         .respond());
     }
@@ -32,15 +32,22 @@ pub async fn import_sheet(
     let (_, creds) = open_credential(&state.pool, &state.sealer, credential_id)
         .await
         .map_err(AppError::respond)?;
-    let report =
-        super::sheet_io::import(&state, credential_id, &creds, &name, &bytes, &user.name).await?;
+    let report = crate::ozon::listing::sheets::import::import(
+        &state,
+        credential_id,
+        &creds,
+        &name,
+        &bytes,
+        &user.name,
+    )
+    .await?;
     let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
     let summary = format!(
         "新建 {}，更新 {}，无变化 {}，未导入 {}",
-        report.count(super::RowStatus::Created),
-        report.count(super::RowStatus::Updated),
-        report.count(super::RowStatus::Unchanged),
-        report.count(super::RowStatus::Rejected)
+        report.count(crate::ozon::listing::RowStatus::Created),
+        report.count(crate::ozon::listing::RowStatus::Updated),
+        report.count(crate::ozon::listing::RowStatus::Unchanged),
+        report.count(crate::ozon::listing::RowStatus::Rejected)
     );
     let target = report.file_name.clone();
     crate::auth::store::append_audit(&state.pool, &actor, "listing_import", &target, &summary)
@@ -55,7 +62,7 @@ pub struct ImportRow {
     pub file_name: String,
     pub created_by: String,
     pub created_at: String,
-    pub report: super::ImportReport,
+    pub report: crate::ozon::listing::ImportReport,
 }
 
 /// The latest uploads with their reports.

@@ -8,11 +8,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use sqlx::SqlitePool;
 
-use super::cache::{fetch_values, flatten, spec_of, CacheError, MAX_VALUES_PAGE};
-use super::{AttributeSpec, CatalogDiff, Node};
 use crate::common::clock::now_unix;
 use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials};
+use crate::ozon::listing::catalog::cache::{
+    fetch_values, flatten, spec_of, CacheError, MAX_VALUES_PAGE,
+};
+use crate::ozon::listing::{AttributeSpec, CatalogDiff, Node};
 
 mod daily;
 mod dictionaries;

@@ -9,9 +9,9 @@ use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::cache::{self, CacheError};
-use super::sheet_io::{export, template, Sheets};
 use crate::ozon::client::OzonCredentials;
+use crate::ozon::listing::catalog::cache::{self, CacheError};
+use crate::ozon::listing::sheets::import::{export, template, Sheets};
 use crate::server::state::AppState;
 use crate::sheet::Format;
 

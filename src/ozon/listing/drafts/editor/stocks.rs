@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::super::api::warehouses;
-use super::super::{Draft, DraftStock, Problem};
 use super::problems_for;
+use crate::ozon::listing::drafts::api::warehouses;
+use crate::ozon::listing::{Draft, DraftStock, Problem};
 use crate::ui::components::{Notice, INPUT_CLASS, SMALL_BUTTON_CLASS};
 
 #[component]

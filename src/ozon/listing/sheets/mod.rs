@@ -1,0 +1,14 @@
+//! Spreadsheets of drafts: the columns of a category, templates and exports, imports with a
+//! report per row.
+
+pub mod api;
+pub mod panel;
+
+#[cfg(feature = "ssr")]
+pub mod columns;
+#[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod routes;
