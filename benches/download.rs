@@ -145,9 +145,10 @@ async fn measure(
             .run(
                 DownloadRequest {
                     credentials: creds(),
-                    articles: articles(),
+                    articles: shopbridge::ozon::images::validate::articles(&articles())
+                        .expect("articles"),
                     field: Default::default(),
-                    user_id: "bench".into(),
+                    user_id: shopbridge::common::ids::UserId::parse("bench").expect("user"),
                     options: Default::default(),
                     done: Default::default(),
                 },

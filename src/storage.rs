@@ -201,8 +201,11 @@ use crate::common::url::encode_segment;
 
 /// Where each capability keeps its objects: the one place that knows the layout.
 pub mod keys {
-    /// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are validated first.
-    pub fn ozon_image(user_id: &str, article: &str, n: u32, ext: &str) -> String {
+    use crate::common::ids::{Article, UserId};
+
+    /// `users/{user_id}/ozon/{article}/{article}_{n}.{ext}`; both parts are one safe segment
+    /// by their types.
+    pub fn ozon_image(user_id: &UserId, article: &Article, n: u32, ext: &str) -> String {
         format!("users/{user_id}/ozon/{article}/{article}_{n}.{ext}")
     }
 
@@ -275,7 +278,12 @@ mod tests {
     #[test]
     fn keys_follow_the_contract() {
         assert_eq!(
-            keys::ozon_image("user_123", "123456", 2, "jpg"),
+            keys::ozon_image(
+                &crate::common::ids::UserId::parse("user_123").expect("user"),
+                &crate::common::ids::Article::parse("123456").expect("article"),
+                2,
+                "jpg"
+            ),
             "users/user_123/ozon/123456/123456_2.jpg"
         );
         assert_eq!(keys::listing_upload("ab12", "png"), "listing/ab12.png");

@@ -45,14 +45,14 @@ const USER_COLUMNS: &str =
     "id, name, display_name, role, password_hash, disabled, created_at, session_gen FROM users";
 
 pub async fn find_user_by_name(pool: &SqlitePool, name: &str) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE name = ?"))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE name = $1"))
         .bind(name)
         .fetch_optional(pool)
         .await
 }
 
 pub async fn find_user_by_id(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -81,7 +81,7 @@ pub async fn insert_user(
     let now = now_unix();
     let result = sqlx::query(
         "INSERT INTO users (name, display_name, role, password_hash, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(display_name)
@@ -96,8 +96,8 @@ pub async fn insert_user(
 
 pub async fn set_password_hash(pool: &SqlitePool, id: i64, hash: &str) -> sqlx::Result<bool> {
     let result = sqlx::query(
-        "UPDATE users SET password_hash = ?, updated_at = ?, session_gen = session_gen + 1 \
-         WHERE id = ?",
+        "UPDATE users SET password_hash = $1, updated_at = $2, session_gen = session_gen + 1 \
+         WHERE id = $3",
     )
     .bind(hash)
     .bind(now_unix())
@@ -108,7 +108,7 @@ pub async fn set_password_hash(pool: &SqlitePool, id: i64, hash: &str) -> sqlx::
 }
 
 pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> sqlx::Result<bool> {
-    let result = sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?")
+    let result = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
         .bind(disabled)
         .bind(now_unix())
         .bind(id)
@@ -135,10 +135,10 @@ pub async fn begin_login_attempt(
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO login_attempts (username, ip, success, checked, at) \
-         SELECT ?1, ?2, 0, 0, ?3 \
-         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = ?1 AND success = 0 AND at >= ?4) < ?5 \
+         SELECT $1, $2, 0, 0, $3 \
+         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND success = 0 AND at >= $4) < $5 \
            AND (SELECT COUNT(*) FROM login_attempts \
-                WHERE ip = ?2 AND success = 0 AND checked = 1 AND at >= ?4) < ?5 \
+                WHERE ip = $2 AND success = 0 AND checked = 1 AND at >= $4) < $5 \
          RETURNING id",
     )
     .bind(username)
@@ -152,7 +152,7 @@ pub async fn begin_login_attempt(
 
 /// The attempt `id` has been checked: a success or a failure.
 pub async fn settle_attempt(pool: &SqlitePool, id: i64, success: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE login_attempts SET success = ?, checked = 1 WHERE id = ?")
+    sqlx::query("UPDATE login_attempts SET success = $1, checked = 1 WHERE id = $2")
         .bind(success)
         .bind(id)
         .execute(pool)
@@ -162,7 +162,7 @@ pub async fn settle_attempt(pool: &SqlitePool, id: i64, success: bool) -> sqlx::
 
 /// The attempt `id` never had its password checked (the server was busy): it does not count.
 pub async fn drop_attempt(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_attempts WHERE id = ?")
+    sqlx::query("DELETE FROM login_attempts WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await?;
@@ -177,7 +177,7 @@ pub async fn recent_failures(
     since: i64,
 ) -> sqlx::Result<[(i64, Option<i64>); 2]> {
     let by_user: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = ? AND success = 0 AND at >= ?",
+        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND success = 0 AND at >= $2",
     )
     .bind(username)
     .bind(since)
@@ -185,7 +185,7 @@ pub async fn recent_failures(
     .await?;
     let by_ip: (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM login_attempts \
-         WHERE ip = ? AND success = 0 AND checked = 1 AND at >= ?",
+         WHERE ip = $1 AND success = 0 AND checked = 1 AND at >= $2",
     )
     .bind(ip)
     .bind(since)
@@ -196,7 +196,7 @@ pub async fn recent_failures(
 
 /// After a successful login the account's failure count starts again.
 pub async fn clear_failures(pool: &SqlitePool, username: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_attempts WHERE username = ? AND success = 0")
+    sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND success = 0")
         .bind(username)
         .execute(pool)
         .await?;
@@ -204,7 +204,7 @@ pub async fn clear_failures(pool: &SqlitePool, username: &str) -> sqlx::Result<(
 }
 
 pub async fn prune_login_attempts(pool: &SqlitePool, before: i64) -> sqlx::Result<u64> {
-    let result = sqlx::query("DELETE FROM login_attempts WHERE at < ?")
+    let result = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
         .bind(before)
         .execute(pool)
         .await?;
@@ -246,7 +246,7 @@ pub async fn append_audit(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, ip) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now_unix())
     .bind(actor.id)
@@ -279,7 +279,7 @@ pub async fn list_audit(
 ) -> sqlx::Result<Vec<AuditEntry>> {
     let rows: Vec<AuditRow> = sqlx::query_as(
         "SELECT id, at, actor_name, action, target, detail, ip FROM audit_log \
-         WHERE (?1 IS NULL OR action = ?1) ORDER BY id DESC LIMIT ?2",
+         WHERE ($1 IS NULL OR action = $1) ORDER BY id DESC LIMIT $2",
     )
     .bind(action)
     .bind(limit)

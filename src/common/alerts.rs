@@ -88,8 +88,8 @@ impl Alerts {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO listing_alerts (kind, subject, message, created_at) \
-             SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM listing_alerts \
-             WHERE kind = ?1 AND subject = ?2 AND created_at > ?4 - ?5)",
+             SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM listing_alerts \
+             WHERE kind = $1 AND subject = $2 AND created_at > $4 - $5)",
         )
         .bind(kind)
         .bind(subject)
@@ -136,7 +136,7 @@ impl Alerts {
             })
             .collect();
         self.send(&alerts).await;
-        sqlx::query("UPDATE listing_alerts SET sent_at = ? WHERE sent_at IS NULL AND id <= ?")
+        sqlx::query("UPDATE listing_alerts SET sent_at = $1 WHERE sent_at IS NULL AND id <= $2")
             .bind(now)
             .bind(last_id)
             .execute(pool)
@@ -191,7 +191,7 @@ pub fn digest(alerts: &[Alert]) -> String {
 /// The latest alerts, newest first (for the board).
 pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Alert>> {
     sqlx::query_as(
-        "SELECT kind, subject, message, created_at AS at FROM listing_alerts ORDER BY id DESC LIMIT ?",
+        "SELECT kind, subject, message, created_at AS at FROM listing_alerts ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)

@@ -3,6 +3,7 @@
 //! alerts, the SSRF-guarded fetcher with its address guard and image sniffing, and the REST
 //! envelope.
 
+pub mod ids;
 pub mod text;
 pub mod url;
 

@@ -82,7 +82,7 @@ pub async fn upsert_shop(hub: &Hub, account: i64, shop_id: &str, name: &str) -> 
     let now = crate::common::clock::now_unix();
     sqlx::query_scalar(
         "INSERT INTO shops (account_id, platform, shop_id, shop_name, created_at, updated_at) \
-         VALUES (?, 'doudian', ?, ?, ?, ?) ON CONFLICT (platform, shop_id) DO UPDATE SET \
+         VALUES ($1, 'doudian', $2, $3, $4, $5) ON CONFLICT (platform, shop_id) DO UPDATE SET \
          account_id = excluded.account_id, shop_name = excluded.shop_name, \
          updated_at = excluded.updated_at RETURNING id",
     )

@@ -28,9 +28,6 @@ pub struct Hub {
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     syncing: Arc<Mutex<HashSet<i64>>>,
     bell: Arc<tokio::sync::Notify>,
-    /// Promotions being published in this process, and the publisher's bell.
-    publishing: Arc<Mutex<HashSet<i64>>>,
-    publish_bell: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -100,8 +97,6 @@ impl Hub {
             locks: Arc::default(),
             syncing: Arc::default(),
             bell: Arc::default(),
-            publishing: Arc::default(),
-            publish_bell: Arc::default(),
         })
     }
 
@@ -132,24 +127,6 @@ impl Hub {
         })
     }
 
-    /// Claims a promotion for one publish step run in this process.
-    pub fn claim_publish(&self, id: i64) -> Option<SyncGuard> {
-        let mut set = self.publishing.lock().ok()?;
-        set.insert(id).then(|| SyncGuard {
-            set: self.publishing.clone(),
-            shop: id,
-        })
-    }
-
-    /// Wakes the publisher (a promotion was confirmed).
-    pub fn wake_publisher(&self) {
-        self.publish_bell.notify_one();
-    }
-
-    pub async fn publisher_woken(&self) {
-        self.publish_bell.notified().await;
-    }
-
     pub fn is_syncing(&self, shop: i64) -> bool {
         self.syncing
             .lock()
@@ -160,7 +137,7 @@ impl Hub {
     /// The app key and opened secret of an enabled platform app, or why there is none.
     pub async fn app(&self, platform: &str) -> Result<AppCreds, AppError> {
         let row: Option<(bool, String)> =
-            sqlx::query_as("SELECT enabled, app_key FROM platform_apps WHERE platform = ?")
+            sqlx::query_as("SELECT enabled, app_key FROM platform_apps WHERE platform = $1")
                 .bind(platform)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -181,7 +158,7 @@ impl Hub {
 
     pub async fn account(&self, id: i64) -> Result<Option<Account>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM platform_accounts WHERE id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM platform_accounts WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -210,7 +187,7 @@ impl Hub {
         let mut tx = crate::server::db::begin_write(&self.pool).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO platform_accounts (platform, external_id, name, scope, connected_by, \
-             connected_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, external_id) DO UPDATE \
+             connected_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, external_id) DO UPDATE \
              SET name = CASE WHEN excluded.name = '' THEN name ELSE excluded.name END, \
              scope = excluded.scope, connected_by = excluded.connected_by, \
              connected_at = excluded.connected_at RETURNING id",
@@ -224,10 +201,10 @@ impl Hub {
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE platform_accounts SET access_token_sealed = ?, refresh_token_sealed = ?, \
-             access_expires_at = ?, refresh_expires_at = ?, renewals = 0, \
+            "UPDATE platform_accounts SET access_token_sealed = $1, refresh_token_sealed = $2, \
+             access_expires_at = $3, refresh_expires_at = $4, renewals = 0, \
              token_version = token_version + 1, status = 'connected', status_reason = '', \
-             refreshed_at = ? WHERE id = ?",
+             refreshed_at = $5 WHERE id = $6",
         )
         .bind(self.seal(id, "access_token", &tokens.access_token))
         .bind(self.seal(id, "refresh_token", &tokens.refresh_token))
@@ -253,7 +230,7 @@ impl Hub {
             "refresh_token_sealed"
         };
         let sealed: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT {column} FROM platform_accounts WHERE id = ?"
+            "SELECT {column} FROM platform_accounts WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -287,8 +264,8 @@ impl Hub {
         let mut tx = crate::server::db::begin_write(&self.pool).await?;
         if let Some(t) = access {
             sqlx::query(
-                "UPDATE platform_accounts SET access_token_sealed = ?, access_expires_at = ? \
-                 WHERE id = ?",
+                "UPDATE platform_accounts SET access_token_sealed = $1, access_expires_at = $2 \
+                 WHERE id = $3",
             )
             .bind(self.seal(id, "access_token", &t.access_token))
             .bind(now + t.expires_in)
@@ -298,8 +275,8 @@ impl Hub {
         }
         if let Some(t) = refresh.filter(|t| !t.refresh_token.is_empty()) {
             sqlx::query(
-                "UPDATE platform_accounts SET refresh_token_sealed = ?, refresh_expires_at = ? \
-                 WHERE id = ?",
+                "UPDATE platform_accounts SET refresh_token_sealed = $1, refresh_expires_at = $2 \
+                 WHERE id = $3",
             )
             .bind(self.seal(id, "refresh_token", &t.refresh_token))
             .bind(now + refresh_lifetime(&account.platform, t))
@@ -308,8 +285,8 @@ impl Hub {
             .await?;
         }
         sqlx::query(
-            "UPDATE platform_accounts SET renewals = renewals + ?, token_version = token_version + 1, \
-             refreshed_at = ?, status = 'connected', status_reason = '' WHERE id = ?",
+            "UPDATE platform_accounts SET renewals = renewals + $1, token_version = token_version + 1, \
+             refreshed_at = $2, status = 'connected', status_reason = '' WHERE id = $3",
         )
         .bind(i64::from(renewed))
         .bind(now)
@@ -322,7 +299,7 @@ impl Hub {
     /// The account needs an admin to authorise again; admins are alerted.
     pub async fn mark_reauth(&self, account: &Account, reason: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE platform_accounts SET status = 'reauth', status_reason = ? WHERE id = ?",
+            "UPDATE platform_accounts SET status = 'reauth', status_reason = $1 WHERE id = $2",
         )
         .bind(reason)
         .bind(account.id)

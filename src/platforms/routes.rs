@@ -75,13 +75,13 @@ pub async fn issue_state(
     };
     let state = random_token();
     let now = now_unix();
-    sqlx::query("DELETE FROM oauth_states WHERE created_at < ?")
+    sqlx::query("DELETE FROM oauth_states WHERE created_at < $1")
         .bind(now - 86_400)
         .execute(&hub.pool)
         .await?;
     sqlx::query(
         "INSERT INTO oauth_states (state_hash, platform, user_id, binding_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(sha256_hex(&state))
     .bind(platform)
@@ -109,8 +109,8 @@ pub async fn consume_state(
     };
     let now = now_unix();
     let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE oauth_states SET used_at = ?1 WHERE state_hash = ?2 AND platform = ?3 \
-         AND user_id = ?4 AND binding_hash = ?5 AND used_at IS NULL RETURNING created_at",
+        "UPDATE oauth_states SET used_at = $1 WHERE state_hash = $2 AND platform = $3 \
+         AND user_id = $4 AND binding_hash = $5 AND used_at IS NULL RETURNING created_at",
     )
     .bind(now)
     .bind(sha256_hex(state))

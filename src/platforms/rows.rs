@@ -47,7 +47,7 @@ pub async fn upsert_product(
     sqlx::query(
         "INSERT INTO shop_products (shop_row, product_id, name, img, status, check_status, \
          outer_product_id, category, create_time, update_time, raw, synced_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop_row, product_id) DO UPDATE \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (shop_row, product_id) DO UPDATE \
          SET name = excluded.name, img = excluded.img, status = excluded.status, \
          check_status = excluded.check_status, outer_product_id = excluded.outer_product_id, \
          category = excluded.category, create_time = excluded.create_time, \
@@ -85,7 +85,7 @@ pub async fn upsert_order(
         "INSERT INTO shop_orders (shop_row, order_id, order_status, status_desc, order_amount_fen, \
          pay_amount_fen, post_amount_fen, promotion_amount_fen, create_time, pay_time, update_time, \
          finish_time, doudian_open_id, encrypt_post_receiver, encrypt_post_tel, mask_post_receiver, \
-         mask_post_tel, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         mask_post_tel, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
          ON CONFLICT (shop_row, order_id) DO UPDATE SET order_status = excluded.order_status, \
          status_desc = excluded.status_desc, order_amount_fen = excluded.order_amount_fen, \
          pay_amount_fen = excluded.pay_amount_fen, post_amount_fen = excluded.post_amount_fen, \
@@ -124,7 +124,7 @@ pub async fn upsert_order(
         sqlx::query(
             "INSERT INTO shop_order_lines (order_row, sku_order_id, product_id, sku_id, \
              product_name, item_num, origin_amount_fen, pay_amount_fen, author_id, room_id, \
-             video_id, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             video_id, content_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (order_row, sku_order_id) DO UPDATE SET item_num = excluded.item_num, \
              origin_amount_fen = excluded.origin_amount_fen, pay_amount_fen = excluded.pay_amount_fen, \
              author_id = excluded.author_id, room_id = excluded.room_id, \

@@ -49,7 +49,7 @@ pub async fn due_shops(hub: &Hub) -> sqlx::Result<Vec<Shop>> {
          WHERE a.status = 'connected' AND ( \
            (SELECT COUNT(*) FROM shop_sync y WHERE y.shop_row = s.id) < 2 \
            OR EXISTS (SELECT 1 FROM shop_sync y WHERE y.shop_row = s.id AND \
-             (y.window_start IS NOT NULL OR y.finished_at IS NULL OR y.finished_at <= ?)))",
+             (y.window_start IS NOT NULL OR y.finished_at IS NULL OR y.finished_at <= $1)))",
     )
     .bind(now - every)
     .fetch_all(&hub.pool)

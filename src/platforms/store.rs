@@ -75,7 +75,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
     for a in hub.accounts().await? {
         let last: Option<(Option<i64>, Option<bool>, String)> = sqlx::query_as(
             "SELECT y.finished_at, y.ok, y.result FROM shop_sync y JOIN shops s ON s.id = y.shop_row \
-             WHERE s.account_id = ? ORDER BY y.finished_at DESC LIMIT 1",
+             WHERE s.account_id = $1 ORDER BY y.finished_at DESC LIMIT 1",
         )
         .bind(a.id)
         .fetch_optional(&hub.pool)
@@ -114,7 +114,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
 async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
     type SyncRow = (Option<i64>, Option<i64>, Option<bool>, String);
     let row: Option<SyncRow> = sqlx::query_as(
-        "SELECT window_start, finished_at, ok, result FROM shop_sync WHERE shop_row = ? AND kind = ?",
+        "SELECT window_start, finished_at, ok, result FROM shop_sync WHERE shop_row = $1 AND kind = $2",
     )
     .bind(shop)
     .bind(kind)
@@ -228,8 +228,8 @@ pub async fn products(
     page: i64,
 ) -> sqlx::Result<ProductPage> {
     let like = format!("%{}%", query.trim().replace(['%', '_'], ""));
-    let filter = "WHERE (?1 = '%%' OR p.name LIKE ?1 OR p.product_id LIKE ?1 OR p.outer_product_id LIKE ?1) \
-                  AND (?2 = 0 OR p.shop_row = ?2)";
+    let filter = "WHERE ($1 = '%%' OR p.name LIKE $1 OR p.product_id LIKE $1 OR p.outer_product_id LIKE $1) \
+                  AND ($2 = 0 OR p.shop_row = $2)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM shop_products p {filter}"))
         .bind(&like)
         .bind(shop)
@@ -238,7 +238,7 @@ pub async fn products(
     let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
     let page = page.clamp(1, pages);
     let rows: Vec<ProductTuple> = sqlx::query_as(&format!(
-        "{PRODUCT_SELECT} {filter} ORDER BY p.update_time DESC, p.id DESC LIMIT ?3 OFFSET ?4"
+        "{PRODUCT_SELECT} {filter} ORDER BY p.update_time DESC, p.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(&like)
     .bind(shop)
@@ -255,13 +255,13 @@ pub async fn products(
 }
 
 pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
-    let row: Option<ProductTuple> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = ?"))
+    let row: Option<ProductTuple> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let (created, raw, shop, product_id): (Option<i64>, String, i64, String) = sqlx::query_as(
-        "SELECT create_time, raw, shop_row, product_id FROM shop_products WHERE id = ?",
+        "SELECT create_time, raw, shop_row, product_id FROM shop_products WHERE id = $1",
     )
     .bind(id)
     .fetch_one(pool)
@@ -269,7 +269,7 @@ pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductI
     let (orders, units, fen): (i64, i64, i64) = sqlx::query_as(
         "SELECT COUNT(DISTINCT l.order_row), COALESCE(SUM(l.item_num), 0), \
          COALESCE(SUM(l.pay_amount_fen), 0) FROM shop_order_lines l \
-         JOIN shop_orders o ON o.id = l.order_row WHERE o.shop_row = ? AND l.product_id = ?",
+         JOIN shop_orders o ON o.id = l.order_row WHERE o.shop_row = $1 AND l.product_id = $2",
     )
     .bind(shop)
     .bind(&product_id)
@@ -298,8 +298,8 @@ pub async fn orders(
     to: i64,
     page: i64,
 ) -> sqlx::Result<OrderPage> {
-    let filter = "WHERE (?1 = 0 OR o.shop_row = ?1) AND (?2 = 0 OR o.order_status = ?2) \
-                  AND (?3 = 0 OR o.create_time >= ?3) AND (?4 = 0 OR o.create_time < ?4)";
+    let filter = "WHERE ($1 = 0 OR o.shop_row = $1) AND ($2 = 0 OR o.order_status = $2) \
+                  AND ($3 = 0 OR o.create_time >= $3) AND ($4 = 0 OR o.create_time < $4)";
     let (total, fen): (i64, i64) = sqlx::query_as(&format!(
         "SELECT COUNT(*), COALESCE(SUM(o.pay_amount_fen), 0) FROM shop_orders o {filter}"
     ))
@@ -327,7 +327,7 @@ pub async fn orders(
              COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \
                        FROM shop_order_lines l WHERE l.order_row = o.id), '') \
              FROM shop_orders o JOIN shops s ON s.id = o.shop_row {filter} \
-             ORDER BY o.create_time DESC, o.id DESC LIMIT ?5 OFFSET ?6"
+             ORDER BY o.create_time DESC, o.id DESC LIMIT $5 OFFSET $6"
     ))
     .bind(shop)
     .bind(status)

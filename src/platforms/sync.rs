@@ -70,7 +70,7 @@ pub async fn shops(hub: &Hub) -> sqlx::Result<Vec<Shop>> {
 }
 
 pub async fn shop(hub: &Hub, id: i64) -> sqlx::Result<Option<Shop>> {
-    sqlx::query_as("SELECT id, account_id, platform, shop_id, shop_name FROM shops WHERE id = ?")
+    sqlx::query_as("SELECT id, account_id, platform, shop_id, shop_name FROM shops WHERE id = $1")
         .bind(id)
         .fetch_optional(&hub.pool)
         .await
@@ -87,14 +87,14 @@ struct Cursor {
 }
 
 async fn cursor(hub: &Hub, shop: i64, kind: Kind) -> sqlx::Result<Cursor> {
-    sqlx::query("INSERT OR IGNORE INTO shop_sync (shop_row, kind) VALUES (?, ?)")
+    sqlx::query("INSERT OR IGNORE INTO shop_sync (shop_row, kind) VALUES ($1, $2)")
         .bind(shop)
         .bind(kind.as_str())
         .execute(&hub.pool)
         .await?;
     sqlx::query_as(
         "SELECT watermark, window_start, window_end, run_end, page, fetched FROM shop_sync \
-         WHERE shop_row = ? AND kind = ?",
+         WHERE shop_row = $1 AND kind = $2",
     )
     .bind(shop)
     .bind(kind.as_str())
@@ -297,9 +297,9 @@ async fn write_cursor(
     watermark: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE shop_sync SET window_start = ?, window_end = ?, run_end = ?, page = ?, \
-         fetched = ?, watermark = COALESCE(?, watermark), \
-         started_at = COALESCE(started_at, ?) WHERE shop_row = ? AND kind = ?",
+        "UPDATE shop_sync SET window_start = $1, window_end = $2, run_end = $3, page = $4, \
+         fetched = $5, watermark = COALESCE($6, watermark), \
+         started_at = COALESCE(started_at, $7) WHERE shop_row = $8 AND kind = $9",
     )
     .bind(window.map(|w| w.start))
     .bind(window.map(|w| w.end))
@@ -349,9 +349,9 @@ pub async fn finish(
         Err(why) => (false, why.to_string()),
     };
     sqlx::query(
-        "UPDATE shop_sync SET finished_at = ?, ok = ?, result = ?, \
+        "UPDATE shop_sync SET finished_at = $1, ok = $2, result = $3, \
          started_at = CASE WHEN window_start IS NULL THEN NULL ELSE started_at END \
-         WHERE shop_row = ? AND kind = ?",
+         WHERE shop_row = $4 AND kind = $5",
     )
     .bind(crate::common::clock::now_unix())
     .bind(ok)

@@ -117,7 +117,7 @@ pub async fn promotion_publish(id: i64, confirm: bool) -> Result<String, AppErro
     );
     super::store::event(&app.pool, id, "scheduled", &message).await?;
     audit(&app, &user, "promotion.publish", id, &message).await?;
-    app.platforms.wake_publisher();
+    app.promotions.wake();
     Ok(format!("已确认，将{when}发布到「{account}」"))
 }
 
@@ -194,6 +194,6 @@ pub async fn promotion_media_remove(id: i64, media_id: i64) -> Result<String, Ap
 #[server(prefix = "/sf", endpoint = "promotions_readback")]
 pub async fn promotions_readback() -> Result<String, AppError> {
     let (app, _) = guard::require_user().await?;
-    let n = super::readback::run_once(&app.platforms).await?;
+    let n = app.promotions.read_back().await?;
     Ok(format!("已从抖音刷新 {n} 条内容的数据"))
 }

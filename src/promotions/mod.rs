@@ -19,6 +19,8 @@ pub mod readback;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 mod stop;
 #[cfg(feature = "ssr")]
 pub mod store;

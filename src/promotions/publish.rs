@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::service::Promotions;
 use super::stop::Stop;
 use super::store::{self, Record};
 use super::upload::{open_id, upload};
@@ -95,9 +96,9 @@ async fn look_up(hub: &Hub, r: &Record, open_id: &str, since: i64) -> Result<Opt
 /// preview that is only our own record.
 async fn published(hub: &Hub, r: &Record, item_id: Option<&str>, how: &str) -> Result<(), Stop> {
     sqlx::query(
-        "UPDATE promotions SET item_id = ?1, state = 'published', published_at = ?2, \
-         review = CASE WHEN ?1 IS NULL THEN '' ELSE 'reviewing' END, \
-         error = '', next_try_at = NULL, updated_at = ?2 WHERE id = ?3",
+        "UPDATE promotions SET item_id = $1, state = 'published', published_at = $2, \
+         review = CASE WHEN $1 IS NULL THEN '' ELSE 'reviewing' END, \
+         error = '', next_try_at = NULL, updated_at = $2 WHERE id = $3",
     )
     .bind(item_id)
     .bind(crate::common::clock::now_unix())
@@ -141,7 +142,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         .map(|m| media.public_url(&m.object_key));
     let body = create_body(&r, cover);
     // Wall-clock time, as Douyin stamps its posts.
-    sqlx::query("UPDATE promotions SET create_sent_at = ? WHERE id = ?")
+    sqlx::query("UPDATE promotions SET create_sent_at = $1 WHERE id = $2")
         .bind(crate::common::clock::now_unix())
         .bind(id)
         .execute(&hub.pool)
@@ -166,8 +167,8 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
 
 async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
     let title: Option<String> = sqlx::query_scalar(
-        "UPDATE promotions SET state = 'failed', error = ?, next_try_at = NULL, updated_at = ? \
-         WHERE id = ? AND state = 'publishing' RETURNING title",
+        "UPDATE promotions SET state = 'failed', error = $1, next_try_at = NULL, updated_at = $2 \
+         WHERE id = $3 AND state = 'publishing' RETURNING title",
     )
     .bind(why)
     .bind(crate::common::clock::now_unix())
@@ -191,11 +192,12 @@ async fn fail(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
 }
 
 /// One step run of a promotion, with its failure handled.
-pub async fn run_one(hub: &Hub, media: &MediaStore, id: i64) {
-    let Some(_claim) = hub.claim_publish(id) else {
+pub async fn run_one(p: &Promotions, id: i64) {
+    let Some(_claim) = p.claim(id) else {
         return;
     };
-    let outcome = advance(hub, media, id).await;
+    let hub = p.hub();
+    let outcome = advance(hub, p.media(), id).await;
     let stored = match outcome {
         Ok(()) => Ok(()),
         Err(Stop::Fail(why)) => fail(hub, id, &why).await,
@@ -208,7 +210,7 @@ pub async fn run_one(hub: &Hub, media: &MediaStore, id: i64) {
 
 async fn later(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
     let attempts: i64 = sqlx::query_scalar(
-        "UPDATE promotions SET attempts = attempts + 1 WHERE id = ? RETURNING attempts",
+        "UPDATE promotions SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",
     )
     .bind(id)
     .fetch_one(&hub.pool)
@@ -216,7 +218,7 @@ async fn later(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
     let Some(wait) = BACKOFF.get(attempts as usize - 1) else {
         return fail(hub, id, &format!("多次重试仍未成功：{why}")).await;
     };
-    sqlx::query("UPDATE promotions SET next_try_at = ?, error = ? WHERE id = ?")
+    sqlx::query("UPDATE promotions SET next_try_at = $1, error = $2 WHERE id = $3")
         .bind(hub.clock.now() + wait)
         .bind(format!("将在 {wait} 秒后重试：{why}"))
         .bind(id)
@@ -232,11 +234,12 @@ async fn later(hub: &Hub, id: i64, why: &str) -> sqlx::Result<()> {
 }
 
 /// Moves due promotions to `publishing` and advances every one that is not waiting.
-pub async fn tick(hub: &Hub, media: &MediaStore) -> sqlx::Result<()> {
+pub async fn tick(p: &Promotions) -> sqlx::Result<()> {
+    let hub = p.hub();
     let now = hub.clock.now();
     let due: Vec<i64> = sqlx::query_scalar(
-        "UPDATE promotions SET state = 'publishing', updated_at = ? \
-         WHERE state = 'scheduled' AND COALESCE(publish_at, 0) <= ? RETURNING id",
+        "UPDATE promotions SET state = 'publishing', updated_at = $1 \
+         WHERE state = 'scheduled' AND COALESCE(publish_at, 0) <= $2 RETURNING id",
     )
     .bind(crate::common::clock::now_unix())
     .bind(now)
@@ -247,38 +250,39 @@ pub async fn tick(hub: &Hub, media: &MediaStore) -> sqlx::Result<()> {
     }
     let ready: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM promotions WHERE state = 'publishing' \
-         AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id",
+         AND (next_try_at IS NULL OR next_try_at <= $1) ORDER BY id",
     )
     .bind(now)
     .fetch_all(&hub.pool)
     .await?;
     for id in ready {
-        run_one(hub, media, id).await;
+        run_one(p, id).await;
     }
     Ok(())
 }
 
 /// Runs until aborted: a pass every (scaled) 30 seconds, at most 2 s apart, or when woken;
 /// read-back of review states and statistics every (scaled) 10 minutes.
-pub async fn run(hub: Hub, media: MediaStore) {
+pub async fn run(p: Promotions) {
+    let hub = p.hub();
     let every = hub
         .clock
         .real(30)
         .clamp(Duration::from_millis(50), Duration::from_secs(2));
     let mut last_readback = 0;
     loop {
-        if let Err(e) = tick(&hub, &media).await {
+        if let Err(e) = p.tick().await {
             tracing::warn!(error = %e, "publish pass failed");
         }
         if hub.clock.now() - last_readback >= 600 {
             last_readback = hub.clock.now();
-            if let Err(e) = super::readback::run_once(&hub).await {
+            if let Err(e) = p.read_back().await {
                 tracing::warn!(error = %e, "promotion read-back failed");
             }
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
-            _ = hub.publisher_woken() => {}
+            _ = p.woken() => {}
         }
     }
 }

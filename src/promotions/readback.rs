@@ -54,8 +54,8 @@ async fn store_stats(hub: &Hub, items: &[Item]) -> sqlx::Result<usize> {
     let mut n = 0;
     for i in items {
         n += sqlx::query(
-            "UPDATE promotions SET plays = ?, likes = ?, comments = ?, shares = ?, stats_at = ? \
-             WHERE item_id = ?",
+            "UPDATE promotions SET plays = $1, likes = $2, comments = $3, shares = $4, stats_at = $5 \
+             WHERE item_id = $6",
         )
         .bind(i.play)
         .bind(i.digg)
@@ -96,7 +96,7 @@ async fn reviews(
             let result = if item.video_status == STATUS_UNFIT {
                 reject(hub, row.0).await
             } else {
-                sqlx::query("UPDATE promotions SET review = 'passed', share_url = ? WHERE id = ?")
+                sqlx::query("UPDATE promotions SET review = 'passed', share_url = $1 WHERE id = $2")
                     .bind(&item.share_url)
                     .bind(row.0)
                     .execute(&hub.pool)
@@ -135,7 +135,7 @@ async fn reject(hub: &Hub, id: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE promotions SET state = 'failed', review = 'rejected', \
          error = '抖音审核未通过：该内容不适宜公开（video_status 2），请修改后重新发布', \
-         updated_at = ? WHERE id = ?",
+         updated_at = $1 WHERE id = $2",
     )
     .bind(crate::common::clock::now_unix())
     .bind(id)

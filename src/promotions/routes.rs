@@ -147,7 +147,7 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         let name = clean_name(field.file_name());
         if role == "image" {
             let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM promotion_media WHERE promotion_id = ? AND role = 'image'",
+                "SELECT COUNT(*) FROM promotion_media WHERE promotion_id = $1 AND role = 'image'",
             )
             .bind(id)
             .fetch_one(pool)
@@ -165,7 +165,7 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         };
         if role != "image" {
             let old: Vec<String> = sqlx::query_scalar(
-                "DELETE FROM promotion_media WHERE promotion_id = ? AND role = ? RETURNING object_key",
+                "DELETE FROM promotion_media WHERE promotion_id = $1 AND role = $2 RETURNING object_key",
             )
             .bind(id)
             .bind(role)
@@ -178,8 +178,8 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         }
         sqlx::query(
             "INSERT INTO promotion_media (promotion_id, role, object_key, file_name, size, \
-             duration_ms, position, created_at) VALUES (?, ?, ?, ?, ?, ?, \
-             (SELECT COALESCE(MAX(position), 0) + 1 FROM promotion_media WHERE promotion_id = ?), ?)",
+             duration_ms, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, \
+             (SELECT COALESCE(MAX(position), 0) + 1 FROM promotion_media WHERE promotion_id = $7), $8)",
         )
         .bind(id)
         .bind(role)
@@ -218,7 +218,7 @@ async fn upload(
             Redirect::to("/login").into_response()
         };
     };
-    let editable = sqlx::query_scalar::<_, String>("SELECT state FROM promotions WHERE id = ?")
+    let editable = sqlx::query_scalar::<_, String>("SELECT state FROM promotions WHERE id = $1")
         .bind(id)
         .fetch_optional(&state.pool)
         .await;

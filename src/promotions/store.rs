@@ -63,7 +63,7 @@ impl Media {
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Record>> {
-    sqlx::query_as("SELECT * FROM promotions WHERE id = ?")
+    sqlx::query_as("SELECT * FROM promotions WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -72,7 +72,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Record>> {
 pub async fn media(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Media>> {
     sqlx::query_as(
         "SELECT id, role, object_key, file_name, size, duration_ms FROM promotion_media \
-         WHERE promotion_id = ? ORDER BY role, position, id",
+         WHERE promotion_id = $1 ORDER BY role, position, id",
     )
     .bind(id)
     .fetch_all(pool)
@@ -82,7 +82,7 @@ pub async fn media(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Media>> {
 /// Appends to the timeline.
 pub async fn event(pool: &SqlitePool, id: i64, state: &str, message: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO promotion_events (promotion_id, at, state, message) VALUES (?, ?, ?, ?)",
+        "INSERT INTO promotion_events (promotion_id, at, state, message) VALUES ($1, $2, $3, $4)",
     )
     .bind(id)
     .bind(crate::common::clock::now_unix())
@@ -103,8 +103,8 @@ pub async fn transition(
 ) -> sqlx::Result<bool> {
     let allowed = from.join(",");
     let done = sqlx::query(
-        "UPDATE promotions SET state = ?, updated_at = ? \
-         WHERE id = ? AND instr(',' || ? || ',', ',' || state || ',') > 0",
+        "UPDATE promotions SET state = $1, updated_at = $2 \
+         WHERE id = $3 AND instr(',' || $4 || ',', ',' || state || ',') > 0",
     )
     .bind(to)
     .bind(crate::common::clock::now_unix())
@@ -123,7 +123,7 @@ pub async fn transition(
 /// Is `account` a connected Douyin account?
 pub async fn account_ok(pool: &SqlitePool, account: i64) -> sqlx::Result<bool> {
     sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM platform_accounts WHERE id = ? AND platform = 'douyin' \
+        "SELECT COUNT(*) FROM platform_accounts WHERE id = $1 AND platform = 'douyin' \
          AND status != 'reauth'",
     )
     .bind(account)
@@ -190,7 +190,7 @@ fn check_form(form: &PromotionForm) -> Result<(Option<i64>, Option<f64>, String)
 pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i64, AppError> {
     let (publish_at, cover, products) = check_form(form)?;
     let account: Option<String> =
-        sqlx::query_scalar("SELECT platform FROM platform_accounts WHERE id = ?")
+        sqlx::query_scalar("SELECT platform FROM platform_accounts WHERE id = $1")
             .bind(form.account_id)
             .fetch_optional(pool)
             .await?;
@@ -199,7 +199,7 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
     }
     let shop = (form.shop_row > 0).then_some(form.shop_row);
     if let Some(shop) = shop {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shops WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shops WHERE id = $1")
             .bind(shop)
             .fetch_one(pool)
             .await?;
@@ -209,7 +209,7 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
     }
     if !products.is_empty() {
         let known: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM shop_products WHERE instr(',' || ? || ',', ',' || id || ',') > 0",
+            "SELECT COUNT(*) FROM shop_products WHERE instr(',' || $1 || ',', ',' || id || ',') > 0",
         )
         .bind(&products)
         .fetch_one(pool)
@@ -229,7 +229,7 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
     let id = if form.id == 0 {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO promotions (kind, account_id, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&form.kind)
         .bind(form.account_id)
@@ -243,10 +243,10 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
         form.id
     };
     let changed = sqlx::query(
-        "UPDATE promotions SET kind = ?, account_id = ?, shop_row = ?, title = ?, body = ?, \
-         mentions = ?, product_ids = ?, cover_tsp = ?, poi_id = ?, micro_app_id = ?, \
-         micro_app_title = ?, micro_app_url = ?, room_id = ?, publish_at = ?, updated_at = ? \
-         WHERE id = ? AND state IN ('draft', 'failed')",
+        "UPDATE promotions SET kind = $1, account_id = $2, shop_row = $3, title = $4, body = $5, \
+         mentions = $6, product_ids = $7, cover_tsp = $8, poi_id = $9, micro_app_id = $10, \
+         micro_app_title = $11, micro_app_url = $12, room_id = $13, publish_at = $14, updated_at = $15 \
+         WHERE id = $16 AND state IN ('draft', 'failed')",
     )
     .bind(&form.kind)
     .bind(form.account_id)
@@ -324,7 +324,7 @@ pub async fn set_column(
     value: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query(&format!(
-        "UPDATE promotions SET {column} = ?, updated_at = ? WHERE id = ?"
+        "UPDATE promotions SET {column} = $1, updated_at = $2 WHERE id = $3"
     ))
     .bind(value)
     .bind(crate::common::clock::now_unix())
@@ -338,10 +338,10 @@ pub async fn set_column(
 /// attempt; `false` when it is no longer a draft or failed (another request took it).
 pub async fn schedule(pool: &SqlitePool, id: i64, confirmed_by: &str) -> sqlx::Result<bool> {
     let changed = sqlx::query(
-        "UPDATE promotions SET state = 'scheduled', confirmed_by = ?, video_id = NULL, \
+        "UPDATE promotions SET state = 'scheduled', confirmed_by = $1, video_id = NULL, \
          upload_id = NULL, parts_done = 0, image_ids = NULL, create_sent_at = NULL, item_id = NULL, \
-         attempts = 0, next_try_at = NULL, error = '', review = '', updated_at = ? \
-         WHERE id = ? AND state IN ('draft', 'failed')",
+         attempts = 0, next_try_at = NULL, error = '', review = '', updated_at = $2 \
+         WHERE id = $3 AND state IN ('draft', 'failed')",
     )
     .bind(confirmed_by)
     .bind(crate::common::clock::now_unix())
@@ -360,7 +360,7 @@ pub async fn remove_draft_media(
     media: i64,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
-        "DELETE FROM promotion_media WHERE id = ? AND promotion_id = ? AND promotion_id IN \
+        "DELETE FROM promotion_media WHERE id = $1 AND promotion_id = $2 AND promotion_id IN \
          (SELECT id FROM promotions WHERE state IN ('draft', 'failed')) RETURNING object_key",
     )
     .bind(media)

@@ -35,7 +35,7 @@ async fn upload_video(
                 async move { c.init_part_upload(&t, &open_id).await }
             })
             .await?;
-            sqlx::query("UPDATE promotions SET upload_id = ?, parts_done = 0 WHERE id = ?")
+            sqlx::query("UPDATE promotions SET upload_id = $1, parts_done = 0 WHERE id = $2")
                 .bind(&u)
                 .bind(r.id)
                 .execute(&hub.pool)
@@ -58,7 +58,7 @@ async fn upload_video(
             async move { c.upload_part(&t, &open_id, &upload_id, n, bytes).await }
         })
         .await?;
-        sqlx::query("UPDATE promotions SET parts_done = ? WHERE id = ?")
+        sqlx::query("UPDATE promotions SET parts_done = $1 WHERE id = $2")
             .bind(n)
             .bind(r.id)
             .execute(&hub.pool)
@@ -90,7 +90,7 @@ pub(super) async fn upload(
     if let Some(v) = files.iter().find(|m| m.role == "video") {
         if r.video_id.is_none() {
             let id = upload_video(hub, media, r, v, open_id).await?;
-            sqlx::query("UPDATE promotions SET video_id = ?, upload_id = NULL WHERE id = ?")
+            sqlx::query("UPDATE promotions SET video_id = $1, upload_id = NULL WHERE id = $2")
                 .bind(&id)
                 .bind(r.id)
                 .execute(&hub.pool)

@@ -25,7 +25,7 @@ pub async fn effects(
            ON (p.item_id IS NOT NULL AND l.video_id = p.item_id) \
            OR (p.room_id != '' AND l.room_id = p.room_id) \
          JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
-         WHERE ?1 IS NULL OR p.id = ?1 GROUP BY p.id",
+         WHERE $1 IS NULL OR p.id = $1 GROUP BY p.id",
     )
     .bind(only)
     .fetch_all(pool)
@@ -173,7 +173,7 @@ pub async fn detail(
         })
         .collect();
     let events: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT at, state, message FROM promotion_events WHERE promotion_id = ? ORDER BY id DESC LIMIT 50",
+        "SELECT at, state, message FROM promotion_events WHERE promotion_id = $1 ORDER BY id DESC LIMIT 50",
     )
     .bind(id)
     .fetch_all(pool)

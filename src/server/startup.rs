@@ -136,6 +136,10 @@ pub async fn run_locked(
     let state = AppState {
         image_tasks: ImageTasks::new(pool.clone(), sealer.clone(), pipeline.clone()),
         platforms: platforms.clone(),
+        promotions: crate::promotions::service::Promotions::new(
+            platforms.clone(),
+            pipeline.media().clone(),
+        ),
         listing: listing.clone(),
         drafts: crate::ozon::listing::drafts::service::Drafts::new(
             pool.clone(),
@@ -155,7 +159,9 @@ pub async fn run_locked(
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::catalog::refresh::refresh_daily(
-        state.clone(),
+        state.pool.clone(),
+        state.ozon.clone(),
+        state.sealer.clone(),
     ));
     let listing_worker = state
         .config
@@ -166,12 +172,11 @@ pub async fn run_locked(
         .platforms
         .scheduler
         .then(|| tokio::spawn(crate::platforms::scheduler::run(platforms.clone())));
-    let publisher = state.config.platforms.scheduler.then(|| {
-        tokio::spawn(crate::promotions::publish::run(
-            platforms,
-            state.media.clone(),
-        ))
-    });
+    let publisher = state
+        .config
+        .platforms
+        .scheduler
+        .then(|| tokio::spawn(state.promotions.clone().run()));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();

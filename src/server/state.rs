@@ -38,6 +38,8 @@ pub struct AppState {
     pub listing: crate::ozon::listing::pipeline::Listing,
     /// Douyin and 抖店: clients, sealed account tokens, syncs (the scheduler runs from start-up).
     pub platforms: crate::platforms::hub::Hub,
+    /// Promotions: the publisher and its bell, on the platforms' clients and the media store.
+    pub promotions: crate::promotions::service::Promotions,
 }
 
 impl FromRef<AppState> for LeptosOptions {

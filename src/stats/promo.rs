@@ -16,8 +16,8 @@ pub async fn publishing(
     days: i64,
 ) -> sqlx::Result<(Vec<PublishRow>, String)> {
     let counts: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT ((at + ?2) / 86400) * 86400 - ?2 AS day, state, COUNT(DISTINCT promotion_id) \
-         FROM promotion_events WHERE at >= ?1 AND state IN ('published', 'failed') \
+        "SELECT ((at + $2) / 86400) * 86400 - $2 AS day, state, COUNT(DISTINCT promotion_id) \
+         FROM promotion_events WHERE at >= $1 AND state IN ('published', 'failed') \
          GROUP BY day, state",
     )
     .bind(from)

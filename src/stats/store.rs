@@ -25,9 +25,9 @@ fn day_label(start: i64) -> String {
 /// Per day and shop, cancelled orders (status 4) left out.
 pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<(i64, String, i64, i64)>> {
     sqlx::query_as(
-        "SELECT ((o.create_time + ?2) / 86400) * 86400 - ?2 AS day, s.shop_name, COUNT(*), \
+        "SELECT ((o.create_time + $2) / 86400) * 86400 - $2 AS day, s.shop_name, COUNT(*), \
          SUM(o.pay_amount_fen) FROM shop_orders o JOIN shops s ON s.id = o.shop_row \
-         WHERE o.create_time >= ?1 AND COALESCE(o.order_status, 0) != 4 \
+         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY day, s.id ORDER BY day, s.id",
     )
     .bind(from)
@@ -44,8 +44,8 @@ pub async fn top_products(
     sqlx::query_as(
         "SELECT l.product_id, MAX(l.product_name), COUNT(DISTINCT l.order_row), SUM(l.item_num), \
          SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
-         WHERE o.create_time >= ? AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT ?",
+         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
     )
     .bind(from)
     .bind(limit)
@@ -64,7 +64,7 @@ pub async fn sources(
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
          ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row), SUM(l.pay_amount_fen) AS fen \
          FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
-         WHERE o.create_time >= ? AND COALESCE(o.order_status, 0) != 4 \
+         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
     )
     .bind(from)

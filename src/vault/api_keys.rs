@@ -30,7 +30,7 @@ pub async fn create_api_key(
     let key = format!("{KEY_PREFIX}{}", crate::common::digest::random_token());
     let prefix: String = key.chars().take(VISIBLE_PREFIX_LEN).collect();
     sqlx::query(
-        "INSERT INTO api_keys (name, prefix, key_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO api_keys (name, prefix, key_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(name)
     .bind(&prefix)
@@ -81,12 +81,12 @@ pub async fn list_api_keys(pool: &SqlitePool) -> Result<Vec<ApiKeyView>, AppErro
 }
 
 pub async fn revoke_api_key(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = ?")
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?;
     let name = name.ok_or_else(|| AppError::Invalid("密钥不存在".into()))?;
-    sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+    sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
         .bind(now_unix())
         .bind(id)
         .execute(pool)
@@ -104,7 +104,7 @@ pub async fn verify_api_key(
         return Ok(None);
     }
     let prefix: String = presented.chars().take(VISIBLE_PREFIX_LEN).collect();
-    let row: Option<KeyRow> = sqlx::query_as("SELECT * FROM api_keys WHERE prefix = ?")
+    let row: Option<KeyRow> = sqlx::query_as("SELECT * FROM api_keys WHERE prefix = $1")
         .bind(&prefix)
         .fetch_optional(pool)
         .await?;
@@ -116,7 +116,7 @@ pub async fn verify_api_key(
     if !matches || row.revoked_at.is_some() {
         return Ok(None);
     }
-    sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+    sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
         .bind(now_unix())
         .bind(row.id)
         .execute(pool)

@@ -92,7 +92,7 @@ pub async fn open_vault(pool: &SqlitePool, config: &Config) -> anyhow::Result<Se
         .await?;
     let Some(canary) = canary else {
         let sealed = sealer.seal(&canary_slot(), &Secret::new(CANARY));
-        sqlx::query("INSERT INTO vault_meta (id, canary) VALUES (1, ?)")
+        sqlx::query("INSERT INTO vault_meta (id, canary) VALUES (1, $1)")
             .bind(sealed)
             .execute(pool)
             .await?;

@@ -110,7 +110,7 @@ pub async fn update_app(
         return Err(AppError::Invalid("service_id 应为数字".into()));
     }
     let stored: Option<Option<String>> =
-        sqlx::query_scalar("SELECT secret_sealed FROM platform_apps WHERE platform = ?")
+        sqlx::query_scalar("SELECT secret_sealed FROM platform_apps WHERE platform = $1")
             .bind(platform)
             .fetch_optional(pool)
             .await?;
@@ -132,7 +132,7 @@ pub async fn update_app(
             validate_secret_text(secret_label, update.app_secret).map_err(AppError::Invalid)?,
         );
         sqlx::query(
-            "UPDATE platform_apps SET secret_sealed = ?, secret_last4 = ? WHERE platform = ?",
+            "UPDATE platform_apps SET secret_sealed = $1, secret_last4 = $2 WHERE platform = $3",
         )
         .bind(sealer.seal(&secret_slot(platform), &secret))
         .bind(secret.last4())
@@ -142,8 +142,8 @@ pub async fn update_app(
         detail.push_str(&format!("，更换 {secret_label} 为 ••••{}", secret.last4()));
     }
     sqlx::query(
-        "UPDATE platform_apps SET enabled = ?, app_key = ?, service_id = ?, updated_by = ?, \
-         updated_at = ? WHERE platform = ?",
+        "UPDATE platform_apps SET enabled = $1, app_key = $2, service_id = $3, updated_by = $4, \
+         updated_at = $5 WHERE platform = $6",
     )
     .bind(update.enabled)
     .bind(app_key)
@@ -165,7 +165,7 @@ pub async fn open_app_secret(
     platform: &str,
 ) -> Result<Option<Secret>, AppError> {
     let sealed: Option<Option<String>> =
-        sqlx::query_scalar("SELECT secret_sealed FROM platform_apps WHERE platform = ?")
+        sqlx::query_scalar("SELECT secret_sealed FROM platform_apps WHERE platform = $1")
             .bind(platform)
             .fetch_optional(pool)
             .await?;

@@ -62,11 +62,13 @@ pub async fn rotate_master_key(
             let plain = old
                 .open(&slot, &sealed)
                 .map_err(|e| anyhow::anyhow!("{table} 第 {row} 行无法解开：{e}"))?;
-            sqlx::query(&format!("UPDATE {table} SET {col} = ? WHERE {id_col} = ?"))
-                .bind(new.seal(&slot, &plain))
-                .bind(&row)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&format!(
+                "UPDATE {table} SET {col} = $1 WHERE {id_col} = $2"
+            ))
+            .bind(new.seal(&slot, &plain))
+            .bind(&row)
+            .execute(&mut *tx)
+            .await?;
             resealed += 1;
             if fail_after == Some(resealed) {
                 anyhow::bail!("轮换在第 {resealed} 个密文后中断（测试）");

@@ -28,7 +28,7 @@ pub async fn list_credentials(pool: &SqlitePool) -> sqlx::Result<Vec<CredentialR
 }
 
 pub async fn find_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<CredentialRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -38,7 +38,7 @@ pub async fn find_credential_by_name(
     pool: &SqlitePool,
     name: &str,
 ) -> sqlx::Result<Option<CredentialRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} WHERE name = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} WHERE name = $1"))
         .bind(name)
         .fetch_optional(pool)
         .await
@@ -54,7 +54,7 @@ pub async fn insert_credential(
     let now = now_unix();
     let result = sqlx::query(
         "INSERT INTO ozon_credentials (name, client_id, api_key_sealed, api_key_last4, created_by, \
-         created_at, updated_at) VALUES (?, ?, '', '', ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+         created_at, updated_at) VALUES ($1, $2, '', '', $3, $4, $5) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(client_id)
@@ -74,9 +74,9 @@ pub async fn set_credential_key(
     last4: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE ozon_credentials SET api_key_sealed = ?, api_key_last4 = ?, expires_at = NULL, \
+        "UPDATE ozon_credentials SET api_key_sealed = $1, api_key_last4 = $2, expires_at = NULL, \
          roles = '[]', last_checked_at = NULL, last_check_ok = NULL, last_check_message = '', \
-         updated_at = ? WHERE id = ?",
+         updated_at = $3 WHERE id = $4",
     )
     .bind(sealed)
     .bind(last4)
@@ -95,7 +95,7 @@ pub async fn update_credential_fields(
     client_id: &str,
 ) -> sqlx::Result<bool> {
     let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM ozon_credentials WHERE name = ? AND id <> ?")
+        sqlx::query_scalar("SELECT id FROM ozon_credentials WHERE name = $1 AND id <> $2")
             .bind(name)
             .bind(id)
             .fetch_optional(&mut **tx)
@@ -103,18 +103,20 @@ pub async fn update_credential_fields(
     if taken.is_some() {
         return Ok(false);
     }
-    sqlx::query("UPDATE ozon_credentials SET name = ?, client_id = ?, updated_at = ? WHERE id = ?")
-        .bind(name)
-        .bind(client_id)
-        .bind(now_unix())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE ozon_credentials SET name = $1, client_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(name)
+    .bind(client_id)
+    .bind(now_unix())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(true)
 }
 
 pub async fn delete_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
-    let result = sqlx::query("DELETE FROM ozon_credentials WHERE id = ?")
+    let result = sqlx::query("DELETE FROM ozon_credentials WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await?;
@@ -130,8 +132,8 @@ pub async fn record_check(
     expires_at: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE ozon_credentials SET last_checked_at = ?, last_check_ok = ?, last_check_message = ?, \
-         roles = COALESCE(?, roles), expires_at = CASE WHEN ? THEN ? ELSE expires_at END WHERE id = ?",
+        "UPDATE ozon_credentials SET last_checked_at = $1, last_check_ok = $2, last_check_message = $3, \
+         roles = COALESCE($4, roles), expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END WHERE id = $7",
     )
     .bind(now_unix())
     .bind(ok)
@@ -149,7 +151,7 @@ pub async fn record_check(
 pub async fn expiring_before(pool: &SqlitePool, before: i64) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as(
         "SELECT name, expires_at FROM ozon_credentials WHERE expires_at IS NOT NULL \
-         AND expires_at < ? ORDER BY expires_at",
+         AND expires_at < $1 ORDER BY expires_at",
     )
     .bind(before)
     .fetch_all(pool)

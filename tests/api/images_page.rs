@@ -291,13 +291,15 @@ async fn a_restart_marks_running_tasks_interrupted_and_continue_finishes_them() 
     let first = items[0]["images"][0].clone();
     items[0]["images"] = Value::Array(vec![first]);
     items[0]["success_images"] = 1.into();
-    sqlx::query("UPDATE image_tasks SET status = 'running', articles = ?, items = ? WHERE id = ?")
-        .bind(r#"["SB-001","SB-003"]"#)
-        .bind(Value::Array(items).to_string())
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .expect("update");
+    sqlx::query(
+        "UPDATE image_tasks SET status = 'running', articles = $1, items = $2 WHERE id = $3",
+    )
+    .bind(r#"["SB-001","SB-003"]"#)
+    .bind(Value::Array(items).to_string())
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .expect("update");
     let before = app
         .ozon_sim
         .catalog

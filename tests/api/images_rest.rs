@@ -386,9 +386,9 @@ async fn run_pipeline_detail(app: &TestApp) -> Vec<Value> {
             client_id: "100001".into(),
             api_key: shopbridge::common::secret::Secret::new(OZON_KEY),
         },
-        articles: vec!["FAULTY".into()],
+        articles: vec![shopbridge::common::ids::Article::parse("FAULTY").expect("article")],
         field: Default::default(),
-        user_id: "u".into(),
+        user_id: shopbridge::common::ids::UserId::parse("u").expect("user"),
         options: Default::default(),
         done: Default::default(),
     };

@@ -12,7 +12,7 @@ use crate::listing_flow::{flow, Flow, WAREHOUSE_A, WAREHOUSE_B};
 
 async fn accepted_writes(f: &Flow, offer_id: &str, warehouse: i64) -> i64 {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM stock_log WHERE offer_id = ? AND warehouse_id = ? AND state = 'accepted'",
+        "SELECT COUNT(*) FROM stock_log WHERE offer_id = $1 AND warehouse_id = $2 AND state = 'accepted'",
     )
     .bind(offer_id)
     .bind(warehouse)

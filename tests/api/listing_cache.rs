@@ -35,7 +35,7 @@ async fn add_draft(app: &TestApp, offer_id: &str) {
     let data = serde_json::json!({"offer_id": offer_id, "description_category_id": CATEGORY, "type_id": TYPE});
     sqlx::query(
         "INSERT INTO listing_drafts (offer_id, credential_id, data, updated_by, created_at, updated_at) \
-         VALUES (?, ?, ?, 'test', 0, 0)",
+         VALUES ($1, $2, $3, 'test', 0, 0)",
     )
     .bind(offer_id)
     .bind(CREDENTIAL)
@@ -142,7 +142,7 @@ async fn a_newly_required_attribute_is_a_diff_and_flags_the_draft() {
             .expect("flag");
     assert!(flag.unwrap_or_default().contains("类目属性已变化"));
     let stored: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM catalog_diffs WHERE credential_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM catalog_diffs WHERE credential_id = $1")
             .bind(CREDENTIAL)
             .fetch_one(&app.pool)
             .await

@@ -101,7 +101,7 @@ impl Flow {
     }
 
     pub async fn state(&self, offer_id: &str) -> Option<String> {
-        sqlx::query_scalar("SELECT state FROM listing_products WHERE offer_id = ?")
+        sqlx::query_scalar("SELECT state FROM listing_products WHERE offer_id = $1")
             .bind(offer_id)
             .fetch_optional(&self.app.pool)
             .await
@@ -125,7 +125,7 @@ impl Flow {
     }
 
     pub async fn error(&self, offer_id: &str) -> Option<String> {
-        sqlx::query_scalar("SELECT error FROM listing_products WHERE offer_id = ?")
+        sqlx::query_scalar("SELECT error FROM listing_products WHERE offer_id = $1")
             .bind(offer_id)
             .fetch_optional(&self.app.pool)
             .await
@@ -168,7 +168,7 @@ impl Flow {
     pub async fn assert_legal_timeline(&self, offer_id: &str) {
         use shopbridge::ozon::listing::pipeline::state::{allowed, State, Step};
         let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT from_state, to_state, step FROM listing_transitions WHERE offer_id = ? ORDER BY id",
+            "SELECT from_state, to_state, step FROM listing_transitions WHERE offer_id = $1 ORDER BY id",
         )
         .bind(offer_id)
         .fetch_all(&self.app.pool)

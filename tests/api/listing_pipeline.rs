@@ -392,7 +392,7 @@ async fn changed_pictures_replace_the_whole_set_and_stock_writes_merge() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let writes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_log WHERE offer_id = 'PIC-1' AND warehouse_id = ? AND state = 'accepted'")
+    let writes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_log WHERE offer_id = 'PIC-1' AND warehouse_id = $1 AND state = 'accepted'")
         .bind(WAREHOUSE_A)
         .fetch_one(&f.app.pool)
         .await

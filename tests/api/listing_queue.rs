@@ -83,7 +83,7 @@ async fn jobs_are_idempotent_by_offer_id_and_back_off() {
     queue::bury(pool, last.id, "SPU_already_exists")
         .await
         .expect("bury");
-    let status: String = sqlx::query_scalar("SELECT status FROM listing_jobs WHERE id = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM listing_jobs WHERE id = $1")
         .bind(last.id)
         .fetch_one(pool)
         .await
@@ -277,7 +277,7 @@ async fn price_updates_wait_for_a_free_slot_in_the_hour() {
     for i in 0..10 {
         sqlx::query(
             "INSERT INTO price_log (offer_id, currency, price, old_price, state, created_at) \
-             VALUES ('SB-1', 'CNY', '100', '0', 'accepted', ?)",
+             VALUES ('SB-1', 'CNY', '100', '0', 'accepted', $1)",
         )
         .bind(1_000 + i * 60)
         .execute(&app.pool)

@@ -9,7 +9,7 @@ use crate::platforms_fixture::{platforms, sync_now, Platforms};
 const OFF: &[(&str, &str)] = &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")];
 
 async fn sync_result(p: &Platforms, kind: &str) -> (bool, String, Option<i64>) {
-    sqlx::query_as("SELECT ok, result, window_start FROM shop_sync WHERE kind = ?")
+    sqlx::query_as("SELECT ok, result, window_start FROM shop_sync WHERE kind = $1")
         .bind(kind)
         .fetch_one(&p.app.pool)
         .await

@@ -31,7 +31,7 @@ async fn a_small_video_goes_up_whole_and_is_published_once_confirmed() {
         .await;
     assert_eq!(status, 200, "{body}");
     let duration: Option<i64> =
-        sqlx::query_scalar("SELECT duration_ms FROM promotion_media WHERE promotion_id = ?")
+        sqlx::query_scalar("SELECT duration_ms FROM promotion_media WHERE promotion_id = $1")
             .bind(id)
             .fetch_one(&t.p.app.pool)
             .await
@@ -113,7 +113,7 @@ async fn a_small_video_goes_up_whole_and_is_published_once_confirmed() {
         assert_eq!(status, 200, "{body}");
     }
     let (review, plays, likes): (String, i64, i64) =
-        sqlx::query_as("SELECT review, plays, likes FROM promotions WHERE id = ?")
+        sqlx::query_as("SELECT review, plays, likes FROM promotions WHERE id = $1")
             .bind(id)
             .fetch_one(&t.p.app.pool)
             .await
@@ -266,7 +266,7 @@ async fn a_busy_platform_is_retried_with_backoff() {
     t.publish(id, true).await;
     let (state, error) = t.wait_state(id, "published").await;
     assert_eq!(state, "published", "{error}");
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM promotions WHERE id = ?")
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM promotions WHERE id = $1")
         .bind(id)
         .fetch_one(&t.p.app.pool)
         .await

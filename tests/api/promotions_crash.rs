@@ -41,7 +41,7 @@ async fn kill_9_during_publishing_then_restart_leaves_exactly_one_post() {
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     let (state, item, intent): (String, Option<String>, Option<i64>) =
-        sqlx::query_as("SELECT state, item_id, create_sent_at FROM promotions WHERE id = ?")
+        sqlx::query_as("SELECT state, item_id, create_sent_at FROM promotions WHERE id = $1")
             .bind(id)
             .fetch_one(&pool)
             .await
@@ -55,7 +55,7 @@ async fn kill_9_during_publishing_then_restart_leaves_exactly_one_post() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let item: Option<String> = loop {
         let row: (String, Option<String>) =
-            sqlx::query_as("SELECT state, item_id FROM promotions WHERE id = ?")
+            sqlx::query_as("SELECT state, item_id FROM promotions WHERE id = $1")
                 .bind(id)
                 .fetch_one(&pool)
                 .await
@@ -77,7 +77,7 @@ async fn kill_9_during_publishing_then_restart_leaves_exactly_one_post() {
         "looked up first"
     );
     let found: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM promotion_events WHERE promotion_id = ? AND message LIKE '%未重复发布%'",
+        "SELECT COUNT(*) FROM promotion_events WHERE promotion_id = $1 AND message LIKE '%未重复发布%'",
     )
     .bind(id)
     .fetch_one(&pool)

@@ -104,7 +104,7 @@ impl Promo {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let now: (String, String) =
-                sqlx::query_as("SELECT state, error FROM promotions WHERE id = ?")
+                sqlx::query_as("SELECT state, error FROM promotions WHERE id = $1")
                     .bind(id)
                     .fetch_one(&self.p.app.pool)
                     .await

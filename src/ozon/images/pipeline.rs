@@ -17,6 +17,7 @@ use super::validate::{self, Invalid};
 use super::{ImageOutcome, ItemReport, LookupField, ProcessOptions, Report};
 use crate::common::backoff::backoff;
 use crate::common::fetch::{FetchError, Fetcher};
+use crate::common::ids::{Article, UserId};
 use crate::ozon::client::paging::chunks;
 use crate::ozon::client::products::{ProductInfo, ProductInfoRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials, OzonError};
@@ -34,9 +35,10 @@ const INFO_CHUNK: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct DownloadRequest {
     pub credentials: OzonCredentials,
-    pub articles: Vec<String>,
+    /// Parsed at the door (`validate::articles`): trimmed, unique, each a safe key segment.
+    pub articles: Vec<Article>,
     pub field: LookupField,
-    pub user_id: String,
+    pub user_id: UserId,
     pub options: ProcessOptions,
     /// Images stored by an earlier run (article → image number → URL); they are not fetched
     /// again. Used by "retry failed" and "continue after a restart".
@@ -92,8 +94,8 @@ pub struct Pipeline {
 
 /// What one image job needs.
 struct Job {
-    article: String,
-    user_id: String,
+    article: Article,
+    user_id: UserId,
     n: u32,
     source: String,
     options: Arc<ProcessOptions>,
@@ -135,15 +137,14 @@ impl Pipeline {
         req: DownloadRequest,
         progress: Arc<dyn Progress>,
     ) -> Result<Report, PipelineError> {
-        let articles = validate::articles(&req.articles)?;
-        let user_id = validate::user_id(&req.user_id)?;
+        let (articles, user_id) = (&req.articles, &req.user_id);
         validate::credential(&req.credentials.client_id, req.credentials.api_key.expose())?;
         validate::options(&req.options)?;
         let deadline = Instant::now() + self.deadline;
 
         let found = tokio::time::timeout_at(
             deadline,
-            self.resolve(&req.credentials, &articles, req.field),
+            self.resolve(&req.credentials, articles, req.field),
         )
         .await
         .map_err(|_| PipelineError {
@@ -154,11 +155,11 @@ impl Pipeline {
         // Plan: each article's images in order, or its reason for having none.
         let mut plans = Vec::with_capacity(articles.len());
         let mut sources: Vec<Vec<String>> = Vec::with_capacity(articles.len());
-        for article in &articles {
-            let (plan, images) = match found.get(article) {
+        for article in articles {
+            let (plan, images) = match found.get(article.as_str()) {
                 None => (
                     Planned {
-                        article: article.clone(),
+                        article: article.to_string(),
                         product_id: None,
                         total_images: 0,
                         error: Some(format!(
@@ -176,7 +177,7 @@ impl Pipeline {
                         .then(|| "NO_IMAGES: 该商品在 Ozon 上没有图片".to_string());
                     (
                         Planned {
-                            article: article.clone(),
+                            article: article.to_string(),
                             product_id: info.id,
                             total_images: images.len() as u32,
                             error,
@@ -197,7 +198,7 @@ impl Pipeline {
         let mut jobs: HashMap<tokio::task::Id, (usize, usize)> = HashMap::new();
         for (idx, images) in sources.iter().enumerate() {
             let article = &articles[idx];
-            let stored = req.done.get(article);
+            let stored = req.done.get(article.as_str());
             for (i, source) in images.iter().enumerate() {
                 let n = i as u32 + 1;
                 if let Some(url) = stored.and_then(|m| m.get(&n)) {
@@ -284,7 +285,7 @@ impl Pipeline {
     async fn resolve(
         &self,
         creds: &OzonCredentials,
-        articles: &[String],
+        articles: &[Article],
         field: LookupField,
     ) -> Result<HashMap<String, ProductInfo>, PipelineError> {
         let mut found = HashMap::new();
@@ -293,9 +294,11 @@ impl Pipeline {
             LookupField::Sku => articles
                 .iter()
                 .filter(|a| a.parse::<i64>().is_ok())
-                .cloned()
+                .map(|a| a.to_string())
                 .collect(),
-            LookupField::OfferId | LookupField::VendorCode => articles.to_vec(),
+            LookupField::OfferId | LookupField::VendorCode => {
+                articles.iter().map(|a| a.to_string()).collect()
+            }
         };
         for chunk in chunks(&lookup, INFO_CHUNK) {
             let request = match field {
@@ -318,7 +321,7 @@ impl Pipeline {
                     LookupField::Sku => info.sku.map(|s| s.to_string()).unwrap_or_default(),
                     _ => info.offer_id.clone(),
                 };
-                if articles.contains(&key) {
+                if articles.iter().any(|a| a.as_str() == key) {
                     found.entry(key).or_insert(info);
                 }
             }

@@ -140,6 +140,9 @@ async fn parse(body: Body) -> Result<DownloadRequest, PipelineError> {
         Some(v) => serde_json::from_value(v)
             .map_err(|e| bad("INVALID_OPTIONS", format!("options 无效：{e}")))?,
     };
+    // Checked in the pipeline's order: articles, then user_id, then credential and options.
+    let articles = super::validate::articles(&articles)?;
+    let user_id = super::validate::user_id(&user_id)?;
     Ok(DownloadRequest {
         credentials: OzonCredentials {
             client_id: client_id.trim().to_string(),

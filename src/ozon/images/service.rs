@@ -1,6 +1,7 @@
 //! The page's door to the pipeline: every run is a task row; progress is kept in a watch
 //! channel that the page follows over SSE, and saved to the database every second while it runs.
 
+use crate::common::ids::{Article, UserId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -101,6 +102,7 @@ impl ImageTasks {
     ) -> Result<i64, TaskError> {
         let articles = validate::articles(&validate::split_lines(articles_text))
             .map_err(|e| TaskError::Invalid(e.message))?;
+        let texts: Vec<String> = articles.iter().map(|a| a.to_string()).collect();
         validate::options(&options).map_err(|e| TaskError::Invalid(e.message))?;
         if credential_id <= 0 {
             return Err(TaskError::Invalid("请选择 Ozon 凭证".into()));
@@ -115,7 +117,7 @@ impl ImageTasks {
             credential_name: &row.name,
             field,
             options: &options,
-            articles: &articles,
+            articles: &texts,
         };
         let (id, created_at) = store::insert(&self.pool, &task).await?;
         let view = TaskView {
@@ -124,14 +126,14 @@ impl ImageTasks {
             credential_name: row.name,
             field,
             options,
-            articles,
+            articles: texts,
             status: TaskStatus::Running,
             error: None,
             created_at: crate::ui::time::format_timestamp(created_at),
             finished_at: None,
             items: Vec::new(),
         };
-        self.launch(view, credentials, user.id, HashMap::new());
+        self.launch(view, articles, credentials, user.id, HashMap::new());
         Ok(id)
     }
 
@@ -161,6 +163,10 @@ impl ImageTasks {
                 }
             }
         }
+        // The stored articles were parsed when the task was made; one that no longer parses
+        // is a damaged row, refused before anything runs.
+        let articles = validate::articles(&view.articles)
+            .map_err(|e| TaskError::Invalid(format!("任务 {id} 的货号已损坏：{}", e.message)))?;
         if !store::reopen(&self.pool, id).await? {
             return Err(TaskError::Running);
         }
@@ -168,7 +174,7 @@ impl ImageTasks {
         view.status = TaskStatus::Running;
         view.error = None;
         view.finished_at = None;
-        self.launch(view, credentials, user.id, done);
+        self.launch(view, articles, credentials, user.id, done);
         Ok(())
     }
 
@@ -186,6 +192,7 @@ impl ImageTasks {
     fn launch(
         &self,
         view: TaskView,
+        articles: Vec<Article>,
         credentials: OzonCredentials,
         user_id: i64,
         done: HashMap<String, HashMap<u32, String>>,
@@ -197,17 +204,15 @@ impl ImageTasks {
             .filter(|i| i.is_complete())
             .map(|i| i.article.as_str())
             .collect();
-        let articles: Vec<String> = view
-            .articles
-            .iter()
+        let articles: Vec<Article> = articles
+            .into_iter()
             .filter(|a| !complete.contains(&a.as_str()))
-            .cloned()
             .collect();
         let request = DownloadRequest {
             credentials,
             articles,
             field: view.field,
-            user_id: user_id.to_string(),
+            user_id: UserId::from(user_id),
             options: view.options.clone(),
             done,
         };

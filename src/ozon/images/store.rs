@@ -25,7 +25,7 @@ pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<(i64,
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO image_tasks (user_id, username, credential_id, credential_name, field, options, \
          articles, status, total_articles, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10) RETURNING id",
     )
     .bind(task.user_id)
     .bind(task.username)
@@ -47,9 +47,9 @@ pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::R
     let now = now_unix();
     let items = serde_json::to_string(&view.items).unwrap_or_else(|_| "[]".into());
     sqlx::query(
-        "UPDATE image_tasks SET status = ?, total_images = ?, success_images = ?, \
-         failed_images = ?, items = ?, error = ?, updated_at = ?, \
-         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?",
+        "UPDATE image_tasks SET status = $1, total_images = $2, success_images = $3, \
+         failed_images = $4, items = $5, error = $6, updated_at = $7, \
+         finished_at = CASE WHEN $8 THEN $9 ELSE finished_at END WHERE id = $10",
     )
     .bind(view.status.as_str())
     .bind(view.total_images())
@@ -70,7 +70,7 @@ pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::R
 pub async fn reopen(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'running', error = NULL, finished_at = NULL, \
-         updated_at = ? WHERE id = ? AND status != 'running'",
+         updated_at = $1 WHERE id = $2 AND status != 'running'",
     )
     .bind(now_unix())
     .bind(id)
@@ -83,7 +83,7 @@ pub async fn reopen(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
 pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'interrupted', \
-         error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = ? \
+         error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = $1 \
          WHERE status = 'running'",
     )
     .bind(now_unix())
@@ -118,7 +118,7 @@ const COLUMNS: &str = "id, username, credential_id, credential_name, field, opti
 
 pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSummary>> {
     let rows = sqlx::query_as::<_, Row>(&format!(
-        "SELECT {COLUMNS} FROM image_tasks ORDER BY created_at DESC, id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM image_tasks ORDER BY created_at DESC, id DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(pool)
@@ -142,7 +142,7 @@ pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSumma
 /// The task and the credential it used (if that still exists). A row whose JSON columns do
 /// not parse is an error, not an empty task.
 pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
-    let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM image_tasks WHERE id = ?"))
+    let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM image_tasks WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;

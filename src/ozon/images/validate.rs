@@ -2,11 +2,12 @@
 //! Every failure has a code and a message that names what is wrong.
 
 use super::ProcessOptions;
+use crate::common::ids::{Article, UserId};
 use crate::common::text::shown;
 
 pub const MAX_ARTICLES: usize = 100;
-pub const MAX_ARTICLE_CHARS: usize = 50;
-pub const MAX_USER_ID_CHARS: usize = 50;
+pub const MAX_ARTICLE_CHARS: usize = Article::MAX_CHARS;
+pub const MAX_USER_ID_CHARS: usize = UserId::MAX_CHARS;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -22,46 +23,24 @@ fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
     }
 }
 
-/// Why `value` cannot be one path segment of an object key, if it cannot.
-fn segment_problem(value: &str, max_chars: usize) -> Option<String> {
-    if value.is_empty() {
-        return Some("不能为空".into());
-    }
-    let chars = value.chars().count();
-    if chars > max_chars {
-        return Some(format!("长度 {chars} 超过 {max_chars} 个字符"));
-    }
-    if value.contains('/') || value.contains('\\') {
-        return Some("不能包含 / 或 \\".into());
-    }
-    if value.contains("..") {
-        return Some("不能包含 ..".into());
-    }
-    if value.chars().any(char::is_control) {
-        return Some("不能包含控制字符".into());
-    }
-    None
-}
-
 /// Trims each article, refuses bad ones, and collapses duplicates (first one wins).
-pub fn articles(raw: &[String]) -> Result<Vec<String>, Invalid> {
+pub fn articles(raw: &[String]) -> Result<Vec<Article>, Invalid> {
     if raw.is_empty() {
         return Err(invalid(
             "INVALID_ARTICLES",
             "articles 不能为空，需要 1 到 100 个货号",
         ));
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Article> = Vec::new();
     for (i, value) in raw.iter().enumerate() {
-        let value = value.trim();
-        if let Some(problem) = segment_problem(value, MAX_ARTICLE_CHARS) {
-            return Err(invalid(
+        let article = Article::parse(value).map_err(|problem| {
+            invalid(
                 "INVALID_ARTICLE",
-                format!("第 {} 个货号 \"{}\" {problem}", i + 1, shown(value)),
-            ));
-        }
-        if !out.iter().any(|a| a == value) {
-            out.push(value.to_string());
+                format!("第 {} 个货号 \"{}\" {problem}", i + 1, shown(value.trim())),
+            )
+        })?;
+        if !out.contains(&article) {
+            out.push(article);
         }
     }
     if out.len() > MAX_ARTICLES {
@@ -82,15 +61,13 @@ pub fn split_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn user_id(value: &str) -> Result<String, Invalid> {
-    let value = value.trim();
-    match segment_problem(value, MAX_USER_ID_CHARS) {
-        None => Ok(value.to_string()),
-        Some(problem) => Err(invalid(
+pub fn user_id(value: &str) -> Result<UserId, Invalid> {
+    UserId::parse(value).map_err(|problem| {
+        invalid(
             "INVALID_USER_ID",
-            format!("user_id \"{}\" {problem}", shown(value)),
-        )),
-    }
+            format!("user_id \"{}\" {problem}", shown(value.trim())),
+        )
+    })
 }
 
 /// A Client-Id and Api-Key given in a request: present and of a plausible size.
@@ -148,7 +125,8 @@ mod tests {
     #[test]
     fn articles_are_trimmed_and_deduplicated() {
         let got = articles(&strings(&[" A-1 ", "B", "A-1", "货号"])).expect("valid");
-        assert_eq!(got, strings(&["A-1", "B", "货号"]));
+        let got: Vec<&str> = got.iter().map(|a| a.as_str()).collect();
+        assert_eq!(got, ["A-1", "B", "货号"]);
     }
 
     #[test]
@@ -177,7 +155,7 @@ mod tests {
 
     #[test]
     fn user_ids_follow_the_same_rules() {
-        assert_eq!(user_id(" user_123 ").expect("valid"), "user_123");
+        assert_eq!(user_id(" user_123 ").expect("valid").as_str(), "user_123");
         for bad in ["", "../x", "a/b", "a\nb", &"u".repeat(51)] {
             assert_eq!(user_id(bad).expect_err(bad).code, "INVALID_USER_ID");
         }

@@ -52,7 +52,7 @@ async fn demo_dir_or_refuse(config: &Config) -> anyhow::Result<sqlx::SqlitePool>
     let pool = db::open_database(&path).await?;
     let ok = !existed
         || db::is_demo(&pool).await?
-        || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE name != ?")
+        || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE name != $1")
             .bind(DEMO_USER)
             .fetch_one(&pool)
             .await?

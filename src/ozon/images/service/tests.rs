@@ -103,7 +103,7 @@ async fn image_tasks_run_without_the_server() {
     assert_eq!(stored.credential_name, "主店");
 
     // A row whose JSON does not parse is an error, not an empty task.
-    sqlx::query("UPDATE image_tasks SET items = 'not json' WHERE id = ?")
+    sqlx::query("UPDATE image_tasks SET items = 'not json' WHERE id = $1")
         .bind(id)
         .execute(&pool)
         .await

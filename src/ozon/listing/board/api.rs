@@ -85,7 +85,7 @@ pub async fn submit_products(offer_ids: String) -> Result<Vec<Outcome>, AppError
             AppError::Invalid(format!("一次最多提交 {} 个商品", service::MAX_SUBMIT)).respond(),
         );
     }
-    Ok(service::submit(&app, &ids, &user.name).await)
+    Ok(service::submit(&app.listing, &app.drafts, &ids, &user.name).await)
 }
 
 /// Retries the named failed products; with none named, every product in Error.
@@ -102,7 +102,7 @@ pub async fn retry_products(offer_ids: String) -> Result<Vec<Outcome>, AppError>
         done.push(Outcome {
             offer_id: id.clone(),
             ok: result.is_ok(),
-            message: result.unwrap_or_else(|e| e),
+            message: result.unwrap_or_else(service::Refusal::told),
         });
     }
     Ok(done)

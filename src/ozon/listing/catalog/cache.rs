@@ -92,7 +92,7 @@ pub async fn attributes(
     type_id: i64,
 ) -> Result<Vec<AttributeSpec>, CacheError> {
     let cached: Option<String> = sqlx::query_scalar(
-        "SELECT attributes FROM catalog_attributes WHERE credential_id = ? AND category_id = ? AND type_id = ?",
+        "SELECT attributes FROM catalog_attributes WHERE credential_id = $1 AND category_id = $2 AND type_id = $3",
     )
     .bind(credential_id)
     .bind(category_id)
@@ -116,7 +116,7 @@ pub async fn attributes(
         .collect();
     sqlx::query(
         "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, attributes, fetched_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(credential_id)
     .bind(category_id)
@@ -137,8 +137,8 @@ pub async fn values(
     (attribute_id, category_id, type_id): (i64, i64, i64),
     page_size: i64,
 ) -> Result<Vec<(i64, String)>, CacheError> {
-    let select = "SELECT value_id, value FROM catalog_values WHERE credential_id = ? \
-                  AND attribute_id = ? AND category_id = ? AND type_id = ? ORDER BY value_id";
+    let select = "SELECT value_id, value FROM catalog_values WHERE credential_id = $1 \
+                  AND attribute_id = $2 AND category_id = $3 AND type_id = $4 ORDER BY value_id";
     let cached: Vec<(i64, String)> = sqlx::query_as(select)
         .bind(credential_id)
         .bind(attribute_id)
@@ -154,7 +154,7 @@ pub async fn values(
     for v in &all {
         sqlx::query(
             "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, type_id, value_id, value) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(credential_id)
         .bind(attribute_id)
@@ -207,8 +207,8 @@ pub async fn search_types(
     );
     let rows: Vec<(i64, i64, i64, String, String, String, bool)> = sqlx::query_as(
         "SELECT category_id, type_id, parent_id, name_zh, name_ru, path, disabled FROM catalog_nodes \
-         WHERE credential_id = ? AND type_id > 0 AND disabled = 0 \
-         AND (path LIKE ? ESCAPE '\\' OR name_ru LIKE ? ESCAPE '\\') ORDER BY path LIMIT ?",
+         WHERE credential_id = $1 AND type_id > 0 AND disabled = 0 \
+         AND (path LIKE $2 ESCAPE '\\' OR name_ru LIKE $3 ESCAPE '\\') ORDER BY path LIMIT $4",
     )
     .bind(credential_id)
     .bind(&pattern)
@@ -234,7 +234,7 @@ pub async fn search_types(
 
 /// Whether the account's tree is cached.
 pub async fn has_tree(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = ?")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = $1")
         .bind(credential_id)
         .fetch_one(pool)
         .await?;
@@ -249,7 +249,7 @@ pub async fn pair_known(
     type_id: i64,
 ) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = ? AND category_id = ? AND type_id = ? AND type_id > 0",
+        "SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = $1 AND category_id = $2 AND type_id = $3 AND type_id > 0",
     )
     .bind(credential_id)
     .bind(category_id)

@@ -41,7 +41,7 @@ pub async fn refresh(
 ) -> Result<CatalogDiff, CacheError> {
     let row = match sqlx::query_as::<_, RefreshRow>(
         "SELECT id, tree_zh, tree_ru, pending, fetched FROM catalog_refreshes \
-         WHERE credential_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+         WHERE credential_id = $1 AND status = 'running' ORDER BY id DESC LIMIT 1",
     )
     .bind(credential_id)
     .fetch_optional(pool)
@@ -53,7 +53,7 @@ pub async fn refresh(
                 .unwrap_or_else(|_| "[]".into());
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO catalog_refreshes (credential_id, status, pending, started_at) \
-                 VALUES (?, 'running', ?, ?) RETURNING id",
+                 VALUES ($1, 'running', $2, $3) RETURNING id",
             )
             .bind(credential_id)
             .bind(&pending)
@@ -98,7 +98,7 @@ async fn run_refresh(
                 serde_json::to_string(&zh).unwrap_or_default(),
                 serde_json::to_string(&ru).unwrap_or_default(),
             );
-            sqlx::query("UPDATE catalog_refreshes SET tree_zh = ?, tree_ru = ? WHERE id = ?")
+            sqlx::query("UPDATE catalog_refreshes SET tree_zh = $1, tree_ru = $2 WHERE id = $3")
                 .bind(&zh)
                 .bind(&ru)
                 .bind(id)
@@ -124,7 +124,7 @@ async fn run_refresh(
             .collect();
         fetched.push(((category_id, type_id), specs));
         pending.remove(0);
-        sqlx::query("UPDATE catalog_refreshes SET pending = ?, fetched = ? WHERE id = ?")
+        sqlx::query("UPDATE catalog_refreshes SET pending = $1, fetched = $2 WHERE id = $3")
             .bind(serde_json::to_string(&pending).unwrap_or_default())
             .bind(serde_json::to_string(&fetched).unwrap_or_default())
             .bind(id)
@@ -141,9 +141,9 @@ async fn run_refresh(
 /// The (category, type) pairs whose attributes are cached or used by a draft.
 async fn pairs_in_use(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
     let mut pairs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT category_id, type_id FROM catalog_attributes WHERE credential_id = ? \
+        "SELECT category_id, type_id FROM catalog_attributes WHERE credential_id = $1 \
          UNION SELECT json_extract(data, '$.description_category_id'), json_extract(data, '$.type_id') \
-         FROM listing_drafts WHERE credential_id = ? \
+         FROM listing_drafts WHERE credential_id = $2 \
          AND json_extract(data, '$.type_id') IS NOT NULL \
          AND json_extract(data, '$.description_category_id') IS NOT NULL",
     )
@@ -166,13 +166,13 @@ async fn swap_in(
 ) -> Result<CatalogDiff, CacheError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let old_nodes: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT category_id, type_id, path FROM catalog_nodes WHERE credential_id = ? AND type_id > 0",
+        "SELECT category_id, type_id, path FROM catalog_nodes WHERE credential_id = $1 AND type_id > 0",
     )
     .bind(credential_id)
     .fetch_all(&mut *tx)
     .await?;
     let old_attrs: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT category_id, type_id, attributes FROM catalog_attributes WHERE credential_id = ?",
+        "SELECT category_id, type_id, attributes FROM catalog_attributes WHERE credential_id = $1",
     )
     .bind(credential_id)
     .fetch_all(&mut *tx)
@@ -234,8 +234,8 @@ async fn swap_in(
     for ((attribute_id, category_id, type_id), values) in &dictionaries {
         let pair = (*category_id, *type_id);
         let old: Vec<i64> = sqlx::query_scalar(
-            "SELECT value_id FROM catalog_values WHERE credential_id = ? AND attribute_id = ? \
-             AND category_id = ? AND type_id = ?",
+            "SELECT value_id FROM catalog_values WHERE credential_id = $1 AND attribute_id = $2 \
+             AND category_id = $3 AND type_id = $4",
         )
         .bind(credential_id)
         .bind(attribute_id)
@@ -266,8 +266,8 @@ async fn swap_in(
             touched.insert(pair);
         }
         sqlx::query(
-            "DELETE FROM catalog_values WHERE credential_id = ? AND attribute_id = ? \
-             AND category_id = ? AND type_id = ?",
+            "DELETE FROM catalog_values WHERE credential_id = $1 AND attribute_id = $2 \
+             AND category_id = $3 AND type_id = $4",
         )
         .bind(credential_id)
         .bind(attribute_id)
@@ -278,7 +278,7 @@ async fn swap_in(
         for (value_id, value) in values {
             sqlx::query(
                 "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, \
-                 type_id, value_id, value) VALUES (?, ?, ?, ?, ?, ?)",
+                 type_id, value_id, value) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(credential_id)
             .bind(attribute_id)
@@ -295,14 +295,14 @@ async fn swap_in(
     diff.touched_pairs = touched.iter().copied().collect();
     diff.touched_pairs.sort();
 
-    sqlx::query("DELETE FROM catalog_nodes WHERE credential_id = ?")
+    sqlx::query("DELETE FROM catalog_nodes WHERE credential_id = $1")
         .bind(credential_id)
         .execute(&mut *tx)
         .await?;
     for n in &nodes {
         sqlx::query(
             "INSERT OR REPLACE INTO catalog_nodes (credential_id, category_id, type_id, parent_id, \
-             name_zh, name_ru, path, disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             name_zh, name_ru, path, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(credential_id)
         .bind(n.category_id)
@@ -319,7 +319,7 @@ async fn swap_in(
     for ((category_id, type_id), specs) in &fetched {
         sqlx::query(
             "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, \
-             attributes, fetched_at) VALUES (?, ?, ?, ?, ?)",
+             attributes, fetched_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(credential_id)
         .bind(category_id)
@@ -332,8 +332,8 @@ async fn swap_in(
     for (category_id, type_id) in &diff.touched_pairs {
         let flagged: Vec<String> = sqlx::query_scalar(
             "UPDATE listing_drafts SET flag = '类目属性已变化，请检查后再提交' \
-             WHERE credential_id = ? AND json_extract(data, '$.description_category_id') = ? \
-             AND json_extract(data, '$.type_id') = ? RETURNING offer_id",
+             WHERE credential_id = $1 AND json_extract(data, '$.description_category_id') = $2 \
+             AND json_extract(data, '$.type_id') = $3 RETURNING offer_id",
         )
         .bind(credential_id)
         .bind(category_id)
@@ -345,7 +345,7 @@ async fn swap_in(
     diff.flagged_drafts.sort();
     if !diff.is_empty() {
         sqlx::query(
-            "INSERT INTO catalog_diffs (credential_id, created_at, changes) VALUES (?, ?, ?)",
+            "INSERT INTO catalog_diffs (credential_id, created_at, changes) VALUES ($1, $2, $3)",
         )
         .bind(credential_id)
         .bind(now)
@@ -354,8 +354,8 @@ async fn swap_in(
         .await?;
     }
     sqlx::query(
-        "UPDATE catalog_refreshes SET status = 'done', finished_at = ?, tree_zh = NULL, \
-         tree_ru = NULL, fetched = '[]' WHERE id = ?",
+        "UPDATE catalog_refreshes SET status = 'done', finished_at = $1, tree_zh = NULL, \
+         tree_ru = NULL, fetched = '[]' WHERE id = $2",
     )
     .bind(now)
     .bind(refresh_id)

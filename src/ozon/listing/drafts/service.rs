@@ -103,6 +103,10 @@ impl Drafts {
         &self.pool
     }
 
+    pub fn ozon(&self) -> &OzonClient {
+        &self.ozon
+    }
+
     /// What the cache knows about the draft's category (see [`facts`]).
     pub async fn facts(
         &self,

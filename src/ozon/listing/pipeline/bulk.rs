@@ -5,11 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use super::service::Refusal;
 use super::service_types::Outcome;
 use super::state::State;
+use super::Listing;
+use crate::ozon::listing::drafts::service::Drafts;
 use crate::ozon::listing::validate::validate;
 use crate::ozon::listing::{drafts::store as drafts_store, DraftStock};
-use crate::server::state::AppState;
 
 /// Largest pasted or uploaded table.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -99,7 +101,12 @@ fn read_row(row: &[String], c: &Columns, change: &mut Change) -> Result<(), Stri
 }
 
 /// Applies the table; answers one outcome per product (or why the table cannot be read).
-pub async fn apply(state: &AppState, text: &str, by: &str) -> Result<Vec<Outcome>, String> {
+pub async fn apply(
+    listing: &Listing,
+    drafts: &Drafts,
+    text: &str,
+    by: &str,
+) -> Result<Vec<Outcome>, String> {
     if text.trim().is_empty() {
         return Err("表格是空的".into());
     }
@@ -134,7 +141,9 @@ pub async fn apply(state: &AppState, text: &str, by: &str) -> Result<Vec<Outcome
     let mut send = Vec::new();
     for (offer_id, change) in changes {
         let result = match change {
-            Ok(change) => update(state, &offer_id, change, by).await,
+            Ok(change) => update(listing, drafts, &offer_id, change, by)
+                .await
+                .map_err(Refusal::told),
             Err(why) => Err(why),
         };
         match result {
@@ -155,7 +164,7 @@ pub async fn apply(state: &AppState, text: &str, by: &str) -> Result<Vec<Outcome
             }),
         }
     }
-    for sent in super::service::submit(state, &send, by).await {
+    for sent in super::service::submit(listing, drafts, &send, by).await {
         if let Some(o) = out.iter_mut().find(|o| o.offer_id == sent.offer_id) {
             o.ok = sent.ok;
             o.message = format!("{}；{}", o.message, sent.message);
@@ -167,22 +176,14 @@ pub async fn apply(state: &AppState, text: &str, by: &str) -> Result<Vec<Outcome
 /// Writes the change into the draft (validated again); answers what changed and whether the
 /// card exists on Ozon, so the change must be sent.
 async fn update(
-    state: &AppState,
+    listing: &Listing,
+    drafts: &Drafts,
     offer_id: &str,
     change: Change,
     by: &str,
-) -> Result<(String, bool), String> {
-    let db = |e: sqlx::Error| {
-        tracing::error!(error = %e, "bulk price/stock update failed");
-        "数据库错误".to_string()
-    };
-    let pool = &state.pool;
-    let saved = state
-        .drafts
-        .find(offer_id)
-        .await
-        .map_err(db)?
-        .ok_or("草稿不存在")?;
+) -> Result<(String, bool), Refusal> {
+    let pool = listing.pool();
+    let saved = drafts.find(offer_id).await?.ok_or(Refusal::NoDraft)?;
     let (credential_id, mut draft, old_problems) =
         (saved.credential_id, saved.draft, saved.problems);
     let mut said = Vec::new();
@@ -208,14 +209,14 @@ async fn update(
         }
         said.push(format!("仓库 {warehouse_id} 库存 {stock}"));
     }
-    let (_, creds) = crate::vault::service::open_credential(pool, &state.sealer, credential_id)
+    let creds = listing
+        .credentials(credential_id)
         .await
-        .map_err(|_| "草稿使用的 Ozon 凭证已被删除".to_string())?;
-    let facts = state
-        .drafts
+        .map_err(|_| Refusal::NoCredential)?;
+    let facts = drafts
         .facts(credential_id, &creds, &draft)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(Refusal::Cache)?;
     let mut problems = validate(&draft, &facts);
     // Picture checks are the media step's; their last result is kept as it was.
     problems.extend(
@@ -223,19 +224,16 @@ async fn update(
             .into_iter()
             .filter(|p| p.field.starts_with("images")),
     );
-    drafts_store::save(pool, credential_id, &draft, &problems, by)
-        .await
-        .map_err(db)?;
+    drafts_store::save(pool, credential_id, &draft, &problems, by).await?;
     if let Some(p) = problems.first() {
-        return Err(format!(
-            "已保存到草稿，但草稿未通过检查：{}（{}）",
-            p.message, p.field
-        ));
+        return Err(Refusal::SavedInvalid {
+            message: p.message.clone(),
+            field: p.field.clone(),
+        });
     }
     let on_ozon = matches!(
         super::store::product(pool, offer_id)
-            .await
-            .map_err(db)?
+            .await?
             .map(|p| p.state()),
         Some(State::Created | State::Priced | State::ReadyForSale | State::Live)
     );

@@ -131,7 +131,7 @@ async fn sent_of(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Sent> {
     } else {
         let rows: Vec<(i64,)> = sqlx::query_as(
             "SELECT stock FROM stock_log WHERE id IN (SELECT MAX(id) FROM stock_log \
-             WHERE offer_id = ? AND state = 'accepted' GROUP BY warehouse_id)",
+             WHERE offer_id = $1 AND state = 'accepted' GROUP BY warehouse_id)",
         )
         .bind(offer_id)
         .fetch_all(pool)
@@ -249,7 +249,7 @@ pub fn sellable(levels: &[crate::ozon::client::commerce::StockLevel]) -> i64 {
 async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO listing_inspections (run_at, checked, differences, error, trigger) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO listing_inspections (run_at, checked, differences, error, trigger) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(report.run_at)
     .bind(report.checked)
@@ -260,7 +260,7 @@ async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
     .await?;
     for d in &report.differences {
         sqlx::query(
-            "INSERT INTO listing_discrepancies (run_at, offer_id, field, sent, found) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO listing_discrepancies (run_at, offer_id, field, sent, found) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(report.run_at)
         .bind(&d.offer_id)
@@ -284,7 +284,7 @@ pub async fn latest(pool: &SqlitePool) -> sqlx::Result<Option<Inspection>> {
         return Ok(None);
     };
     let differences = sqlx::query_as(
-        "SELECT offer_id, field, sent, found FROM listing_discrepancies WHERE run_at = ? ORDER BY offer_id, field",
+        "SELECT offer_id, field, sent, found FROM listing_discrepancies WHERE run_at = $1 ORDER BY offer_id, field",
     )
     .bind(run_at)
     .fetch_all(pool)

@@ -23,10 +23,10 @@ pub async fn put_stock(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO stock_pending (offer_id, warehouse_id, stock, due_at) \
-         VALUES (?1, ?2, ?3, MAX(?4, COALESCE((SELECT sent_at + ?5 FROM stock_sent \
-                 WHERE offer_id = ?1 AND warehouse_id = ?2), 0))) \
+         VALUES ($1, $2, $3, MAX($4, COALESCE((SELECT sent_at + $5 FROM stock_sent \
+                 WHERE offer_id = $1 AND warehouse_id = $2), 0))) \
          ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET stock = excluded.stock, \
-           due_at = CASE WHEN sending IS NULL THEN due_at ELSE MAX(due_at, sending + ?5) END \
+           due_at = CASE WHEN sending IS NULL THEN due_at ELSE MAX(due_at, sending + $5) END \
          RETURNING due_at",
     )
     .bind(offer_id)
@@ -47,9 +47,9 @@ pub async fn take_due_stocks(
     limit: i64,
 ) -> sqlx::Result<Vec<(String, i64, i64)>> {
     sqlx::query_as(
-        "UPDATE stock_pending SET sending = ?1, sent_stock = stock WHERE rowid IN \
-         (SELECT rowid FROM stock_pending WHERE sending IS NULL AND due_at <= ?1 \
-          ORDER BY due_at, offer_id LIMIT ?2) \
+        "UPDATE stock_pending SET sending = $1, sent_stock = stock WHERE rowid IN \
+         (SELECT rowid FROM stock_pending WHERE sending IS NULL AND due_at <= $1 \
+          ORDER BY due_at, offer_id LIMIT $2) \
          RETURNING offer_id, warehouse_id, stock",
     )
     .bind(now)
@@ -69,7 +69,7 @@ pub async fn stock_applied(
 ) -> sqlx::Result<()> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO stock_sent (offer_id, warehouse_id, sent_at) VALUES (?, ?, ?) \
+        "INSERT INTO stock_sent (offer_id, warehouse_id, sent_at) VALUES ($1, $2, $3) \
          ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET sent_at = excluded.sent_at",
     )
     .bind(offer_id)
@@ -78,7 +78,7 @@ pub async fn stock_applied(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "DELETE FROM stock_pending WHERE offer_id = ? AND warehouse_id = ? AND stock = sent_stock",
+        "DELETE FROM stock_pending WHERE offer_id = $1 AND warehouse_id = $2 AND stock = sent_stock",
     )
     .bind(offer_id)
     .bind(warehouse_id)
@@ -117,7 +117,7 @@ pub async fn stock_dropped(
 ) -> sqlx::Result<()> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query(
-        "DELETE FROM stock_pending WHERE offer_id = ? AND warehouse_id = ? AND stock = sent_stock",
+        "DELETE FROM stock_pending WHERE offer_id = $1 AND warehouse_id = $2 AND stock = sent_stock",
     )
     .bind(offer_id)
     .bind(warehouse_id)
@@ -134,8 +134,8 @@ async fn release(
     due: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = MAX(due_at, ?) \
-         WHERE offer_id = ? AND warehouse_id = ? AND sending IS NOT NULL",
+        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = MAX(due_at, $1) \
+         WHERE offer_id = $2 AND warehouse_id = $3 AND sending IS NOT NULL",
     )
     .bind(due)
     .bind(offer_id)
@@ -149,7 +149,7 @@ async fn release(
 /// than 30 s after they were taken (Ozon may have applied them just before the stop).
 pub async fn recover_stocks(pool: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
-        "UPDATE stock_pending SET due_at = MAX(due_at, sending + ?), sending = NULL, \
+        "UPDATE stock_pending SET due_at = MAX(due_at, sending + $1), sending = NULL, \
          sent_stock = NULL WHERE sending IS NOT NULL",
     )
     .bind(STOCK_GAP_SECS + MARGIN_SECS)
@@ -172,7 +172,7 @@ pub fn next_price_slot(sent: &[i64], now: i64) -> i64 {
 /// `next_price_slot` from the product's accepted rows in `price_log`.
 pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Result<i64> {
     let sent: Vec<i64> = sqlx::query_scalar(
-        "SELECT created_at FROM price_log WHERE offer_id = ? AND state = 'accepted' AND created_at > ?",
+        "SELECT created_at FROM price_log WHERE offer_id = $1 AND state = 'accepted' AND created_at > $2",
     )
     .bind(offer_id)
     .bind(now - 3600)
@@ -184,7 +184,7 @@ pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Re
 
 /// When the product's next waiting stock write goes out, if one waits.
 pub async fn next_stock_due(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MIN(due_at) FROM stock_pending WHERE offer_id = ?")
+    sqlx::query_scalar("SELECT MIN(due_at) FROM stock_pending WHERE offer_id = $1")
         .bind(offer_id)
         .fetch_one(pool)
         .await
@@ -193,7 +193,7 @@ pub async fn next_stock_due(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<O
 /// The product's waiting stock writes: (warehouse, stock, due).
 pub async fn pending_of(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<(i64, i64, i64)>> {
     sqlx::query_as(
-        "SELECT warehouse_id, stock, due_at FROM stock_pending WHERE offer_id = ? ORDER BY warehouse_id",
+        "SELECT warehouse_id, stock, due_at FROM stock_pending WHERE offer_id = $1 ORDER BY warehouse_id",
     )
     .bind(offer_id)
     .fetch_all(pool)

@@ -71,10 +71,10 @@ pub async fn enqueue_on(
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "UPDATE listing_jobs SET \
-           run_at = CASE WHEN status = 'queued' THEN MIN(run_at, ?1) ELSE run_at END, \
-           rerun_at = CASE WHEN status = 'running' THEN MIN(COALESCE(rerun_at, ?1), ?1) \
+           run_at = CASE WHEN status = 'queued' THEN MIN(run_at, $1) ELSE run_at END, \
+           rerun_at = CASE WHEN status = 'running' THEN MIN(COALESCE(rerun_at, $1), $1) \
              ELSE rerun_at END \
-         WHERE offer_id = ?2 AND kind = ?3 AND status IN ('queued', 'running')",
+         WHERE offer_id = $2 AND kind = $3 AND status IN ('queued', 'running')",
     )
     .bind(run_at)
     .bind(offer_id)
@@ -83,7 +83,7 @@ pub async fn enqueue_on(
     .await?;
     let done = sqlx::query(
         "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
-         VALUES (?, ?, 'queued', ?, ?)",
+         VALUES ($1, $2, 'queued', $3, $4)",
     )
     .bind(offer_id)
     .bind(queue.as_str())
@@ -98,8 +98,8 @@ pub async fn enqueue_on(
 /// same job.
 pub async fn claim(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<Option<Job>> {
     sqlx::query_as(
-        "UPDATE listing_jobs SET status = 'running', claimed_at = ?, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ? \
+        "UPDATE listing_jobs SET status = 'running', claimed_at = $1, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM listing_jobs WHERE kind = $2 AND status = 'queued' AND run_at <= $3 \
                      ORDER BY run_at, id LIMIT 1) \
          RETURNING id, offer_id, attempts",
     )
@@ -118,9 +118,9 @@ pub async fn claim_batch(
     limit: i64,
 ) -> sqlx::Result<Vec<Job>> {
     sqlx::query_as(
-        "UPDATE listing_jobs SET status = 'running', claimed_at = ?, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ? \
-                      ORDER BY run_at, id LIMIT ?) \
+        "UPDATE listing_jobs SET status = 'running', claimed_at = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM listing_jobs WHERE kind = $2 AND status = 'queued' AND run_at <= $3 \
+                      ORDER BY run_at, id LIMIT $4) \
          RETURNING id, offer_id, attempts",
     )
     .bind(now)
@@ -135,7 +135,7 @@ pub async fn claim_batch(
 pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE listing_jobs SET status = CASE WHEN rerun_at IS NULL THEN 'done' ELSE 'queued' END, \
-         run_at = COALESCE(rerun_at, run_at), rerun_at = NULL, last_error = NULL WHERE id = ?",
+         run_at = COALESCE(rerun_at, run_at), rerun_at = NULL, last_error = NULL WHERE id = $1",
     )
         .bind(id)
         .execute(pool)
@@ -146,8 +146,8 @@ pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 /// Puts the job back to run again at `run_at`, keeping why it failed.
 pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = ?, rerun_at = NULL, last_error = ? \
-         WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = $1, rerun_at = NULL, last_error = $2 \
+         WHERE id = $3",
     )
     .bind(run_at)
     .bind(error)
@@ -159,7 +159,7 @@ pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> s
 
 /// Gives the job up (the product goes to review).
 pub async fn bury(pool: &SqlitePool, id: i64, error: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE listing_jobs SET status = 'dead', last_error = ? WHERE id = ?")
+    sqlx::query("UPDATE listing_jobs SET status = 'dead', last_error = $1 WHERE id = $2")
         .bind(error)
         .bind(id)
         .execute(pool)
@@ -179,7 +179,7 @@ pub async fn requeue_orphans(pool: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
          SELECT p.offer_id, CASE WHEN p.state IN ('MediaReady', 'ImportSubmitted') THEN 'import' \
-                                 ELSE 'commercial' END, 'queued', 0, ? \
+                                 ELSE 'commercial' END, 'queued', 0, $1 \
          FROM listing_products p \
          WHERE p.state IN ('MediaReady', 'ImportSubmitted', 'Created', 'Priced', 'ReadyForSale') \
            AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.offer_id = p.offer_id \
@@ -199,7 +199,7 @@ pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u6
 /// How many jobs of `queue` are due and not yet taken.
 pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM listing_jobs WHERE kind = ? AND status = 'queued' AND run_at <= ?",
+        "SELECT COUNT(*) FROM listing_jobs WHERE kind = $1 AND status = 'queued' AND run_at <= $2",
     )
     .bind(queue.as_str())
     .bind(now)
@@ -210,7 +210,7 @@ pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Resul
 async fn requeue(pool: &SqlitePool, queue: Option<Queue>) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) \
-         WHERE status = 'running' AND (?1 IS NULL OR kind = ?1)",
+         WHERE status = 'running' AND ($1 IS NULL OR kind = $1)",
     )
     .bind(queue.map(Queue::as_str))
     .execute(pool)
@@ -225,7 +225,7 @@ pub async fn next_run(
     offer_id: &str,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "SELECT run_at FROM listing_jobs WHERE offer_id = ? AND kind = ? AND status = 'queued'",
+        "SELECT run_at FROM listing_jobs WHERE offer_id = $1 AND kind = $2 AND status = 'queued'",
     )
     .bind(offer_id)
     .bind(queue.as_str())
@@ -237,8 +237,8 @@ pub async fn next_run(
 /// reset, an import task, a price slot) is not failing.
 pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', run_at = ?, rerun_at = NULL, last_error = ?, \
-         attempts = MAX(attempts - 1, 0) WHERE id = ?",
+        "UPDATE listing_jobs SET status = 'queued', run_at = $1, rerun_at = NULL, last_error = $2, \
+         attempts = MAX(attempts - 1, 0) WHERE id = $3",
     )
     .bind(run_at)
     .bind(why)
@@ -254,7 +254,7 @@ pub async fn waiting(
     offer_id: &str,
 ) -> sqlx::Result<Option<(String, i64, Option<String>)>> {
     sqlx::query_as(
-        "SELECT kind, run_at, last_error FROM listing_jobs WHERE offer_id = ? AND status IN ('queued', 'running') \
+        "SELECT kind, run_at, last_error FROM listing_jobs WHERE offer_id = $1 AND status IN ('queued', 'running') \
          ORDER BY id DESC LIMIT 1",
     )
     .bind(offer_id)

@@ -53,7 +53,7 @@ pub async fn media(
     at: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO media_import_log (offer_id, source_url, state, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO media_import_log (offer_id, source_url, state, reason, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(offer_id)
     .bind(url)
@@ -76,7 +76,7 @@ pub async fn import(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO product_import_log (offer_id, request_json, response_json, state, reason, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(offer_id)
     .bind(redact(request))
@@ -105,7 +105,7 @@ pub async fn price(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO price_log (offer_id, currency, price, old_price, state, reason, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(p.offer_id)
     .bind(p.currency)
@@ -132,7 +132,7 @@ pub async fn stock(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO stock_log (offer_id, product_id, warehouse_id, stock, state, reason, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(offer_id)
     .bind(product_id)
@@ -152,7 +152,7 @@ pub async fn last_price(
     offer_id: &str,
 ) -> sqlx::Result<Option<(String, String)>> {
     sqlx::query_as(
-        "SELECT price, old_price FROM price_log WHERE offer_id = ? AND state = 'accepted' ORDER BY id DESC LIMIT 1",
+        "SELECT price, old_price FROM price_log WHERE offer_id = $1 AND state = 'accepted' ORDER BY id DESC LIMIT 1",
     )
     .bind(offer_id)
     .fetch_optional(pool)
@@ -174,10 +174,10 @@ pub struct Receipt {
 pub async fn of_product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Receipt>> {
     sqlx::query_as(
         "SELECT * FROM ( \
-           SELECT 'media' AS kind, state, source_url AS summary, reason, NULL AS detail, created_at AS at, id FROM media_import_log WHERE offer_id = ?1 \
-           UNION ALL SELECT 'import', state, request_json, reason, response_json, created_at, id FROM product_import_log WHERE offer_id = ?1 \
-           UNION ALL SELECT 'price', state, price || ' ' || currency || CASE WHEN old_price NOT IN ('', '0') THEN '（原价 ' || old_price || '）' ELSE '' END, reason, NULL, created_at, id FROM price_log WHERE offer_id = ?1 \
-           UNION ALL SELECT 'stock', state, '仓库 ' || warehouse_id || '：' || stock, reason, NULL, created_at, id FROM stock_log WHERE offer_id = ?1 \
+           SELECT 'media' AS kind, state, source_url AS summary, reason, NULL AS detail, created_at AS at, id FROM media_import_log WHERE offer_id = $1 \
+           UNION ALL SELECT 'import', state, request_json, reason, response_json, created_at, id FROM product_import_log WHERE offer_id = $1 \
+           UNION ALL SELECT 'price', state, price || ' ' || currency || CASE WHEN old_price NOT IN ('', '0') THEN '（原价 ' || old_price || '）' ELSE '' END, reason, NULL, created_at, id FROM price_log WHERE offer_id = $1 \
+           UNION ALL SELECT 'stock', state, '仓库 ' || warehouse_id || '：' || stock, reason, NULL, created_at, id FROM stock_log WHERE offer_id = $1 \
          ) ORDER BY at DESC, id DESC LIMIT 200",
     )
     .bind(offer_id)

@@ -229,7 +229,7 @@ pub async fn latest(
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
     sqlx::query_as(
         "SELECT warehouse_id, state, reason FROM stock_log WHERE id IN \
-         (SELECT MAX(id) FROM stock_log WHERE offer_id = ? GROUP BY warehouse_id)",
+         (SELECT MAX(id) FROM stock_log WHERE offer_id = $1 GROUP BY warehouse_id)",
     )
     .bind(offer_id)
     .fetch_all(pool)

@@ -30,6 +30,24 @@ pub struct Transition {
     pub at: i64,
 }
 
+/// Records who submitted the product; answers its state.
+pub async fn mark_submitted<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    offer_id: &str,
+    by: &str,
+) -> sqlx::Result<State> {
+    let state: String = sqlx::query_scalar(
+        "UPDATE listing_products SET submitted_by = $1 WHERE offer_id = $2 RETURNING state",
+    )
+    .bind(by)
+    .bind(offer_id)
+    .fetch_one(db)
+    .await?;
+    State::parse(&state).ok_or_else(|| {
+        sqlx::Error::Decode(format!("listing_products {offer_id}: 未知状态 {state}").into())
+    })
+}
+
 /// Puts `offer_id` into the pipeline as a Draft; a product already in it is left as it is.
 /// Answers whether it was added.
 pub async fn admit<'e>(
@@ -39,7 +57,7 @@ pub async fn admit<'e>(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT OR IGNORE INTO listing_products (offer_id, credential_id, state, updated_at) \
-         VALUES (?, ?, 'Draft', ?)",
+         VALUES ($1, $2, 'Draft', $3)",
     )
     .bind(offer_id)
     .bind(credential_id)
@@ -55,7 +73,7 @@ pub async fn state_of(
     offer_id: &str,
 ) -> Result<(State, Option<Step>), StoreError> {
     let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = ?")
+        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = $1")
             .bind(offer_id)
             .fetch_optional(pool)
             .await?;
@@ -77,7 +95,7 @@ pub async fn transition(
 ) -> Result<(), StoreError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = ?")
+        sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = $1")
             .bind(offer_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -93,8 +111,8 @@ pub async fn transition(
     let now = now_unix();
     let into_error = to == State::Error;
     sqlx::query(
-        "UPDATE listing_products SET state = ?, failed_step = ?, error = ?, \
-         needs_review = CASE WHEN ? THEN needs_review ELSE 0 END, updated_at = ? WHERE offer_id = ?",
+        "UPDATE listing_products SET state = $1, failed_step = $2, error = $3, \
+         needs_review = CASE WHEN $4 THEN needs_review ELSE 0 END, updated_at = $5 WHERE offer_id = $6",
     )
     .bind(to.as_str())
     .bind(if into_error { step.map(Step::as_str) } else { None })
@@ -106,7 +124,7 @@ pub async fn transition(
     .await?;
     sqlx::query(
         "INSERT INTO listing_transitions (offer_id, from_state, to_state, step, note, at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(offer_id)
     .bind(from.as_str())
@@ -123,7 +141,7 @@ pub async fn transition(
 /// Marks a product in Error as needing a person (人工复核).
 pub async fn send_to_review(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_products SET needs_review = 1 WHERE offer_id = ? AND state = 'Error'",
+        "UPDATE listing_products SET needs_review = 1 WHERE offer_id = $1 AND state = 'Error'",
     )
     .bind(offer_id)
     .execute(pool)
@@ -135,7 +153,7 @@ pub async fn send_to_review(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<(
 pub async fn timeline(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Transition>> {
     sqlx::query_as(
         "SELECT from_state AS \"from\", to_state AS \"to\", step, COALESCE(note, '') AS note, at \
-         FROM listing_transitions WHERE offer_id = ? ORDER BY id",
+         FROM listing_transitions WHERE offer_id = $1 ORDER BY id",
     )
     .bind(offer_id)
     .fetch_all(pool)
@@ -185,7 +203,7 @@ pub async fn product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<P
     sqlx::query_as(
         "SELECT offer_id, credential_id, state, failed_step, error, needs_review, product_id, sku, \
          task_id, import_intent, sent_images, submitted_by, updated_at \
-         FROM listing_products WHERE offer_id = ?",
+         FROM listing_products WHERE offer_id = $1",
     )
     .bind(offer_id)
     .fetch_optional(pool)
@@ -195,7 +213,7 @@ pub async fn product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<P
 /// Records (or clears) the intent to send an import: set before the request goes out, so a
 /// crash in between makes the next attempt look the offer_id up on Ozon first.
 pub async fn set_intent(pool: &SqlitePool, offer_id: &str, at: Option<i64>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE listing_products SET import_intent = ? WHERE offer_id = ?")
+    sqlx::query("UPDATE listing_products SET import_intent = $1 WHERE offer_id = $2")
         .bind(at)
         .bind(offer_id)
         .execute(pool)
@@ -212,7 +230,7 @@ pub async fn set_submitted(
     images: &[String],
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_products SET task_id = ?, import_intent = NULL, sent_images = ? WHERE offer_id = ?",
+        "UPDATE listing_products SET task_id = $1, import_intent = NULL, sent_images = $2 WHERE offer_id = $3",
     )
     .bind(task_id)
     .bind(serde_json::to_string(images).unwrap_or_default())
@@ -223,7 +241,7 @@ pub async fn set_submitted(
 }
 
 pub async fn set_images(pool: &SqlitePool, offer_id: &str, images: &[String]) -> sqlx::Result<()> {
-    sqlx::query("UPDATE listing_products SET sent_images = ? WHERE offer_id = ?")
+    sqlx::query("UPDATE listing_products SET sent_images = $1 WHERE offer_id = $2")
         .bind(serde_json::to_string(images).unwrap_or_default())
         .bind(offer_id)
         .execute(pool)
@@ -239,8 +257,8 @@ pub async fn set_card(
     sku: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_products SET product_id = COALESCE(?, product_id), sku = COALESCE(?, sku) \
-         WHERE offer_id = ?",
+        "UPDATE listing_products SET product_id = COALESCE($1, product_id), sku = COALESCE($2, sku) \
+         WHERE offer_id = $3",
     )
     .bind(product_id.filter(|id| *id > 0))
     .bind(sku.filter(|id| *id > 0))

@@ -33,7 +33,7 @@ pub async fn import_sheet(
         .await
         .map_err(AppError::respond)?;
     let report = crate::ozon::listing::sheets::import::import(
-        &state,
+        &state.drafts,
         credential_id,
         &creds,
         &name,
@@ -69,21 +69,5 @@ pub struct ImportRow {
 #[server(prefix = "/sf", endpoint = "listing_imports_recent")]
 pub async fn recent_imports() -> Result<Vec<ImportRow>, AppError> {
     let (state, _) = guard::require_user().await?;
-    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, file_name, created_by, created_at, report FROM listing_imports ORDER BY id DESC LIMIT 10",
-    )
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, file_name, created_by, at, report)| ImportRow {
-            id,
-            file_name,
-            created_by,
-            created_at: crate::ui::time::format_timestamp(at),
-            report: report
-                .and_then(|r| serde_json::from_str(&r).ok())
-                .unwrap_or_default(),
-        })
-        .collect())
+    Ok(super::store::recent(&state.pool, 10).await?)
 }

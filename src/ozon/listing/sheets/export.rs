@@ -7,9 +7,9 @@ use sqlx::SqlitePool;
 
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::catalog::cache::{self, CacheError};
+use crate::ozon::listing::drafts::service::Drafts;
 use crate::ozon::listing::sheets::columns::{columns, row_of, Column};
 use crate::ozon::listing::{AttributeSpec, Draft};
-use crate::server::state::AppState;
 
 /// Most dictionary values listed per attribute on the template's 字典值 sheet.
 const MAX_LISTED_VALUES: usize = 5000;
@@ -52,14 +52,14 @@ pub const FIELD_HINTS: &[(&str, &str)] = &[
 /// The template of a (category, type): the header, one row with the type filled in, the
 /// type's dictionaries and a sheet of hints.
 pub async fn template(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     (category_id, type_id): (i64, i64),
 ) -> Result<Sheets, CacheError> {
     let specs = cache::attributes(
-        &state.pool,
-        &state.ozon,
+        service.pool(),
+        service.ozon(),
         credential_id,
         creds,
         category_id,
@@ -82,8 +82,8 @@ pub async fn template(
     ]];
     for spec in specs.iter().filter(|s| s.dictionary_id > 0) {
         let values = cache::values(
-            &state.pool,
-            &state.ozon,
+            service.pool(),
+            service.ozon(),
             credential_id,
             creds,
             (spec.id, category_id, type_id),
@@ -101,12 +101,12 @@ pub async fn template(
         }
     }
     let path: Option<String> = sqlx::query_scalar(
-        "SELECT path FROM catalog_nodes WHERE credential_id = ? AND category_id = ? AND type_id = ?",
+        "SELECT path FROM catalog_nodes WHERE credential_id = $1 AND category_id = $2 AND type_id = $3",
     )
     .bind(credential_id)
     .bind(category_id)
     .bind(type_id)
-    .fetch_optional(&state.pool)
+    .fetch_optional(service.pool())
     .await?;
     let mut hints = vec![
         vec!["列".into(), "说明".into()],
@@ -172,12 +172,12 @@ async fn stored_drafts(
 /// The drafts as the template's first sheet: fixed columns, then every attribute the types
 /// of the drafts have (names from the cache), then any other attribute a draft carries.
 pub async fn export(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     pair: Option<(i64, i64)>,
 ) -> Result<Sheets, CacheError> {
-    let drafts = stored_drafts(&state.pool, pair).await?;
+    let drafts = stored_drafts(service.pool(), pair).await?;
     let mut specs: Vec<AttributeSpec> = Vec::new();
     let mut seen = HashSet::new();
     let pairs: Vec<(i64, i64)> = {
@@ -191,12 +191,12 @@ pub async fn export(
         p
     };
     for (category_id, type_id) in pairs {
-        if !cache::pair_known(&state.pool, credential_id, category_id, type_id).await? {
+        if !cache::pair_known(service.pool(), credential_id, category_id, type_id).await? {
             continue;
         }
         for spec in cache::attributes(
-            &state.pool,
-            &state.ozon,
+            service.pool(),
+            service.ozon(),
             credential_id,
             creds,
             category_id,

@@ -5,16 +5,13 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
-
-use crate::common::clock::now_unix;
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::catalog::cache::{self, CacheError};
+use crate::ozon::listing::drafts::service::Drafts;
 use crate::ozon::listing::sheets::columns::{draft_of, normalized, shape_attributes, Column};
 use crate::ozon::listing::{
     AttributeSpec, Draft, ImportReport, RowOutcome, RowStatus, MAX_SHEET_BYTES,
 };
-use crate::server::state::AppState;
 use crate::sheet::read_table;
 
 /// Most data rows in one file.
@@ -22,29 +19,9 @@ pub const MAX_ROWS: usize = 2000;
 
 pub use crate::ozon::listing::sheets::export::{export, template, Sheets};
 
-async fn keep_file(
-    pool: &SqlitePool,
-    credential_id: i64,
-    file_name: &str,
-    bytes: &[u8],
-    by: &str,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO listing_imports (credential_id, file_name, content, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(credential_id)
-    .bind(file_name)
-    .bind(bytes)
-    .bind(by)
-    .bind(now_unix())
-    .fetch_one(pool)
-    .await
-}
-
 /// Keeps the file, then makes or updates a draft per row. One bad row never stops the rest.
 pub async fn import(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     file_name: &str,
@@ -56,7 +33,7 @@ pub async fn import(
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    let id = keep_file(&state.pool, credential_id, &file_name, bytes, by).await?;
+    let id = super::store::keep_file(service.pool(), credential_id, &file_name, bytes, by).await?;
     let mut report = ImportReport {
         id,
         file_name,
@@ -65,18 +42,14 @@ pub async fn import(
     let (name, owned) = (report.file_name.clone(), bytes.to_vec());
     match crate::sheet::off_thread(move || read_table(&name, &owned, MAX_SHEET_BYTES)).await {
         Err(message) => report.error = Some(message),
-        Ok(rows) => import_rows(state, credential_id, creds, rows, by, &mut report).await,
+        Ok(rows) => import_rows(service, credential_id, creds, rows, by, &mut report).await,
     }
-    sqlx::query("UPDATE listing_imports SET report = ? WHERE id = ?")
-        .bind(serde_json::to_string(&report).unwrap_or_default())
-        .bind(id)
-        .execute(&state.pool)
-        .await?;
+    super::store::set_report(service.pool(), id, &report).await?;
     Ok(report)
 }
 
 async fn import_rows(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     rows: Vec<Vec<String>>,
@@ -127,7 +100,7 @@ async fn import_rows(
             continue;
         }
         let outcome = import_row(
-            state,
+            service,
             credential_id,
             creds,
             &cols,
@@ -151,7 +124,7 @@ struct Facts {
 
 #[allow(clippy::too_many_arguments)]
 async fn import_row(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     cols: &[Option<Column>],
@@ -187,10 +160,10 @@ async fn import_row(
         );
     }
     seen.insert(draft.offer_id.clone(), row_no);
-    if let Err(err) = shape(state, credential_id, creds, &mut draft, facts).await {
+    if let Err(err) = shape(service, credential_id, creds, &mut draft, facts).await {
         return rejected(draft.offer_id.clone(), format!("读取类目缓存失败：{err}"));
     }
-    let existing = match state.drafts.find(&draft.offer_id).await {
+    let existing = match service.find(&draft.offer_id).await {
         Ok(found) => found,
         Err(err) => return rejected(draft.offer_id.clone(), format!("数据库错误：{err}")),
     };
@@ -205,11 +178,7 @@ async fn import_row(
             };
         }
     }
-    match state
-        .drafts
-        .save_checked(credential_id, creds, &draft, by)
-        .await
-    {
+    match service.save_checked(credential_id, creds, &draft, by).await {
         Ok(problems) => RowOutcome {
             row: row_no,
             offer_id: draft.offer_id,
@@ -227,7 +196,7 @@ async fn import_row(
 
 /// Splits collections and maps dictionary texts to ids, for a type the cache knows.
 async fn shape(
-    state: &AppState,
+    service: &Drafts,
     credential_id: i64,
     creds: &OzonCredentials,
     draft: &mut Draft,
@@ -238,19 +207,20 @@ async fn shape(
         return Ok(());
     };
     if let Entry::Vacant(slot) = facts.specs.entry(pair) {
-        let specs = if cache::pair_known(&state.pool, credential_id, category_id, type_id).await? {
-            cache::attributes(
-                &state.pool,
-                &state.ozon,
-                credential_id,
-                creds,
-                category_id,
-                type_id,
-            )
-            .await?
-        } else {
-            Vec::new()
-        };
+        let specs =
+            if cache::pair_known(service.pool(), credential_id, category_id, type_id).await? {
+                cache::attributes(
+                    service.pool(),
+                    service.ozon(),
+                    credential_id,
+                    creds,
+                    category_id,
+                    type_id,
+                )
+                .await?
+            } else {
+                Vec::new()
+            };
         slot.insert(specs);
     }
     let specs = facts.specs.get(&pair).cloned().unwrap_or_default();
@@ -262,8 +232,8 @@ async fn shape(
         let key = (spec.id, category_id, type_id);
         if let Entry::Vacant(slot) = facts.dictionaries.entry(key) {
             let values = cache::values(
-                &state.pool,
-                &state.ozon,
+                service.pool(),
+                service.ozon(),
                 credential_id,
                 creds,
                 key,

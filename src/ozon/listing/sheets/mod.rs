@@ -12,3 +12,5 @@ pub mod export;
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod store;

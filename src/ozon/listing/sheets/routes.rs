@@ -110,7 +110,7 @@ async fn template_file(
         Ok(false) => return refuse(StatusCode::NOT_FOUND, "类目缓存中没有这个类目与类型的组合"),
         Err(e) => return cache_refusal(e.into()),
     }
-    match template(&state, credential_id, &creds, pair).await {
+    match template(&state.drafts, credential_id, &creds, pair).await {
         Ok(sheets) => file_response(
             format,
             &format!("ozon-template-{}-{}", pair.0, pair.1),
@@ -129,7 +129,7 @@ async fn export_file(
         Ok(p) => p,
         Err(r) => return r,
     };
-    match export(&state, credential_id, &creds, pair).await {
+    match export(&state.drafts, credential_id, &creds, pair).await {
         Ok(sheets) => file_response(format, "ozon-drafts", &sheets),
         Err(e) => cache_refusal(e),
     }
@@ -147,11 +147,7 @@ async fn kept_file(
     {
         return refuse(StatusCode::UNAUTHORIZED, "请先登录");
     }
-    let row: Result<Option<(String, Vec<u8>)>, _> =
-        sqlx::query_as("SELECT file_name, content FROM listing_imports WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&state.pool)
-            .await;
+    let row = super::store::kept_file(&state.pool, id).await;
     match row {
         Ok(Some((name, content))) => {
             let ext = name

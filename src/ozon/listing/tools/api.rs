@@ -78,7 +78,7 @@ pub async fn run_inspection() -> Result<InspectionView, AppError> {
 #[server(prefix = "/sf", endpoint = "listing_commercial_csv")]
 pub async fn commercial_csv(table: String) -> Result<Vec<Outcome>, AppError> {
     let (app, user) = guard::require_user().await?;
-    crate::ozon::listing::pipeline::bulk::apply(&app, &table, &user.name)
+    crate::ozon::listing::pipeline::bulk::apply(&app.listing, &app.drafts, &table, &user.name)
         .await
         .map_err(|why| AppError::Invalid(why).respond())
 }

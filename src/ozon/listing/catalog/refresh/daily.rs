@@ -4,7 +4,11 @@ use super::refresh;
 
 /// Daily: refreshes the cache of every credential that has one (and finishes any refresh a
 /// restart interrupted, right after start-up).
-pub async fn refresh_daily(state: crate::server::state::AppState) {
+pub async fn refresh_daily(
+    pool: sqlx::SqlitePool,
+    ozon: crate::ozon::client::OzonClient,
+    sealer: crate::vault::seal::Sealer,
+) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
     loop {
         tick.tick().await;
@@ -12,16 +16,18 @@ pub async fn refresh_daily(state: crate::server::state::AppState) {
             "SELECT DISTINCT credential_id FROM catalog_nodes \
              UNION SELECT credential_id FROM catalog_refreshes WHERE status = 'running'",
         )
-        .fetch_all(&state.pool)
+        .fetch_all(&pool)
         .await
-        .unwrap_or_default();
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "category cache refresh could not list the accounts");
+            Vec::new()
+        });
         for id in ids {
-            let opened =
-                crate::vault::service::open_credential(&state.pool, &state.sealer, id).await;
+            let opened = crate::vault::service::open_credential(&pool, &sealer, id).await;
             let Ok((_, creds)) = opened else {
                 continue;
             };
-            match refresh(&state.pool, &state.ozon, id, &creds).await {
+            match refresh(&pool, &ozon, id, &creds).await {
                 Ok(diff) if !diff.is_empty() => {
                     tracing::warn!(
                         credential = id,

@@ -15,7 +15,7 @@ pub(super) async fn refetch_dictionaries(
     nodes: &[Node],
 ) -> Result<Dictionaries, CacheError> {
     let keys: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT DISTINCT attribute_id, category_id, type_id FROM catalog_values WHERE credential_id = ?",
+        "SELECT DISTINCT attribute_id, category_id, type_id FROM catalog_values WHERE credential_id = $1",
     )
     .bind(credential_id)
     .fetch_all(pool)

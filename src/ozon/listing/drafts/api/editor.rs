@@ -53,7 +53,7 @@ pub async fn cloudinary_settings(
 ) -> Result<Option<crate::ozon::listing::drafts::cloudinary::CloudinarySettings>, AppError> {
     let (state, _) = guard::require_user().await?;
     let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = ?",
+        "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = $1",
     )
     .bind(credential_id)
     .fetch_optional(&state.pool)
@@ -73,7 +73,7 @@ pub async fn save_cloudinary(
     let (state, user) = guard::require_admin().await?;
     let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
     let exists: Option<String> =
-        sqlx::query_scalar("SELECT name FROM ozon_credentials WHERE id = ?")
+        sqlx::query_scalar("SELECT name FROM ozon_credentials WHERE id = $1")
             .bind(credential_id)
             .fetch_optional(&state.pool)
             .await?;
@@ -81,7 +81,7 @@ pub async fn save_cloudinary(
         return Err(AppError::Invalid("凭证不存在".into()).respond());
     };
     if cloud_name.trim().is_empty() {
-        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = ?")
+        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = $1")
             .bind(credential_id)
             .execute(&state.pool)
             .await?;
@@ -104,7 +104,7 @@ pub async fn save_cloudinary(
         .map_err(|m| AppError::Invalid(m).respond())?;
     sqlx::query(
         "INSERT INTO cloudinary_settings (credential_id, cloud_name, folder, updated_by, updated_at) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET cloud_name = excluded.cloud_name, \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id) DO UPDATE SET cloud_name = excluded.cloud_name, \
          folder = excluded.folder, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
     )
     .bind(credential_id)
