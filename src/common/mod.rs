@@ -4,6 +4,7 @@
 //! envelope.
 
 pub mod ids;
+pub mod money;
 pub mod text;
 pub mod url;
 

@@ -157,13 +157,6 @@ pub struct OrderPage {
     pub shops: Vec<(i64, String)>,
 }
 
-/// Fen as yuan with two decimals: 11800 → "118.00".
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let fen = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", fen / 100, fen % 100)
-}
-
 /// The order states of `/order/searchList`.
 pub const ORDER_STATUSES: &[(i64, &str)] = &[
     (1, "待确认/待支付"),
@@ -181,18 +174,4 @@ pub fn order_status_label(code: i64) -> &'static str {
         .find(|(c, _)| *c == code)
         .map(|(_, l)| *l)
         .unwrap_or("其他")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yuan_from_fen() {
-        assert_eq!(yuan(11_800), "118.00");
-        assert_eq!(yuan(5), "0.05");
-        assert_eq!(yuan(-1_234), "-12.34");
-        assert_eq!(order_status_label(105), "已支付");
-        assert_eq!(order_status_label(99), "其他");
-    }
 }

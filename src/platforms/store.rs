@@ -4,9 +4,10 @@ use sqlx::SqlitePool;
 
 use super::hub::{Account, Hub};
 use super::{
-    label, order_status_label, yuan, AccountView, OrderPage, OrderRow, PlatformView, ProductInfo,
+    label, order_status_label, AccountView, OrderPage, OrderRow, PlatformView, ProductInfo,
     ProductPage, ProductRow, ShopView, SyncView,
 };
+use crate::common::money::Fen;
 use crate::ui::time::format_timestamp;
 
 pub const PAGE_ROWS: i64 = 50;
@@ -284,7 +285,7 @@ pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductI
         created: created.map(when).unwrap_or_default(),
         orders,
         units,
-        sales_yuan: yuan(fen),
+        sales_yuan: Fen(fen).yuan(),
         raw,
     }))
 }
@@ -352,7 +353,7 @@ pub async fn orders(
                     } else {
                         desc
                     },
-                    pay_yuan: yuan(pay),
+                    pay_yuan: Fen(pay).yuan(),
                     created: created.map(when).unwrap_or_default(),
                     items,
                     receiver,
@@ -362,7 +363,7 @@ pub async fn orders(
         total,
         page,
         pages,
-        pay_total_yuan: yuan(fen),
+        pay_total_yuan: Fen(fen).yuan(),
         shops,
     })
 }

@@ -8,8 +8,8 @@ use super::{
     kind_label, state_label, validate, EventView, MediaView, PromotionDetail, PromotionForm,
     PromotionList, PromotionRow,
 };
+use crate::common::money::Fen;
 use crate::error::AppError;
-use crate::platforms::yuan;
 use crate::ui::time::format_timestamp;
 
 /// Orders and paid fen attributed to each promotion: order lines with its post's `video_id`,
@@ -88,7 +88,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
                     plays: r.plays,
                     engagement: r.likes + r.comments + r.shares,
                     orders,
-                    gmv_yuan: yuan(fen),
+                    gmv_yuan: Fen(fen).yuan(),
                 }
             })
             .collect(),
@@ -135,7 +135,7 @@ pub async fn detail(
         comments: 0,
         shares: 0,
         orders: 0,
-        gmv_yuan: yuan(0),
+        gmv_yuan: Fen(0).yuan(),
         flash: None,
     };
     if id == 0 {
@@ -188,7 +188,7 @@ pub async fn detail(
         .collect();
     let (orders, fen) = effects(pool, Some(id)).await?.remove(&id).unwrap_or((0, 0));
     d.orders = orders;
-    d.gmv_yuan = yuan(fen);
+    d.gmv_yuan = Fen(fen).yuan();
     d.state = r.state;
     d.error = r.error;
     d.review = r.review;

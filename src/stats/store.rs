@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use super::svg::{bar_chart, line_chart, Series};
 use super::{DailyRow, SourceRow, StatsView, TopRow};
-use crate::platforms::yuan;
+use crate::common::money::Fen;
 
 const DAY: i64 = 86_400;
 const BEIJING: i64 = 8 * 3600;
@@ -22,11 +22,40 @@ fn day_label(start: i64) -> String {
     crate::ui::time::format_timestamp(start)[5..10].to_string()
 }
 
+/// Orders and paid fen of one shop on one Beijing day.
+#[derive(sqlx::FromRow)]
+pub struct Daily {
+    /// The day's first second (unix).
+    pub day: i64,
+    pub shop: String,
+    pub orders: i64,
+    pub fen: Fen,
+}
+
+/// One product's sales.
+#[derive(sqlx::FromRow)]
+pub struct Top {
+    pub product_id: String,
+    pub name: String,
+    pub orders: i64,
+    pub units: i64,
+    pub fen: Fen,
+}
+
+/// Sales of one source (a short video, a live room, an author, or 自然流量).
+#[derive(sqlx::FromRow)]
+pub struct Source {
+    pub source: String,
+    pub id: String,
+    pub orders: i64,
+    pub fen: Fen,
+}
+
 /// Per day and shop, cancelled orders (status 4) left out.
-pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<(i64, String, i64, i64)>> {
+pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Daily>> {
     sqlx::query_as(
-        "SELECT ((o.create_time + $2) / 86400) * 86400 - $2 AS day, s.shop_name, COUNT(*), \
-         SUM(o.pay_amount_fen) FROM shop_orders o JOIN shops s ON s.id = o.shop_row \
+        "SELECT ((o.create_time + $2) / 86400) * 86400 - $2 AS day, s.shop_name AS shop, \
+         COUNT(*) AS orders, SUM(o.pay_amount_fen) AS fen FROM shop_orders o JOIN shops s ON s.id = o.shop_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY day, s.id ORDER BY day, s.id",
     )
@@ -36,14 +65,10 @@ pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<(i64, Strin
     .await
 }
 
-pub async fn top_products(
-    pool: &SqlitePool,
-    from: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<(String, String, i64, i64, i64)>> {
+pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
     sqlx::query_as(
-        "SELECT l.product_id, MAX(l.product_name), COUNT(DISTINCT l.order_row), SUM(l.item_num), \
-         SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+        "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
+         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
     )
@@ -54,18 +79,15 @@ pub async fn top_products(
 }
 
 /// Sales per short video, live room and author; lines with none of them are 自然流量.
-pub async fn sources(
-    pool: &SqlitePool,
-    from: i64,
-) -> sqlx::Result<Vec<(String, String, i64, i64)>> {
+pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> {
     sqlx::query_as(
         "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
          WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
-         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row), SUM(l.pay_amount_fen) AS fen \
+         ELSE l.author_id END AS id, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
          FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
+         GROUP BY source, id ORDER BY fen DESC, id LIMIT 1000",
     )
     .bind(from)
     .fetch_all(pool)
@@ -92,8 +114,8 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
                 .map(|d| {
                     daily_rows
                         .iter()
-                        .filter(|(day, s, ..)| day == d && s == shop)
-                        .map(|r| r.3 as f64 / 100.0)
+                        .filter(|r| r.day == *d && r.shop == *shop)
+                        .map(|r| r.fen.0 as f64 / 100.0)
                         .sum()
                 })
                 .collect(),
@@ -104,12 +126,12 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
     let top_chart = bar_chart(
         "成交额前 10 的商品（元）",
         &top.iter()
-            .map(|t| t.1.chars().take(8).collect())
+            .map(|t| t.name.chars().take(8).collect())
             .collect::<Vec<String>>(),
         &Series {
             name: "成交额",
             color: COLORS[0],
-            values: top.iter().map(|t| t.4 as f64 / 100.0).collect(),
+            values: top.iter().map(|t| t.fen.0 as f64 / 100.0).collect(),
         },
     );
     let sources = sources(pool, from).await?;
@@ -122,26 +144,26 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
         .collect();
     Ok(StatsView {
         days,
-        orders: daily_rows.iter().map(|r| r.2).sum(),
-        gmv_yuan: yuan(daily_rows.iter().map(|r| r.3).sum()),
+        orders: daily_rows.iter().map(|r| r.orders).sum(),
+        gmv_yuan: daily_rows.iter().map(|r| r.fen).sum::<Fen>().yuan(),
         daily: daily_rows
             .into_iter()
-            .map(|(day, shop, orders, fen)| DailyRow {
-                day: crate::ui::time::format_timestamp(day)[..10].to_string(),
-                shop,
-                orders,
-                gmv_yuan: yuan(fen),
+            .map(|r| DailyRow {
+                day: crate::ui::time::format_timestamp(r.day)[..10].to_string(),
+                shop: r.shop,
+                orders: r.orders,
+                gmv_yuan: r.fen.yuan(),
             })
             .collect(),
         gmv_chart,
         top: top
             .into_iter()
-            .map(|(product_id, name, orders, units, fen)| TopRow {
-                product_id,
-                name,
-                orders,
-                units,
-                gmv_yuan: yuan(fen),
+            .map(|t| TopRow {
+                product_id: t.product_id,
+                name: t.name,
+                orders: t.orders,
+                units: t.units,
+                gmv_yuan: t.fen.yuan(),
             })
             .collect(),
         top_chart,
@@ -150,11 +172,11 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
         promotions,
         sources: sources
             .into_iter()
-            .map(|(source, id, orders, fen)| SourceRow {
-                source,
-                id,
-                orders,
-                gmv_yuan: yuan(fen),
+            .map(|s| SourceRow {
+                source: s.source,
+                id: s.id,
+                orders: s.orders,
+                gmv_yuan: s.fen.yuan(),
             })
             .collect(),
     })

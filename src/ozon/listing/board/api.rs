@@ -17,36 +17,7 @@ use crate::ui::time::format_timestamp;
 
 pub use crate::ozon::listing::pipeline::service_types::Outcome;
 
-/// Products a board page lists.
-pub const BOARD_ROWS: usize = 500;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BoardRow {
-    pub offer_id: String,
-    pub name: String,
-    /// `unsubmitted` or a state name.
-    pub state: String,
-    pub state_label: String,
-    pub category: String,
-    pub error: Option<String>,
-    pub failed_step: Option<String>,
-    pub needs_review: bool,
-    pub problems: usize,
-    pub updated_at: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Board {
-    /// (state, label, count), unsubmitted first, in pipeline order.
-    pub counts: Vec<(String, String, i64)>,
-    pub review: i64,
-    pub rows: Vec<BoardRow>,
-    /// Categories present: (type_id, name).
-    pub categories: Vec<(i64, String)>,
-    /// Something is on its way (the page keeps refreshing).
-    pub active: bool,
-    pub alerts: Vec<(String, String)>,
-}
+pub use super::{Board, BoardRow, BOARD_ROWS};
 
 /// The board: counts per state, the products matching the filters (state — or `review` —,
 /// type id, error text), the latest alerts.

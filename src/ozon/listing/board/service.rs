@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use sqlx::SqlitePool;
 
-use super::api::{Board, BoardRow, BOARD_ROWS};
 use super::store;
+use super::{Board, BoardRow, BOARD_ROWS};
 use crate::common::alerts;
 use crate::ozon::listing::drafts::store::column;
 use crate::ozon::listing::pipeline::state::{State, Step, STATES};
