@@ -87,7 +87,7 @@ struct Cursor {
 }
 
 async fn cursor(hub: &Hub, shop: i64, kind: Kind) -> sqlx::Result<Cursor> {
-    sqlx::query("INSERT OR IGNORE INTO shop_sync (shop_row, kind) VALUES ($1, $2)")
+    sqlx::query("INSERT INTO shop_sync (shop_row, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(shop)
         .bind(kind.as_str())
         .execute(&hub.pool)

@@ -11,6 +11,7 @@ use axum::Json;
 use tower_sessions::Session;
 
 use super::mp4::{stored_duration_ms, Sniffed};
+use super::store::media as media_rows;
 use super::validate::{IMAGE_MAX_BYTES, MAX_IMAGES, VIDEO_MAX_BYTES};
 use crate::auth::store::Actor;
 use crate::server::state::AppState;
@@ -25,6 +26,28 @@ pub fn router() -> axum::Router<AppState> {
         "/promotions/{id}/media",
         axum::routing::post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
     )
+}
+
+/// Why an upload was refused; its text is what the editor shows.
+#[derive(Debug, thiserror::Error)]
+enum UploadError {
+    #[error("上传的表单无法读取：{0}")]
+    Form(String),
+    /// A file that cannot be kept (interrupted, too big, not a video or picture, empty).
+    #[error("{0}")]
+    File(String),
+    #[error("图片最多 {MAX_IMAGES} 张，「{0}」未保存")]
+    TooManyImages(String),
+    #[error("存储失败，请稍后再试")]
+    Storage,
+    #[error("没有收到文件，请选择视频或图片后再上传")]
+    Nothing,
+    #[error("只有草稿和发布失败的推广可以更换素材")]
+    NotEditable,
+    #[error("推广不存在")]
+    NotFound,
+    #[error("数据库错误")]
+    Db(#[from] sqlx::Error),
 }
 
 fn role_of(field: &str) -> Option<(&'static str, i64)> {
@@ -44,7 +67,7 @@ async fn store_field(
     limit: i64,
     name: &str,
     field: &mut axum::extract::multipart::Field<'_>,
-) -> Result<(String, i64, Sniffed), String> {
+) -> Result<(String, i64, Sniffed), UploadError> {
     let mut first: Vec<u8> = Vec::new();
     let mut writer: Option<(object_store::WriteMultipart, String, Sniffed)> = None;
     let mut size: i64 = 0;
@@ -56,7 +79,10 @@ async fn store_field(
                 if let Some((w, ..)) = writer {
                     let _ = w.abort().await;
                 }
-                return Err(format!("「{name}」上传中断：{}", e.body_text()));
+                return Err(UploadError::File(format!(
+                    "「{name}」上传中断：{}",
+                    e.body_text()
+                )));
             }
         };
         size += chunk.len() as i64;
@@ -64,10 +90,10 @@ async fn store_field(
             if let Some((w, ..)) = writer {
                 let _ = w.abort().await;
             }
-            return Err(format!(
+            return Err(UploadError::File(format!(
                 "「{name}」超过 {} 上限",
                 super::validate::size_text(limit)
-            ));
+            )));
         }
         if writer.is_none() {
             first.extend_from_slice(&chunk);
@@ -82,11 +108,11 @@ async fn store_field(
                 _ => true,
             };
             let Some(kind) = sniffed.filter(|_| ok) else {
-                return Err(if role == "video" {
+                return Err(UploadError::File(if role == "video" {
                     format!("「{name}」不是 MP4 视频")
                 } else {
                     format!("「{name}」不是 JPEG、PNG 或 WebP 图片")
-                });
+                }));
             };
             let key = crate::storage::keys::promotion_media(
                 id,
@@ -97,28 +123,26 @@ async fn store_field(
             let mut w = media
                 .writer(&key, crate::storage::content_type_of(&key))
                 .await
-                .map_err(|_| "存储失败，请稍后再试".to_string())?;
+                .map_err(|_| UploadError::Storage)?;
             w.write(&first);
             writer = Some((w, key, kind));
             continue;
         }
         if let Some((w, ..)) = writer.as_mut() {
             if w.wait_for_capacity(4).await.is_err() {
-                return Err("存储失败，请稍后再试".into());
+                return Err(UploadError::Storage);
             }
             w.write(&chunk);
         }
     }
     let Some((w, key, kind)) = writer else {
-        return Err(if size == 0 {
+        return Err(UploadError::File(if size == 0 {
             format!("「{name}」是空文件")
         } else {
             format!("「{name}」太小，不是有效的文件")
-        });
+        }));
     };
-    w.finish()
-        .await
-        .map_err(|_| "存储失败，请稍后再试".to_string())?;
+    w.finish().await.map_err(|_| UploadError::Storage)?;
     Ok((key, size, kind))
 }
 
@@ -128,7 +152,7 @@ fn clean_name(name: Option<&str>) -> String {
     base.chars().filter(|c| !c.is_control()).take(120).collect()
 }
 
-async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<String, String> {
+async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<String, UploadError> {
     let pool = &state.pool;
     let media = &state.media;
     let mut saved = Vec::new();
@@ -136,7 +160,7 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(format!("上传的表单无法读取：{}", e.body_text())),
+            Err(e) => return Err(UploadError::Form(e.body_text())),
         };
         let Some((role, limit)) = field.name().and_then(role_of) else {
             continue;
@@ -146,15 +170,8 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
         }
         let name = clean_name(field.file_name());
         if role == "image" {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM promotion_media WHERE promotion_id = $1 AND role = 'image'",
-            )
-            .bind(id)
-            .fetch_one(pool)
-            .await
-            .map_err(|_| "数据库错误".to_string())?;
-            if n as usize >= MAX_IMAGES {
-                return Err(format!("图片最多 {MAX_IMAGES} 张，「{name}」未保存"));
+            if media_rows::image_count(pool, id).await? as usize >= MAX_IMAGES {
+                return Err(UploadError::TooManyImages(name));
             }
         }
         let (key, size, kind) = store_field(media, id, role, limit, &name, &mut field).await?;
@@ -164,38 +181,22 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
             None
         };
         if role != "image" {
-            let old: Vec<String> = sqlx::query_scalar(
-                "DELETE FROM promotion_media WHERE promotion_id = $1 AND role = $2 RETURNING object_key",
-            )
-            .bind(id)
-            .bind(role)
-            .fetch_all(pool)
-            .await
-            .map_err(|_| "数据库错误".to_string())?;
-            for key in old {
+            for key in media_rows::take_role(pool, id, role).await? {
                 let _ = media.delete(&key).await;
             }
         }
-        sqlx::query(
-            "INSERT INTO promotion_media (promotion_id, role, object_key, file_name, size, \
-             duration_ms, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, \
-             (SELECT COALESCE(MAX(position), 0) + 1 FROM promotion_media WHERE promotion_id = $7), $8)",
-        )
-        .bind(id)
-        .bind(role)
-        .bind(&key)
-        .bind(&name)
-        .bind(size)
-        .bind(duration)
-        .bind(id)
-        .bind(crate::common::clock::now_unix())
-        .execute(pool)
-        .await
-        .map_err(|_| "数据库错误".to_string())?;
+        let row = media_rows::NewMedia {
+            role,
+            key: &key,
+            file_name: &name,
+            size,
+            duration_ms: duration,
+        };
+        media_rows::add(pool, id, &row).await?;
         saved.push(name);
     }
     if saved.is_empty() {
-        return Err("没有收到文件，请选择视频或图片后再上传".into());
+        return Err(UploadError::Nothing);
     }
     Ok(format!("已上传：{}", saved.join("、")))
 }
@@ -218,16 +219,17 @@ async fn upload(
             Redirect::to("/login").into_response()
         };
     };
-    let editable = sqlx::query_scalar::<_, String>("SELECT state FROM promotions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.pool)
-        .await;
+    let editable = media_rows::state_of(&state.pool, id).await;
     let result = match editable {
         Ok(Some(s)) if s == "draft" || s == "failed" => receive(&state, id, form).await,
-        Ok(Some(_)) => Err("只有草稿和发布失败的推广可以更换素材".into()),
-        Ok(None) => Err("推广不存在".into()),
-        Err(_) => Err("数据库错误".into()),
+        Ok(Some(_)) => Err(UploadError::NotEditable),
+        Ok(None) => Err(UploadError::NotFound),
+        Err(e) => Err(UploadError::Db(e)),
     };
+    if let Err(UploadError::Db(e)) = &result {
+        tracing::error!(promotion = id, error = %e, "promotion upload failed");
+    }
+    let result = result.map_err(|e| e.to_string());
     if let Ok(message) = &result {
         let actor = Actor::user(&user, "");
         let _ = crate::auth::store::append_audit(

@@ -2,6 +2,8 @@
 
 use sqlx::{FromRow, SqlitePool};
 
+pub mod media;
+
 use super::validate::{self, MediaFacts};
 use super::{PromotionForm, KINDS};
 use crate::error::AppError;

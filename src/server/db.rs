@@ -58,7 +58,7 @@ pub async fn is_demo(pool: &SqlitePool) -> sqlx::Result<bool> {
 
 /// Marks this database as demo data.
 pub async fn mark_demo(pool: &SqlitePool) -> sqlx::Result<()> {
-    sqlx::query("INSERT OR REPLACE INTO app_meta (key, value) VALUES ('demo', '1')")
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .execute(pool)
         .await?;
     Ok(())

@@ -115,8 +115,8 @@ pub async fn attributes(
         .map(spec_of)
         .collect();
     sqlx::query(
-        "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, attributes, fetched_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO catalog_attributes (credential_id, category_id, type_id, attributes, fetched_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id, category_id, type_id) DO UPDATE SET attributes = excluded.attributes, fetched_at = excluded.fetched_at",
     )
     .bind(credential_id)
     .bind(category_id)
@@ -153,8 +153,8 @@ pub async fn values(
     let mut tx = crate::server::db::begin_write(pool).await?;
     for v in &all {
         sqlx::query(
-            "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, type_id, value_id, value) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO catalog_values (credential_id, attribute_id, category_id, type_id, value_id, value) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id, attribute_id, category_id, type_id, value_id) DO UPDATE SET value = excluded.value",
         )
         .bind(credential_id)
         .bind(attribute_id)

@@ -277,8 +277,8 @@ async fn swap_in(
         .await?;
         for (value_id, value) in values {
             sqlx::query(
-                "INSERT OR REPLACE INTO catalog_values (credential_id, attribute_id, category_id, \
-                 type_id, value_id, value) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO catalog_values (credential_id, attribute_id, category_id, \
+                 type_id, value_id, value) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (credential_id, attribute_id, category_id, type_id, value_id) DO UPDATE SET value = excluded.value",
             )
             .bind(credential_id)
             .bind(attribute_id)
@@ -301,8 +301,8 @@ async fn swap_in(
         .await?;
     for n in &nodes {
         sqlx::query(
-            "INSERT OR REPLACE INTO catalog_nodes (credential_id, category_id, type_id, parent_id, \
-             name_zh, name_ru, path, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO catalog_nodes (credential_id, category_id, type_id, parent_id, \
+             name_zh, name_ru, path, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (credential_id, category_id, type_id) DO UPDATE SET parent_id = excluded.parent_id, name_zh = excluded.name_zh, name_ru = excluded.name_ru, path = excluded.path, disabled = excluded.disabled",
         )
         .bind(credential_id)
         .bind(n.category_id)
@@ -318,8 +318,8 @@ async fn swap_in(
     let now = now_unix();
     for ((category_id, type_id), specs) in &fetched {
         sqlx::query(
-            "INSERT OR REPLACE INTO catalog_attributes (credential_id, category_id, type_id, \
-             attributes, fetched_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO catalog_attributes (credential_id, category_id, type_id, \
+             attributes, fetched_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id, category_id, type_id) DO UPDATE SET attributes = excluded.attributes, fetched_at = excluded.fetched_at",
         )
         .bind(credential_id)
         .bind(category_id)

@@ -82,8 +82,8 @@ pub async fn enqueue_on(
     .execute(&mut *conn)
     .await?;
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
-         VALUES ($1, $2, 'queued', $3, $4)",
+        "INSERT INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
+         VALUES ($1, $2, 'queued', $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(offer_id)
     .bind(queue.as_str())
@@ -177,13 +177,13 @@ pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
 /// step's job and queueing the next) gets its next job again, due at once. Answers how many.
 pub async fn requeue_orphans(pool: &SqlitePool) -> sqlx::Result<u64> {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
+        "INSERT INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
          SELECT p.offer_id, CASE WHEN p.state IN ('MediaReady', 'ImportSubmitted') THEN 'import' \
                                  ELSE 'commercial' END, 'queued', 0, $1 \
          FROM listing_products p \
          WHERE p.state IN ('MediaReady', 'ImportSubmitted', 'Created', 'Priced', 'ReadyForSale') \
            AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.offer_id = p.offer_id \
-                           AND j.status IN ('queued', 'running'))",
+                           AND j.status IN ('queued', 'running')) ON CONFLICT DO NOTHING",
     )
     .bind(now_unix())
     .execute(pool)

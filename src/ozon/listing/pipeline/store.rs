@@ -56,8 +56,8 @@ pub async fn admit<'e>(
     credential_id: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO listing_products (offer_id, credential_id, state, updated_at) \
-         VALUES ($1, $2, 'Draft', $3)",
+        "INSERT INTO listing_products (offer_id, credential_id, state, updated_at) \
+         VALUES ($1, $2, 'Draft', $3) ON CONFLICT DO NOTHING",
     )
     .bind(offer_id)
     .bind(credential_id)
