@@ -1,6 +1,22 @@
 //! Reading numbers the marketplaces send in any JSON spelling (Ozon, Douyin and 抖店 alike).
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// A JSON column's value; one that does not parse is a decode error naming the row (`what`,
+/// say "listing_drafts A-1 data"), never a default.
+pub fn column<T: DeserializeOwned>(what: &str, json: &str) -> sqlx::Result<T> {
+    serde_json::from_str(json)
+        .map_err(|e| sqlx::Error::Decode(format!("{what} 不是有效的 JSON：{e}").into()))
+}
+
+/// [`column`] of a nullable column: absent is the type's default.
+pub fn column_or_default<T: DeserializeOwned + Default>(
+    what: &str,
+    json: Option<&str>,
+) -> sqlx::Result<T> {
+    json.map_or_else(|| Ok(T::default()), |j| column(what, j))
+}
 
 /// An integer in any JSON spelling the platforms use: `123`, `"123"`, `1.0E+2`, `"137285792.0"`.
 /// Anything else (a fraction, text, null, beyond i64) reads as absent.

@@ -34,7 +34,7 @@ pub fn text_of(r: &Record) -> String {
 }
 
 /// The JSON `create_video` / `create_image_text` gets.
-pub fn create_body(r: &Record, cover_url: Option<String>) -> Value {
+pub fn create_body(r: &Record, cover_url: Option<String>) -> sqlx::Result<Value> {
     let mut body = json!({
         "text": text_of(r),
         "at_users": at_users(&r.body, &r.mentions).unwrap_or_default(),
@@ -47,11 +47,10 @@ pub fn create_body(r: &Record, cover_url: Option<String>) -> Value {
             body["cover_tsp"] = json!(tsp);
         }
     } else {
-        let ids: Vec<String> = r
-            .image_ids
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or_default();
+        let ids: Vec<String> = crate::common::json::column_or_default(
+            &format!("promotions {} image_ids", r.id),
+            r.image_ids.as_deref(),
+        )?;
         body["image_list"] = json!(ids);
     }
     if !r.poi_id.is_empty() {
@@ -62,7 +61,7 @@ pub fn create_body(r: &Record, cover_url: Option<String>) -> Value {
         body["micro_app_title"] = json!(r.micro_app_title);
         body["micro_app_url"] = json!(r.micro_app_url);
     }
-    body
+    Ok(body)
 }
 
 /// After an intent without an answer: is the post on the account already? Looks through the
@@ -140,7 +139,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         .iter()
         .find(|m| m.role == "cover")
         .map(|m| media.public_url(&m.object_key));
-    let body = create_body(&r, cover);
+    let body = create_body(&r, cover)?;
     // Wall-clock time, as Douyin stamps its posts.
     sqlx::query("UPDATE promotions SET create_sent_at = $1 WHERE id = $2")
         .bind(crate::common::clock::now_unix())

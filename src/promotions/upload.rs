@@ -99,11 +99,10 @@ pub(super) async fn upload(
         }
         return Ok(());
     }
-    let mut done: Vec<String> = r
-        .image_ids
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
+    let mut done: Vec<String> = crate::common::json::column_or_default(
+        &format!("promotions {} image_ids", r.id),
+        r.image_ids.as_deref(),
+    )?;
     let c = &hub.content;
     for m in files.iter().filter(|m| m.role == "image").skip(done.len()) {
         let bytes = media.get(&m.object_key).await.map_err(storage_error)?;

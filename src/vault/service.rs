@@ -23,25 +23,31 @@ fn days_until(at: i64, now: i64) -> i64 {
     (at - now).div_euclid(86_400)
 }
 
-fn view(row: &CredentialRow, now: i64) -> CredentialView {
-    CredentialView {
+fn view(row: &CredentialRow, now: i64) -> sqlx::Result<CredentialView> {
+    Ok(CredentialView {
         id: row.id,
         name: row.name.clone(),
         client_id: row.client_id.clone(),
         key_last4: row.api_key_last4.clone(),
         expires_at: row.expires_at.map(format_timestamp),
         expires_in_days: row.expires_at.map(|at| days_until(at, now)),
-        roles: serde_json::from_str(&row.roles).unwrap_or_default(),
+        roles: crate::common::json::column(
+            &format!("ozon_credentials {} roles", row.id),
+            &row.roles,
+        )?,
         last_checked_at: row.last_checked_at.map(format_timestamp),
         last_check_ok: row.last_check_ok,
         last_check_message: row.last_check_message.clone(),
-    }
+    })
 }
 
 pub async fn list_views(pool: &SqlitePool) -> Result<Vec<CredentialView>, AppError> {
     let now = now_unix();
     let rows = store::list_credentials(pool).await?;
-    Ok(rows.iter().map(|r| view(r, now)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| view(r, now))
+        .collect::<sqlx::Result<_>>()?)
 }
 
 pub async fn list_names(pool: &SqlitePool) -> Result<Vec<CredentialName>, AppError> {

@@ -102,29 +102,10 @@ pub async fn dictionary_values(
         .collect())
 }
 
-/// One stored refresh diff, for admins.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DiffRow {
-    pub credential_name: String,
-    pub created_at: String,
-    pub diff: CatalogDiff,
-}
+pub use super::DiffRow;
 
 #[server(prefix = "/sf", endpoint = "listing_diffs")]
 pub async fn recent_diffs() -> Result<Vec<DiffRow>, AppError> {
     let (state, _) = guard::require_admin().await?;
-    let rows: Vec<(Option<String>, i64, String)> = sqlx::query_as(
-        "SELECT c.name, d.created_at, d.changes FROM catalog_diffs d \
-         LEFT JOIN ozon_credentials c ON c.id = d.credential_id ORDER BY d.id DESC LIMIT 20",
-    )
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, at, changes)| DiffRow {
-            credential_name: name.unwrap_or_else(|| "（已删除的凭证）".into()),
-            created_at: crate::ui::time::format_timestamp(at),
-            diff: serde_json::from_str(&changes).unwrap_or_default(),
-        })
-        .collect())
+    Ok(cache::recent_diffs(&state.pool, 20).await?)
 }

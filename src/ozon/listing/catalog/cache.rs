@@ -100,7 +100,10 @@ pub async fn attributes(
     .fetch_optional(pool)
     .await?;
     if let Some(json) = cached {
-        return Ok(serde_json::from_str(&json).unwrap_or_default());
+        return Ok(crate::common::json::column(
+            &format!("catalog_attributes {credential_id}/{category_id}/{type_id}"),
+            &json,
+        )?);
     }
     let request = AttributesRequest {
         description_category_id: category_id,
@@ -257,4 +260,37 @@ pub async fn pair_known(
     .fetch_one(pool)
     .await?;
     Ok(n > 0)
+}
+
+#[derive(sqlx::FromRow)]
+struct DiffDbRow {
+    id: i64,
+    credential_name: Option<String>,
+    created_at: i64,
+    changes: String,
+}
+
+/// The latest stored refresh diffs, newest first; one that does not parse is an error.
+pub async fn recent_diffs(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<super::DiffRow>> {
+    let rows: Vec<DiffDbRow> = sqlx::query_as(
+        "SELECT d.id, c.name AS credential_name, d.created_at, d.changes FROM catalog_diffs d \
+         LEFT JOIN ozon_credentials c ON c.id = d.credential_id ORDER BY d.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(super::DiffRow {
+                diff: crate::common::json::column(
+                    &format!("catalog_diffs {} changes", r.id),
+                    &r.changes,
+                )?,
+                credential_name: r
+                    .credential_name
+                    .unwrap_or_else(|| "（已删除的凭证）".into()),
+                created_at: crate::ui::time::format_timestamp(r.created_at),
+            })
+        })
+        .collect()
 }

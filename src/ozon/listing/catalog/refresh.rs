@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use sqlx::SqlitePool;
 
 use crate::common::clock::now_unix;
+use crate::common::json::column;
 use crate::ozon::client::catalog::{AttributesRequest, TreeNode, TreeRequest};
 use crate::ozon::client::{OzonClient, OzonCredentials};
 use crate::ozon::listing::catalog::cache::{
@@ -107,8 +108,9 @@ async fn run_refresh(
             (zh, ru)
         }
     };
-    let mut pending: Vec<(i64, i64)> = serde_json::from_str(&row.pending).unwrap_or_default();
-    let mut fetched: Fetched = serde_json::from_str(&row.fetched).unwrap_or_default();
+    let what = |column: &str| format!("catalog_refreshes {id} {column}");
+    let mut pending: Vec<(i64, i64)> = column(&what("pending"), &row.pending)?;
+    let mut fetched: Fetched = column(&what("fetched"), &row.fetched)?;
     while let Some(&(category_id, type_id)) = pending.first() {
         let request = AttributesRequest {
             description_category_id: category_id,
@@ -131,8 +133,8 @@ async fn run_refresh(
             .execute(pool)
             .await?;
     }
-    let zh: Vec<TreeNode> = serde_json::from_str(&tree_zh).unwrap_or_default();
-    let ru: Vec<TreeNode> = serde_json::from_str(&tree_ru).unwrap_or_default();
+    let zh: Vec<TreeNode> = column(&what("tree_zh"), &tree_zh)?;
+    let ru: Vec<TreeNode> = column(&what("tree_ru"), &tree_ru)?;
     let nodes = flatten(&zh, &ru);
     let dictionaries = refetch_dictionaries(pool, ozon, credential_id, creds, &nodes).await?;
     swap_in(pool, credential_id, id, nodes, fetched, dictionaries).await
@@ -207,8 +209,8 @@ async fn swap_in(
         .collect();
     let old_by_pair: HashMap<(i64, i64), Vec<AttributeSpec>> = old_attrs
         .iter()
-        .map(|(c, t, a)| ((*c, *t), serde_json::from_str(a).unwrap_or_default()))
-        .collect();
+        .map(|(c, t, a)| Ok(((*c, *t), column(&format!("catalog_attributes {c}/{t}"), a)?)))
+        .collect::<sqlx::Result<_>>()?;
     for (pair, specs) in &fetched {
         let Some(old) = old_by_pair.get(pair) else {
             continue;

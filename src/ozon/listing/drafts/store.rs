@@ -22,11 +22,7 @@ struct Row {
 
 /// A JSON column of `listing_drafts`, or a decode error naming the draft.
 pub fn column<T: DeserializeOwned>(offer_id: &str, name: &str, json: &str) -> sqlx::Result<T> {
-    serde_json::from_str(json).map_err(|e| {
-        sqlx::Error::Decode(
-            format!("listing_drafts {offer_id}: {name} 不是有效的 JSON：{e}").into(),
-        )
-    })
+    crate::common::json::column(&format!("listing_drafts {offer_id} {name}"), json)
 }
 
 fn encode<T: serde::Serialize>(value: &T) -> sqlx::Result<String> {

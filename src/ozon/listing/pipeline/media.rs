@@ -112,7 +112,7 @@ async fn check_live(l: &Listing, draft: &Draft, now: i64) -> Result<(), Failure>
 /// send a changed price and the stock writes.
 async fn update(l: &Listing, product: &Product, draft: &Draft, now: i64) -> Result<(), Failure> {
     let pool = l.pool();
-    if draft.mode != DraftMode::FollowSku && draft.images != product.sent_images() {
+    if draft.mode != DraftMode::FollowSku && draft.images != product.sent_images()? {
         let creds = l.credentials(product.credential_id).await?;
         let item = PicturesImportItem {
             offer_id: draft.offer_id.clone(),

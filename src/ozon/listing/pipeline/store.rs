@@ -191,11 +191,11 @@ impl Product {
     }
 
     /// The pictures last sent to Ozon, in order.
-    pub fn sent_images(&self) -> Vec<String> {
-        self.sent_images
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default()
+    pub fn sent_images(&self) -> sqlx::Result<Vec<String>> {
+        crate::common::json::column_or_default(
+            &format!("listing_products {} sent_images", self.offer_id),
+            self.sent_images.as_deref(),
+        )
     }
 }
 

@@ -157,16 +157,14 @@ async fn stored_drafts(
         sqlx::query_as("SELECT credential_id, data FROM listing_drafts ORDER BY offer_id")
             .fetch_all(pool)
             .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, data)| {
-            (
-                c.unwrap_or_default(),
-                serde_json::from_str::<Draft>(&data).unwrap_or_default(),
-            )
-        })
-        .filter(|(_, d)| pair.is_none_or(|p| d.description_category_id.zip(d.type_id) == Some(p)))
-        .collect())
+    let mut out = Vec::new();
+    for (c, data) in rows {
+        let draft: Draft = crate::common::json::column("listing_drafts data", &data)?;
+        if pair.is_none_or(|p| draft.description_category_id.zip(draft.type_id) == Some(p)) {
+            out.push((c.unwrap_or_default(), draft));
+        }
+    }
+    Ok(out)
 }
 
 /// The drafts as the template's first sheet: fixed columns, then every attribute the types
