@@ -189,31 +189,33 @@ fn check_status(status: Option<i64>) -> &'static str {
     }
 }
 
-type ProductTuple = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    Option<i64>,
-);
+/// A product row as `PRODUCT_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+struct ProductDbRow {
+    id: i64,
+    shop_name: String,
+    product_id: String,
+    name: String,
+    img: String,
+    status: Option<i64>,
+    check_status: Option<i64>,
+    outer_product_id: String,
+    category: String,
+    update_time: Option<i64>,
+}
 
-fn product_row(t: ProductTuple) -> ProductRow {
+fn product_row(p: ProductDbRow) -> ProductRow {
     ProductRow {
-        id: t.0,
-        shop_name: t.1,
-        product_id: t.2,
-        name: t.3,
-        img: t.4,
-        status: product_status(t.5).into(),
-        check_status: check_status(t.6).into(),
-        outer_product_id: t.7,
-        category: t.8,
-        updated: t.9.map(when).unwrap_or_default(),
+        id: p.id,
+        shop_name: p.shop_name,
+        product_id: p.product_id,
+        name: p.name,
+        img: p.img,
+        status: product_status(p.status).into(),
+        check_status: check_status(p.check_status).into(),
+        outer_product_id: p.outer_product_id,
+        category: p.category,
+        updated: p.update_time.map(when).unwrap_or_default(),
     }
 }
 
@@ -238,7 +240,7 @@ pub async fn products(
         .await?;
     let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
     let page = page.clamp(1, pages);
-    let rows: Vec<ProductTuple> = sqlx::query_as(&format!(
+    let rows: Vec<ProductDbRow> = sqlx::query_as(&format!(
         "{PRODUCT_SELECT} {filter} ORDER BY p.update_time DESC, p.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(&like)
@@ -256,36 +258,41 @@ pub async fn products(
 }
 
 pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
-    let row: Option<ProductTuple> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = $1"))
+    let row: Option<ProductDbRow> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let (created, raw, shop, product_id): (Option<i64>, String, i64, String) = sqlx::query_as(
-        "SELECT create_time, raw, shop_row, product_id FROM shop_products WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await?;
-    let (orders, units, fen): (i64, i64, i64) = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct More {
+        create_time: Option<i64>,
+        raw: String,
+        shop_row: i64,
+    }
+    let more: More =
+        sqlx::query_as("SELECT create_time, raw, shop_row FROM shop_products WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+    let (orders, units, fen): (i64, i64, Fen) = sqlx::query_as(
         "SELECT COUNT(DISTINCT l.order_row), COALESCE(SUM(l.item_num), 0), \
          COALESCE(SUM(l.pay_amount_fen), 0) FROM shop_order_lines l \
          JOIN shop_orders o ON o.id = l.order_row WHERE o.shop_row = $1 AND l.product_id = $2",
     )
-    .bind(shop)
-    .bind(&product_id)
+    .bind(more.shop_row)
+    .bind(&row.product_id)
     .fetch_one(pool)
     .await?;
-    let raw = serde_json::from_str::<serde_json::Value>(&raw)
+    let raw = serde_json::from_str::<serde_json::Value>(&more.raw)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_default();
     Ok(Some(ProductInfo {
         row: product_row(row),
-        created: created.map(when).unwrap_or_default(),
+        created: more.create_time.map(when).unwrap_or_default(),
         orders,
         units,
-        sales_yuan: Fen(fen).yuan(),
+        sales_yuan: fen.yuan(),
         raw,
     }))
 }
@@ -301,7 +308,7 @@ pub async fn orders(
 ) -> sqlx::Result<OrderPage> {
     let filter = "WHERE ($1 = 0 OR o.shop_row = $1) AND ($2 = 0 OR o.order_status = $2) \
                   AND ($3 = 0 OR o.create_time >= $3) AND ($4 = 0 OR o.create_time < $4)";
-    let (total, fen): (i64, i64) = sqlx::query_as(&format!(
+    let (total, fen): (i64, Fen) = sqlx::query_as(&format!(
         "SELECT COUNT(*), COALESCE(SUM(o.pay_amount_fen), 0) FROM shop_orders o {filter}"
     ))
     .bind(shop)
@@ -312,21 +319,22 @@ pub async fn orders(
     .await?;
     let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
     let page = page.clamp(1, pages);
-    type OrderTuple = (
-        String,
-        String,
-        Option<i64>,
-        String,
-        i64,
-        Option<i64>,
-        String,
-        String,
-    );
-    let rows: Vec<OrderTuple> = sqlx::query_as(&format!(
+    #[derive(sqlx::FromRow)]
+    struct OrderDbRow {
+        shop_name: String,
+        order_id: String,
+        order_status: Option<i64>,
+        status_desc: String,
+        pay_amount_fen: Fen,
+        create_time: Option<i64>,
+        mask_post_receiver: String,
+        items: String,
+    }
+    let rows: Vec<OrderDbRow> = sqlx::query_as(&format!(
         "SELECT s.shop_name, o.order_id, o.order_status, o.status_desc, o.pay_amount_fen, \
              o.create_time, o.mask_post_receiver, \
              COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \
-                       FROM shop_order_lines l WHERE l.order_row = o.id), '') \
+                       FROM shop_order_lines l WHERE l.order_row = o.id), '') AS items \
              FROM shop_orders o JOIN shops s ON s.id = o.shop_row {filter} \
              ORDER BY o.create_time DESC, o.id DESC LIMIT $5 OFFSET $6"
     ))
@@ -344,26 +352,24 @@ pub async fn orders(
     Ok(OrderPage {
         rows: rows
             .into_iter()
-            .map(
-                |(shop_name, order_id, code, desc, pay, created, receiver, items)| OrderRow {
-                    shop_name,
-                    order_id,
-                    status: if desc.is_empty() {
-                        order_status_label(code.unwrap_or(0)).into()
-                    } else {
-                        desc
-                    },
-                    pay_yuan: Fen(pay).yuan(),
-                    created: created.map(when).unwrap_or_default(),
-                    items,
-                    receiver,
+            .map(|o| OrderRow {
+                shop_name: o.shop_name,
+                order_id: o.order_id,
+                status: if o.status_desc.is_empty() {
+                    order_status_label(o.order_status.unwrap_or(0)).into()
+                } else {
+                    o.status_desc
                 },
-            )
+                pay_yuan: o.pay_amount_fen.yuan(),
+                created: o.create_time.map(when).unwrap_or_default(),
+                items: o.items,
+                receiver: o.mask_post_receiver,
+            })
             .collect(),
         total,
         page,
         pages,
-        pay_total_yuan: Fen(fen).yuan(),
+        pay_total_yuan: fen.yuan(),
         shops,
     })
 }
