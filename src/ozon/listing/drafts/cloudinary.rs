@@ -10,6 +10,7 @@ const HOST: &str = "https://res.cloudinary.com/";
 
 /// One account's Cloudinary settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CloudinarySettings {
     pub cloud_name: String,
     /// Folder of the public ids, e.g. `products`; may be empty.

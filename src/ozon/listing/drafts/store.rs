@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 use sqlx::SqlitePool;
 
+use super::cloudinary::CloudinarySettings as Cloudinary;
 use super::SavedDraft;
 use crate::common::clock::now_unix;
 use crate::ozon::listing::{Draft, DraftRow, Problem};
@@ -93,4 +94,42 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<DraftRow>> {
             })
         })
         .collect()
+}
+
+/// The account's Cloudinary settings, if it uses Cloudinary.
+pub async fn cloudinary(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Option<Cloudinary>> {
+    sqlx::query_as("SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = $1")
+        .bind(credential_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Sets the account's Cloudinary settings (checked by the caller); `None` removes them.
+pub async fn set_cloudinary(
+    pool: &SqlitePool,
+    credential_id: i64,
+    settings: Option<&Cloudinary>,
+    by: &str,
+) -> sqlx::Result<()> {
+    let Some(s) = settings else {
+        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = $1")
+            .bind(credential_id)
+            .execute(pool)
+            .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO cloudinary_settings (credential_id, cloud_name, folder, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id) DO UPDATE SET \
+         cloud_name = excluded.cloud_name, folder = excluded.folder, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(credential_id)
+    .bind(&s.cloud_name)
+    .bind(&s.folder)
+    .bind(by)
+    .bind(now_unix())
+    .execute(pool)
+    .await?;
+    Ok(())
 }

@@ -52,15 +52,7 @@ pub async fn cloudinary_settings(
     credential_id: i64,
 ) -> Result<Option<crate::ozon::listing::drafts::cloudinary::CloudinarySettings>, AppError> {
     let (state, _) = guard::require_user().await?;
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = $1",
-    )
-    .bind(credential_id)
-    .fetch_optional(&state.pool)
-    .await?;
-    Ok(row.map(|(cloud_name, folder)| {
-        crate::ozon::listing::drafts::cloudinary::CloudinarySettings { cloud_name, folder }
-    }))
+    Ok(super::super::store::cloudinary(&state.pool, credential_id).await?)
 }
 
 /// Sets (or, with an empty cloud name, removes) an account's Cloudinary settings; admins.
@@ -72,19 +64,12 @@ pub async fn save_cloudinary(
 ) -> Result<(), AppError> {
     let (state, user) = guard::require_admin().await?;
     let actor = crate::auth::store::Actor::user(&user, &guard::client_ip().await);
-    let exists: Option<String> =
-        sqlx::query_scalar("SELECT name FROM ozon_credentials WHERE id = $1")
-            .bind(credential_id)
-            .fetch_optional(&state.pool)
-            .await?;
-    let Some(account) = exists else {
+    let exists = crate::vault::store::find_credential(&state.pool, credential_id).await?;
+    let Some(account) = exists.map(|c| c.name) else {
         return Err(AppError::Invalid("凭证不存在".into()).respond());
     };
     if cloud_name.trim().is_empty() {
-        sqlx::query("DELETE FROM cloudinary_settings WHERE credential_id = $1")
-            .bind(credential_id)
-            .execute(&state.pool)
-            .await?;
+        super::super::store::set_cloudinary(&state.pool, credential_id, None, &user.name).await?;
         crate::auth::store::append_audit(
             &state.pool,
             &actor,
@@ -102,18 +87,8 @@ pub async fn save_cloudinary(
     settings
         .check()
         .map_err(|m| AppError::Invalid(m).respond())?;
-    sqlx::query(
-        "INSERT INTO cloudinary_settings (credential_id, cloud_name, folder, updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id) DO UPDATE SET cloud_name = excluded.cloud_name, \
-         folder = excluded.folder, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-    )
-    .bind(credential_id)
-    .bind(&settings.cloud_name)
-    .bind(&settings.folder)
-    .bind(&user.name)
-    .bind(crate::common::clock::now_unix())
-    .execute(&state.pool)
-    .await?;
+    super::super::store::set_cloudinary(&state.pool, credential_id, Some(&settings), &user.name)
+        .await?;
     let detail = format!("{} / {}", settings.cloud_name, settings.folder);
     crate::auth::store::append_audit(&state.pool, &actor, "cloudinary_update", &account, &detail)
         .await?;
