@@ -4,6 +4,46 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A seller's article on Ozon (`offer_id`), the key of a draft and a pipeline product: trimmed,
+/// 1 to 50 characters, no `/`, `\` or control character.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OfferId(String);
+
+impl OfferId {
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err("货号（offer_id）不能为空".into());
+        }
+        if value.chars().count() > Self::MAX_CHARS
+            || value.contains(['/', '\\'])
+            || value.chars().any(char::is_control)
+        {
+            return Err("货号最多 50 个字符，且不能包含 /、\\ 或控制字符".into());
+        }
+        Ok(OfferId(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for OfferId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for OfferId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A GTIN-8/12/13/14 whose check digit is right.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Barcode(String);

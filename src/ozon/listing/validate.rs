@@ -4,13 +4,14 @@
 use std::collections::{HashMap, HashSet};
 
 use super::domain::{
-    discount_problem, grams_per, mm_per, Barcode, Decimal, DENSITY_MAX, DENSITY_MIN, VAT_VALUES,
+    discount_problem, grams_per, mm_per, Barcode, Decimal, OfferId, DENSITY_MAX, DENSITY_MIN,
+    VAT_VALUES,
 };
 use super::{AttributeSpec, Draft, DraftMode, Problem};
 
 pub const MAX_NAME_CHARS: usize = 500;
 pub const MAX_IMAGES: usize = 30;
-pub const MAX_OFFER_ID_CHARS: usize = 50;
+pub const MAX_OFFER_ID_CHARS: usize = OfferId::MAX_CHARS;
 
 /// What the category cache says about a draft's category and type.
 #[derive(Clone, Debug, Default)]
@@ -37,17 +38,8 @@ impl Problems {
 /// Every problem of `draft`, in field order. Empty means it can be submitted.
 pub fn validate(draft: &Draft, facts: &CatalogFacts) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
-    let offer = draft.offer_id.trim();
-    if offer.is_empty() {
-        p.add("offer_id", "货号（offer_id）不能为空");
-    } else if offer.chars().count() > MAX_OFFER_ID_CHARS
-        || offer.contains(['/', '\\'])
-        || offer.chars().any(char::is_control)
-    {
-        p.add(
-            "offer_id",
-            "货号最多 50 个字符，且不能包含 /、\\ 或控制字符",
-        );
+    if let Err(why) = OfferId::parse(&draft.offer_id) {
+        p.add("offer_id", why);
     }
     let name_len = draft.name.trim().chars().count();
     if name_len == 0 {

@@ -9,6 +9,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::auth::guard;
 #[cfg(feature = "ssr")]
+use crate::ozon::listing::domain::OfferId;
+#[cfg(feature = "ssr")]
 use crate::ozon::listing::pipeline::state::{State, Step};
 #[cfg(feature = "ssr")]
 use crate::ozon::listing::pipeline::{pacing, queue, receipts, service, store};
@@ -43,6 +45,24 @@ pub fn split_ids(text: &str) -> Vec<String> {
     ids
 }
 
+/// The ids that parse as offer ids, and a refusal for each that does not.
+#[cfg(feature = "ssr")]
+fn parse_ids(ids: Vec<String>) -> (Vec<OfferId>, Vec<Outcome>) {
+    let mut good = Vec::new();
+    let mut refused = Vec::new();
+    for id in ids {
+        match OfferId::parse(&id) {
+            Ok(offer) => good.push(offer),
+            Err(why) => refused.push(Outcome {
+                offer_id: id,
+                ok: false,
+                message: why,
+            }),
+        }
+    }
+    (good, refused)
+}
+
 /// Submits the drafts named in `offer_ids` (one per line or comma-separated).
 #[server(prefix = "/sf", endpoint = "listing_submit")]
 pub async fn submit_products(offer_ids: String) -> Result<Vec<Outcome>, AppError> {
@@ -56,7 +76,10 @@ pub async fn submit_products(offer_ids: String) -> Result<Vec<Outcome>, AppError
             AppError::Invalid(format!("一次最多提交 {} 个商品", service::MAX_SUBMIT)).respond(),
         );
     }
-    Ok(service::submit(&app.listing, &app.drafts, &ids, &user.name).await)
+    let (ids, mut refused) = parse_ids(ids);
+    let mut done = service::submit(&app.listing, &app.drafts, &ids, &user.name).await;
+    done.append(&mut refused);
+    Ok(done)
 }
 
 /// Retries the named failed products; with none named, every product in Error.
@@ -67,15 +90,17 @@ pub async fn retry_products(offer_ids: String) -> Result<Vec<Outcome>, AppError>
     if ids.is_empty() {
         ids = super::store::offer_ids_in(&app.pool, State::Error).await?;
     }
+    let (ids, refused) = parse_ids(ids);
     let mut done = Vec::new();
     for id in ids.iter().take(service::MAX_SUBMIT) {
         let result = service::retry(&app.listing, id).await;
         done.push(Outcome {
-            offer_id: id.clone(),
+            offer_id: id.to_string(),
             ok: result.is_ok(),
             message: result.unwrap_or_else(service::Refusal::told),
         });
     }
+    done.extend(refused);
     Ok(done)
 }
 

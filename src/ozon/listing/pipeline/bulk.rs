@@ -9,6 +9,7 @@ use super::service::Refusal;
 use super::service_types::Outcome;
 use super::state::State;
 use super::Listing;
+use crate::ozon::listing::domain::OfferId;
 use crate::ozon::listing::drafts::service::Drafts;
 use crate::ozon::listing::validate::validate;
 use crate::ozon::listing::{drafts::store as drafts_store, DraftStock};
@@ -149,7 +150,8 @@ pub async fn apply(
         match result {
             Ok((message, on_ozon)) => {
                 if on_ozon {
-                    send.push(offer_id.clone());
+                    // It passed the validator, whose offer_id rule is OfferId's.
+                    send.extend(OfferId::parse(&offer_id));
                 }
                 out.push(Outcome {
                     offer_id,

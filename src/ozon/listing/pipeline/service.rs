@@ -9,6 +9,7 @@ use super::state::{State, Step};
 use super::store;
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::catalog::cache::CacheError;
+use crate::ozon::listing::domain::OfferId;
 use crate::ozon::listing::drafts::service::Drafts;
 use crate::ozon::listing::validate::{validate, CatalogFacts};
 use crate::ozon::listing::{drafts, Draft};
@@ -79,7 +80,7 @@ type FactsKey = (i64, Option<i64>, Option<i64>, Vec<i64>);
 pub async fn submit(
     listing: &Listing,
     drafts: &Drafts,
-    offer_ids: &[String],
+    offer_ids: &[OfferId],
     by: &str,
 ) -> Vec<Outcome> {
     let mut opened = Opened::default();
@@ -204,7 +205,8 @@ async fn check(
 }
 
 /// Sends a failed product back to where its failed step starts and queues that step.
-pub async fn retry(listing: &Listing, offer_id: &str) -> Result<String, Refusal> {
+pub async fn retry(listing: &Listing, offer_id: &OfferId) -> Result<String, Refusal> {
+    let offer_id = offer_id.as_str();
     let pool = listing.pool();
     let product = store::product(pool, offer_id)
         .await?
