@@ -270,7 +270,7 @@ pub async fn run(p: Promotions) {
         .clamp(Duration::from_millis(50), Duration::from_secs(2));
     let mut last_readback = 0;
     loop {
-        if let Err(e) = p.tick().await {
+        if let Err(e) = tick(&p).await {
             tracing::warn!(error = %e, "publish pass failed");
         }
         if hub.clock.now() - last_readback >= 600 {

@@ -72,19 +72,9 @@ impl Promotions {
         self.bell.notified().await;
     }
 
-    /// One publisher pass: due promotions start, every one not waiting advances.
-    pub async fn tick(&self) -> sqlx::Result<()> {
-        super::publish::tick(self).await
-    }
-
     /// Reads review states and statistics back; answers how many promotions were read.
     pub async fn read_back(&self) -> sqlx::Result<usize> {
         super::readback::run_once(&self.hub).await
-    }
-
-    /// The publisher, until aborted.
-    pub async fn run(self) {
-        super::publish::run(self).await
     }
 }
 

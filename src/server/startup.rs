@@ -176,7 +176,7 @@ pub async fn run_locked(
         .config
         .platforms
         .scheduler
-        .then(|| tokio::spawn(state.promotions.clone().run()));
+        .then(|| tokio::spawn(crate::promotions::publish::run(state.promotions.clone())));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();

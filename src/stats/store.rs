@@ -46,6 +46,7 @@ pub struct Top {
 #[derive(sqlx::FromRow)]
 pub struct Source {
     pub source: String,
+    #[sqlx(rename = "ref")]
     pub id: String,
     pub orders: i64,
     pub fen: Fen,
@@ -84,10 +85,10 @@ pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> 
         "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
          WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
-         ELSE l.author_id END AS id, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
+         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
          FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY source, id ORDER BY fen DESC, id LIMIT 1000",
+         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
     )
     .bind(from)
     .fetch_all(pool)

@@ -55,15 +55,7 @@ pub async fn import_sheet(
     Ok(report)
 }
 
-/// One kept spreadsheet upload.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImportRow {
-    pub id: i64,
-    pub file_name: String,
-    pub created_by: String,
-    pub created_at: String,
-    pub report: crate::ozon::listing::ImportReport,
-}
+pub use super::ImportRow;
 
 /// The latest uploads with their reports.
 #[server(prefix = "/sf", endpoint = "listing_imports_recent")]

@@ -14,3 +14,13 @@ pub mod import;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// One kept spreadsheet upload.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportRow {
+    pub id: i64,
+    pub file_name: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub report: crate::ozon::listing::ImportReport,
+}

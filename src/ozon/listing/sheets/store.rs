@@ -2,7 +2,7 @@
 
 use sqlx::SqlitePool;
 
-use super::api::ImportRow;
+use super::ImportRow;
 use crate::common::clock::now_unix;
 use crate::ozon::listing::ImportReport;
 use crate::ui::time::format_timestamp;
