@@ -5,17 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::ozon::listing::catalog::api::{dictionary_values, search_types};
+use crate::ozon::listing::catalog::api::dictionary_values;
 use crate::ozon::listing::drafts::api::{get_draft, SaveDraft};
 mod images;
+mod pickers;
 mod stocks;
-use crate::ozon::listing::{
-    AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Node, Problem,
-};
+use crate::ozon::listing::{AttributeSpec, Draft, DraftAttribute, DraftMode, DraftValue, Problem};
 use crate::ui::components::{Card, Notice, BUTTON_CLASS, INPUT_CLASS, LABEL_CLASS};
 use crate::ui::text;
-use crate::vault::api::credential_names;
 use images::ImageList;
+pub(crate) use pickers::{CategoryPicker, CredentialSelect};
 use stocks::StockList;
 
 pub(super) fn problems_for(problems: RwSignal<Vec<Problem>>, key: String) -> impl IntoView {
@@ -206,54 +205,6 @@ fn Editor(
 }
 
 #[component]
-pub(crate) fn CategoryPicker(
-    credential: RwSignal<i64>,
-    draft: RwSignal<Draft>,
-    problems: RwSignal<Vec<Problem>>,
-) -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let label = RwSignal::new(None::<String>);
-    let found = Resource::new(
-        move || (credential.get(), query.get()),
-        |(credential, query)| async move {
-            if query.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                search_types(credential, query).await
-            }
-        },
-    );
-    view! {
-        <h2 class="mb-3 text-base font-semibold text-slate-900">{text::LST_CATEGORY}</h2>
-        <p class="text-sm text-slate-600" data-testid="chosen-type">
-            {move || label.get().or_else(|| draft.with(|d| d.type_id.map(|t| format!("类目 {} · 类型 {t}", d.description_category_id.unwrap_or_default())))).unwrap_or_else(|| "未选择".into())}
-        </p>
-        {problems_for(problems, "type_id".into())}
-        <input class=INPUT_CLASS placeholder="搜索类型，例如 杯子 或 Печатная книга" data-testid="type-search"
-            on:input=move |ev| query.set(event_target_value(&ev))/>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let nodes: Vec<Node> = found.await.unwrap_or_default();
-                view! {
-                    <ul class="mt-2 max-h-60 overflow-y-auto divide-y divide-slate-100">
-                        {nodes.into_iter().map(|n| {
-                            let path = n.path.clone();
-                            view! {
-                                <li><button class="w-full px-2 py-1.5 text-left text-sm hover:bg-slate-50" data-testid="type-option"
-                                    on:click=move |_| {
-                                        draft.update(|d| { d.description_category_id = Some(n.category_id); d.type_id = Some(n.type_id); });
-                                        label.set(Some(path.clone()));
-                                    }>{n.path.clone()}</button></li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
 fn AttributeForm(
     credential: RwSignal<i64>,
     draft: RwSignal<Draft>,
@@ -372,31 +323,4 @@ fn AttributeInput(
             {problems_for(problems, key)}
         </div>
     }.into_any()
-}
-
-/// The stored Ozon credential to work with; picks the first one when none is chosen yet.
-#[component]
-pub(crate) fn CredentialSelect(credential: RwSignal<i64>) -> impl IntoView {
-    let credentials = Resource::new(|| (), |_| credential_names());
-    view! {
-        <label class=LABEL_CLASS>{text::IMG_CREDENTIAL}
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = credentials.await.unwrap_or_default();
-                    if credential.get_untracked() == 0 {
-                        if let Some(first) = list.first() { credential.set(first.id); }
-                    }
-                    view! {
-                        <select class=INPUT_CLASS name="credential"
-                            on:change=move |ev| credential.set(event_target_value(&ev).parse().unwrap_or(0))>
-                            {list.into_iter().map(|c| {
-                                let id = c.id;
-                                view! { <option value=id.to_string() selected=move || credential.get() == id>{c.name}</option> }
-                            }).collect_view()}
-                        </select>
-                    }
-                })}
-            </Suspense>
-        </label>
-    }
 }
