@@ -244,6 +244,20 @@ async fn promotions_schedule_a_draft_once() {
             .expect("answered"),
         "a scheduled promotion is not scheduled again"
     );
+    // The service on the same parts: one claim per promotion at a time; nothing published yet,
+    // so the read-back reads nothing (and calls nobody).
+    let media = crate::storage::MediaStore::open(
+        "memory://",
+        "http://127.0.0.1/media",
+        &Default::default(),
+    )
+    .expect("media");
+    let promotions = crate::promotions::service::Promotions::new(hub, media);
+    let claim = promotions.claim(id).expect("free");
+    assert!(promotions.claim(id).is_none(), "claimed once");
+    drop(claim);
+    assert!(promotions.claim(id).is_some(), "released");
+    assert_eq!(promotions.read_back().await.expect("read back"), 0);
 }
 
 #[tokio::test]
