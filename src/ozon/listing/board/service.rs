@@ -74,12 +74,7 @@ impl Filter {
 /// The board for `filter`; a draft or pipeline row that does not parse is an error.
 pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
     let names = store::type_names(pool).await?;
-    let name_of = |id: i64| {
-        names
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("类型 {id}"))
-    };
+    let name_of = |id: i64| names.get(&id).cloned().unwrap_or(format!("类型 {id}"));
     let mut board = Board::default();
     let mut counts: BTreeMap<Option<&'static str>, i64> = BTreeMap::new();
     for entry in store::entries(pool).await? {
@@ -109,11 +104,7 @@ pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
         board.rows.push(BoardRow {
             state: state.map_or("unsubmitted", State::as_str).to_string(),
             state_label: state.map_or("未提交", State::label).to_string(),
-            category: if type_id > 0 {
-                name_of(type_id)
-            } else {
-                String::new()
-            },
+            category: (type_id > 0).then(|| name_of(type_id)).unwrap_or_default(),
             offer_id: entry.offer_id,
             name: draft.name,
             error: entry.error,
@@ -151,23 +142,4 @@ pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_filter_reads_the_page_query() {
-        let f = Filter::parse("review", 0, "");
-        assert!(f.admits(Some(State::Error), true, 5, None));
-        assert!(!f.admits(Some(State::Error), false, 5, None));
-        let f = Filter::parse("unsubmitted", 7, " Timeout ");
-        assert!(f.admits(None, false, 7, Some("ozon timeout after 30 s")));
-        assert!(!f.admits(None, false, 8, Some("timeout")), "other type");
-        assert!(!f.admits(Some(State::Draft), false, 7, Some("timeout")));
-        assert!(!f.admits(None, false, 7, None), "no error to match");
-        let f = Filter::parse("Priced", 0, "");
-        assert!(f.admits(Some(State::Priced), false, 0, None));
-        assert!(!f.admits(Some(State::Created), false, 0, None));
-        assert!(!Filter::parse("Nope", 0, "").admits(Some(State::Live), false, 0, None));
-        assert!(Filter::parse("", 0, "").admits(Some(State::Live), false, 0, None));
-    }
-}
+mod tests;
