@@ -169,10 +169,8 @@ async fn receive(state: &AppState, id: i64, mut form: Multipart) -> Result<Strin
             continue; // an empty file input
         }
         let name = clean_name(field.file_name());
-        if role == "image" {
-            if media_rows::image_count(pool, id).await? as usize >= MAX_IMAGES {
-                return Err(UploadError::TooManyImages(name));
-            }
+        if role == "image" && media_rows::image_count(pool, id).await? as usize >= MAX_IMAGES {
+            return Err(UploadError::TooManyImages(name));
         }
         let (key, size, kind) = store_field(media, id, role, limit, &name, &mut field).await?;
         let duration = if kind == Sniffed::Mp4 {

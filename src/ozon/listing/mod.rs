@@ -7,6 +7,7 @@
 //! - `pipeline/`: the durable listing pipeline (media → card → price → stock);
 //! - `board/`: the pipeline's board and product timelines;
 //! - `tools/`: the inspector and the commercial CSV.
+//!
 //! `pages.rs` is the listing's landing page (drafts, spreadsheets, cache, Cloudinary), composing
 //! them; the types every sub-capability shares (`Draft`, `AttributeSpec`, `Problem`, …) live here.
 

@@ -104,7 +104,11 @@ pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
         board.rows.push(BoardRow {
             state: state.map_or("unsubmitted", State::as_str).to_string(),
             state_label: state.map_or("未提交", State::label).to_string(),
-            category: (type_id > 0).then(|| name_of(type_id)).unwrap_or_default(),
+            category: if type_id > 0 {
+                name_of(type_id)
+            } else {
+                String::new()
+            },
             offer_id: entry.offer_id,
             name: draft.name,
             error: entry.error,
