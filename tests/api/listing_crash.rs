@@ -58,6 +58,39 @@ async fn an_import_whose_answer_was_lost_is_looked_up_not_resent() {
     f.app.stop().await;
 }
 
+/// A crash after the import's task id was stored but before the product moved on leaves it in
+/// MediaReady with the card already on Ozon: the restart must take the card as its own (look it
+/// up), not refuse it as one made elsewhere, and must not send it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_storing_the_task_and_moving_on_finds_the_card_as_ours() {
+    let f = flow(SimConfig::default(), &[]).await;
+    f.save_clean(&f.draft("GAP-1", "中断窗口")).await;
+    f.submit(&["GAP-1"]).await;
+    f.wait_for("GAP-1", &["Live"], 60).await;
+    // What the crash leaves: the task id stored, the intent cleared, the state not advanced,
+    // and (as the restart's orphan pass does) an import job queued.
+    sqlx::query(
+        "UPDATE listing_products SET state = 'MediaReady', product_id = NULL, sku = NULL, \
+         import_intent = NULL WHERE offer_id = 'GAP-1'",
+    )
+    .execute(&f.app.pool)
+    .await
+    .expect("rewind");
+    sqlx::query(
+        "INSERT INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
+         VALUES ('GAP-1', 'import', 'queued', 0, 0)",
+    )
+    .execute(&f.app.pool)
+    .await
+    .expect("job");
+    let state = f
+        .wait_for("GAP-1", &["ReadyForSale", "Live", "Error"], 40)
+        .await;
+    assert_ne!(state, "Error", "{:?}", f.error("GAP-1").await);
+    assert_each_imported_once(&f.imports(), &["GAP-1".to_string()]);
+    f.app.stop().await;
+}
+
 fn start(data: &std::path::Path, sim_url: &str) -> Child {
     Command::new(BIN)
         .env_clear()

@@ -68,9 +68,12 @@ async fn send_group(
     group: Vec<(Job, Product)>,
     now: i64,
 ) -> sqlx::Result<()> {
+    // Looked up first: a send whose answer may not have come (the intent is still set), and a
+    // send whose task id was stored but whose move to ImportSubmitted was not (a crash in
+    // between): the card Ozon holds is then ours, not one made elsewhere.
     let (looked, fresh): (Vec<_>, Vec<_>) = group
         .into_iter()
-        .partition(|(_, p)| p.import_intent.is_some());
+        .partition(|(_, p)| p.import_intent.is_some() || p.task_id.is_some());
     let fresh = taken_elsewhere(l, creds, fresh, now).await?;
     let mut fresh = fresh;
     fresh.extend(look_up(l, creds, looked, now).await?);
