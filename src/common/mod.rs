@@ -15,6 +15,8 @@ pub mod alerts;
 #[cfg(feature = "ssr")]
 pub mod backoff;
 #[cfg(feature = "ssr")]
+pub mod claims;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod digest;

@@ -1,7 +1,8 @@
 //! The platforms' service: the clients, the vault, the clock, and the connected accounts with
 //! their sealed tokens. Pages, callbacks and the scheduler all go through it.
 
-use std::collections::{HashMap, HashSet};
+use crate::common::claims::{Claim, Claims};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use sqlx::{FromRow, SqlitePool};
@@ -26,7 +27,7 @@ pub struct Hub {
     pub clock: Clock,
     pub alerts: Alerts,
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
-    syncing: Arc<Mutex<HashSet<i64>>>,
+    syncing: Claims,
     bell: Arc<tokio::sync::Notify>,
 }
 
@@ -63,20 +64,6 @@ fn slot(id: i64, field: &'static str) -> Slot {
     Slot::new("platform_accounts", id, field)
 }
 
-/// Marks an in-process sync of a shop; dropped when the sync ends.
-pub struct SyncGuard {
-    set: Arc<Mutex<HashSet<i64>>>,
-    shop: i64,
-}
-
-impl Drop for SyncGuard {
-    fn drop(&mut self) {
-        if let Ok(mut set) = self.set.lock() {
-            set.remove(&self.shop);
-        }
-    }
-}
-
 impl Hub {
     pub fn new(
         pool: SqlitePool,
@@ -95,7 +82,7 @@ impl Hub {
             alerts,
             config,
             locks: Arc::default(),
-            syncing: Arc::default(),
+            syncing: Claims::default(),
             bell: Arc::default(),
         })
     }
@@ -119,19 +106,12 @@ impl Hub {
     }
 
     /// Claims a shop for one sync in this process; `None` when one is already running.
-    pub fn claim_sync(&self, shop: i64) -> Option<SyncGuard> {
-        let mut set = self.syncing.lock().ok()?;
-        set.insert(shop).then(|| SyncGuard {
-            set: self.syncing.clone(),
-            shop,
-        })
+    pub fn claim_sync(&self, shop: i64) -> Option<Claim> {
+        self.syncing.claim(shop)
     }
 
     pub fn is_syncing(&self, shop: i64) -> bool {
-        self.syncing
-            .lock()
-            .map(|s| s.contains(&shop))
-            .unwrap_or(false)
+        self.syncing.is_held(shop)
     }
 
     /// The app key and opened secret of an enabled platform app, or why there is none.

@@ -10,6 +10,7 @@ use super::{Board, BoardRow, BOARD_ROWS};
 use crate::common::alerts;
 use crate::ozon::listing::drafts::store::column;
 use crate::ozon::listing::pipeline::state::{State, Step, STATES};
+use crate::ozon::listing::pipeline::store::state_column;
 use crate::ozon::listing::{Draft, Problem};
 use crate::ui::time::format_timestamp;
 
@@ -81,11 +82,7 @@ pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
         let draft: Draft = column(&entry.offer_id, "data", &entry.data)?;
         let state = match entry.state.as_deref() {
             None => None,
-            Some(s) => Some(State::parse(s).ok_or_else(|| {
-                sqlx::Error::Decode(
-                    format!("listing_products {}: 未知状态 {s}", entry.offer_id).into(),
-                )
-            })?),
+            Some(s) => Some(state_column(&entry.offer_id, s)?),
         };
         *counts.entry(state.map(State::as_str)).or_default() += 1;
         board.review += i64::from(entry.needs_review);

@@ -43,7 +43,12 @@ pub async fn mark_submitted<'e>(
     .bind(offer_id)
     .fetch_one(db)
     .await?;
-    State::parse(&state).ok_or_else(|| {
+    state_column(offer_id, &state)
+}
+
+/// A stored `listing_products.state`; a name the machine does not have is a decode error.
+pub fn state_column(offer_id: &str, state: &str) -> sqlx::Result<State> {
+    State::parse(state).ok_or_else(|| {
         sqlx::Error::Decode(format!("listing_products {offer_id}: 未知状态 {state}").into())
     })
 }
