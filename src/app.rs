@@ -97,9 +97,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/platforms") view=crate::platforms::pages::PlatformsPage/>
                     <Route path=path!("/shops") view=crate::platforms::pages::ShopsPage/>
-                    <Route path=path!("/products") view=crate::platforms::pages::ProductsPage/>
-                    <Route path=path!("/products/:id") view=crate::platforms::pages::ProductDetailPage/>
-                    <Route path=path!("/orders") view=crate::platforms::pages::OrdersPage/>
+                    <Route path=path!("/products") view=crate::platforms::browse::ProductsPage/>
+                    <Route path=path!("/products/:id") view=crate::platforms::browse::ProductDetailPage/>
+                    <Route path=path!("/orders") view=crate::platforms::browse::OrdersPage/>
                     <Route path=path!("/stats") view=crate::stats::pages::StatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/promotions") view=crate::promotions::pages::PromotionsPage/>
                     <Route path=path!("/promotions/new") view=crate::promotions::pages::PromotionEditorPage/>

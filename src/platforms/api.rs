@@ -70,13 +70,36 @@ pub async fn sync_shop(id: i64) -> Result<String, AppError> {
     Ok(format!("已开始同步「{name}」"))
 }
 
+/// One page of products: `page` alone jumps (OFFSET, the first thousand pages); `cursor`
+/// (a page's `next` or `prev`) goes on from there at any depth, `page` then only labels it.
 #[server(prefix = "/sf", endpoint = "products_page")]
-pub async fn products_page(query: String, shop: i64, page: i64) -> Result<ProductPage, AppError> {
+pub async fn products_page(
+    query: String,
+    shop: i64,
+    page: i64,
+    cursor: String,
+) -> Result<ProductPage, AppError> {
     let (app, _) = guard::require_user().await?;
     if query.chars().count() > 100 {
         return Err(AppError::Invalid("搜索词最多 100 个字符".into()).respond());
     }
-    Ok(super::store::products(&app.pool, &query, shop, page).await?)
+    let start = start(&cursor, page)?;
+    let mut found = super::lists::products(&app.pool, &query, shop, start).await?;
+    label_page(&mut found.page, page);
+    Ok(found)
+}
+
+#[cfg(feature = "ssr")]
+fn start(cursor: &str, page: i64) -> Result<super::lists::Start, AppError> {
+    super::lists::Start::parse(cursor, page).map_err(|why| AppError::Invalid(why).respond())
+}
+
+/// A keyset page has no number of its own: it is the one the caller says it asked for.
+#[cfg(feature = "ssr")]
+fn label_page(shown: &mut i64, asked: i64) {
+    if *shown == 0 {
+        *shown = asked.max(1);
+    }
 }
 
 #[server(prefix = "/sf", endpoint = "product_detail")]
@@ -92,6 +115,7 @@ pub async fn orders_page(
     from: String,
     to: String,
     page: i64,
+    cursor: String,
 ) -> Result<OrderPage, AppError> {
     let (app, _) = guard::require_user().await?;
     let date = |text: &str, end: bool| -> Result<i64, AppError> {
@@ -112,5 +136,14 @@ pub async fn orders_page(
     if from != 0 && to != 0 && from >= to {
         return Err(AppError::Invalid("开始日期不能晚于结束日期".into()).respond());
     }
-    Ok(super::store::orders(&app.pool, shop, status, from, to, page).await?)
+    let start = start(&cursor, page)?;
+    let filter = super::lists::OrderFilter {
+        shop,
+        status,
+        from,
+        to,
+    };
+    let mut found = super::lists::orders(&app.pool, filter, start).await?;
+    label_page(&mut found.page, page);
+    Ok(found)
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+pub mod browse;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -13,6 +14,8 @@ pub mod error;
 pub mod exchange;
 #[cfg(feature = "ssr")]
 pub mod hub;
+#[cfg(feature = "ssr")]
+pub mod lists;
 #[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
@@ -121,10 +124,18 @@ pub struct ProductRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductPage {
     pub rows: Vec<ProductRow>,
+    /// Matching rows; a search stops counting at `COUNT_CAP` (then `capped`).
     pub total: i64,
+    pub capped: bool,
     pub page: i64,
     pub pages: i64,
+    /// Keyset cursors of the next and previous page ("" when there is none).
+    pub next: String,
+    pub prev: String,
 }
+
+/// A search counts its matches up to this many.
+pub const COUNT_CAP: i64 = 10_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductInfo {
@@ -155,6 +166,8 @@ pub struct OrderPage {
     pub pages: i64,
     pub pay_total_yuan: String,
     pub shops: Vec<(i64, String)>,
+    pub next: String,
+    pub prev: String,
 }
 
 /// The order states of `/order/searchList`.

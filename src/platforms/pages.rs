@@ -1,17 +1,14 @@
-//! 平台 (apps and connected accounts), 店铺 (shops and their syncs), 商品 (across shops, with a
-//! detail page) and 订单 (filters and totals).
+//! 平台 (apps and connected accounts) and 店铺 (shops and their syncs); 商品 and 订单 are in
+//! browse.rs.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{
-    orders_page, platforms_overview, product_detail, products_page, shops_list, RefreshAccount,
-    SyncShop,
-};
-use super::{AccountView, PlatformView, SyncView, ORDER_STATUSES};
+use super::api::{platforms_overview, shops_list, RefreshAccount, SyncShop};
+use super::{AccountView, PlatformView, SyncView};
 use crate::ui::components::{
-    action_notice, route_id, ticker, Card, Notice, PageHeader, TableHead, BUTTON_CLASS,
-    INPUT_CLASS, LABEL_CLASS, SMALL_BUTTON_CLASS, TABLE_CLASS, TD_CLASS,
+    action_notice, ticker, Card, Notice, PageHeader, TableHead, BUTTON_CLASS, SMALL_BUTTON_CLASS,
+    TABLE_CLASS, TD_CLASS,
 };
 
 fn status_badge(status: &str) -> &'static str {
@@ -197,188 +194,6 @@ pub fn ShopsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                    Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                })}
-            </Transition>
-        </Card>
-    }
-}
-
-fn pager(page: RwSignal<i64>, current: i64, pages: i64, total: i64) -> impl IntoView {
-    view! {
-        <div class="mt-3 flex items-center gap-2 text-sm text-slate-600">
-            <span data-testid="total">{format!("共 {total} 条 · 第 {current}/{pages} 页")}</span>
-            <button class=SMALL_BUTTON_CLASS disabled={current <= 1} on:click=move |_| page.set(current - 1)>"上一页"</button>
-            <button class=SMALL_BUTTON_CLASS disabled={current >= pages} data-testid="next-page" on:click=move |_| page.set(current + 1)>"下一页"</button>
-        </div>
-    }
-}
-
-#[component]
-pub fn ProductsPage() -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let page = RwSignal::new(1i64);
-    let data = Resource::new(
-        move || (query.get(), page.get()),
-        |(q, p)| products_page(q, 0, p),
-    );
-    view! {
-        <Title text="商品"/>
-        <PageHeader title="商品" subtitle="所有店铺同步来的商品"/>
-        <Card>
-            <label class=LABEL_CLASS>"搜索（名称、商品 ID、商家编码）"
-                <input class=INPUT_CLASS data-testid="product-search" maxlength="100"
-                    on:change=move |ev| { query.set(event_target_value(&ev)); page.set(1); }/>
-            </label>
-            <Transition fallback=|| view! { <p class="text-slate-500">"加载中…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(p) => view! {
-                        <table class=format!("{TABLE_CLASS} mt-4")>
-                            <TableHead columns=&["商品", "店铺", "状态", "审核", "类目", "更新时间"]/>
-                            <tbody class="divide-y divide-slate-100">
-                                {p.rows.into_iter().map(|r| view! {
-                                    <tr data-testid="product-row">
-                                        <td class=TD_CLASS>
-                                            <a class="font-medium text-indigo-700 hover:underline" href=format!("/products/{}", r.id)>{r.name.clone()}</a>
-                                            <div class="font-mono text-xs text-slate-400">{format!("{} · {}", r.product_id, r.outer_product_id)}</div>
-                                        </td>
-                                        <td class=TD_CLASS>{r.shop_name.clone()}</td>
-                                        <td class=TD_CLASS>{r.status.clone()}</td>
-                                        <td class=TD_CLASS>{r.check_status.clone()}</td>
-                                        <td class=TD_CLASS>{r.category.clone()}</td>
-                                        <td class=TD_CLASS>{r.updated.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        {pager(page, p.page, p.pages, p.total)}
-                    }.into_any(),
-                    Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                })}
-            </Transition>
-        </Card>
-    }
-}
-
-#[component]
-pub fn ProductDetailPage() -> impl IntoView {
-    let id = route_id();
-    let data = Resource::new(id, product_detail);
-    view! {
-        <Title text="商品详情"/>
-        <PageHeader title="商品详情"/>
-        <Card>
-            <Transition fallback=|| view! { <p class="text-slate-500">"加载中…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(Some(d)) => view! {
-                        <div class="flex gap-6" data-testid="product-detail">
-                            {(!d.row.img.is_empty()).then(|| view! { <img src=d.row.img.clone() alt="" class="h-32 w-32 rounded object-cover"/> })}
-                            <dl class="grid flex-1 grid-cols-2 gap-x-6 gap-y-2 text-sm">
-                                <dt class="text-slate-500">"名称"</dt><dd>{d.row.name.clone()}</dd>
-                                <dt class="text-slate-500">"店铺"</dt><dd>{d.row.shop_name.clone()}</dd>
-                                <dt class="text-slate-500">"商品 ID"</dt><dd class="font-mono">{d.row.product_id.clone()}</dd>
-                                <dt class="text-slate-500">"商家编码"</dt><dd class="font-mono">{d.row.outer_product_id.clone()}</dd>
-                                <dt class="text-slate-500">"状态 / 审核"</dt><dd>{format!("{} / {}", d.row.status, d.row.check_status)}</dd>
-                                <dt class="text-slate-500">"类目"</dt><dd>{d.row.category.clone()}</dd>
-                                <dt class="text-slate-500">"创建 / 更新"</dt><dd>{format!("{} / {}", d.created, d.row.updated)}</dd>
-                                <dt class="text-slate-500">"已同步订单"</dt><dd data-testid="product-sales">{format!("{} 单，{} 件，¥{}", d.orders, d.units, d.sales_yuan)}</dd>
-                            </dl>
-                        </div>
-                        <details class="mt-4"><summary class="cursor-pointer text-sm text-slate-500">"平台原始数据"</summary>
-                            <pre class="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs">{d.raw.clone()}</pre>
-                        </details>
-                    }.into_any(),
-                    Ok(None) => view! { <p class="text-slate-500">"没有这个商品。"</p> }.into_any(),
-                    Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
-                })}
-            </Transition>
-            <a class=format!("{SMALL_BUTTON_CLASS} mt-4 inline-block") href="/products">"返回商品列表"</a>
-        </Card>
-    }
-}
-
-#[component]
-pub fn OrdersPage() -> impl IntoView {
-    let shop = RwSignal::new(0i64);
-    let status = RwSignal::new(0i64);
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    let page = RwSignal::new(1i64);
-    let data = Resource::new(
-        move || (shop.get(), status.get(), from.get(), to.get(), page.get()),
-        |(s, st, f, t, p)| orders_page(s, st, f, t, p),
-    );
-    // The shop filter's choices: read once, not with every filter change.
-    let shops = Resource::new(
-        || (),
-        |_| async move {
-            shops_list()
-                .await
-                .map(|list| {
-                    list.into_iter()
-                        .map(|s| (s.id, s.shop_name))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        },
-    );
-    let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
-    view! {
-        <Title text="订单"/>
-        <PageHeader title="订单" subtitle="抖店订单（金额单位：元；买家信息保持平台加密/脱敏形式）"/>
-        <Card>
-            <div class="grid grid-cols-1 gap-3 md:grid-cols-4">
-                <label class=LABEL_CLASS>"店铺"
-                    // The shop list is read inside its own Transition (outside one, the server
-                    // renders no options and hydration meets options it did not expect).
-                    <Transition fallback=|| view! { <select class=INPUT_CLASS data-testid="order-shop" disabled=true><option>"全部店铺"</option></select> }>
-                        {move || shops.get().map(|list| view! {
-                            <select class=INPUT_CLASS data-testid="order-shop" on:change=move |ev| { shop.set(number(ev)); page.set(1); }>
-                                <option value="0">"全部店铺"</option>
-                                {list.into_iter().map(|(id, name)| view! {
-                                    <option value=id.to_string() selected=move || shop.get() == id>{name}</option>
-                                }).collect_view()}
-                            </select>
-                        })}
-                    </Transition>
-                </label>
-                <label class=LABEL_CLASS>"状态"
-                    <select class=INPUT_CLASS data-testid="order-status" on:change=move |ev| { status.set(number(ev)); page.set(1); }>
-                        <option value="0">"全部状态"</option>
-                        {ORDER_STATUSES.iter().map(|(code, name)| view! { <option value=code.to_string()>{*name}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label class=LABEL_CLASS>"下单日期从"
-                    <input type="date" class=INPUT_CLASS data-testid="order-from" on:change=move |ev| { from.set(event_target_value(&ev)); page.set(1); }/>
-                </label>
-                <label class=LABEL_CLASS>"到"
-                    <input type="date" class=INPUT_CLASS data-testid="order-to" on:change=move |ev| { to.set(event_target_value(&ev)); page.set(1); }/>
-                </label>
-            </div>
-            <Transition fallback=|| view! { <p class="text-slate-500">"加载中…"</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(p) => view! {
-                        <p class="mt-4 text-sm font-medium text-slate-700" data-testid="order-totals">
-                            {format!("合计 {} 单，实付 ¥{}", p.total, p.pay_total_yuan)}
-                        </p>
-                        <table class=format!("{TABLE_CLASS} mt-2")>
-                            <TableHead columns=&["订单号", "店铺", "状态", "实付（元）", "下单时间", "商品", "收件人"]/>
-                            <tbody class="divide-y divide-slate-100">
-                                {p.rows.into_iter().map(|o| view! {
-                                    <tr data-testid="order-row">
-                                        <td class=format!("{TD_CLASS} font-mono")>{o.order_id.clone()}</td>
-                                        <td class=TD_CLASS>{o.shop_name.clone()}</td>
-                                        <td class=TD_CLASS>{o.status.clone()}</td>
-                                        <td class=TD_CLASS>{o.pay_yuan.clone()}</td>
-                                        <td class=TD_CLASS>{o.created.clone()}</td>
-                                        <td class=TD_CLASS>{o.items.clone()}</td>
-                                        <td class=TD_CLASS>{o.receiver.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        {pager(page, p.page, p.pages, p.total)}
                     }.into_any(),
                     Err(err) => view! { <Notice message=err.to_string() error=true/> }.into_any(),
                 })}

@@ -3,16 +3,11 @@
 use sqlx::SqlitePool;
 
 use super::hub::{Account, Hub};
-use super::{
-    label, order_status_label, AccountView, OrderPage, OrderRow, PlatformView, ProductInfo,
-    ProductPage, ProductRow, ShopView, SyncView,
-};
+use super::{label, AccountView, PlatformView, ProductInfo, ProductRow, ShopView, SyncView};
 use crate::common::money::Fen;
 use crate::ui::time::format_timestamp;
 
-pub const PAGE_ROWS: i64 = 50;
-
-fn when(at: i64) -> String {
+pub(super) fn when(at: i64) -> String {
     if at <= 0 {
         "—".into()
     } else {
@@ -140,9 +135,9 @@ async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
 pub async fn shops(hub: &Hub) -> sqlx::Result<Vec<ShopView>> {
     let rows: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT s.id, s.platform, s.shop_id, s.shop_name, a.status, \
-         (SELECT COUNT(*) FROM shop_products p WHERE p.shop_row = s.id), \
-         (SELECT COUNT(*) FROM shop_orders o WHERE o.shop_row = s.id) \
-         FROM shops s JOIN platform_accounts a ON a.id = s.account_id ORDER BY s.id",
+         COALESCE(c.products, 0), COALESCE(c.orders, 0) \
+         FROM shops s JOIN platform_accounts a ON a.id = s.account_id \
+         LEFT JOIN shop_counts c ON c.shop_row = s.id ORDER BY s.id",
     )
     .fetch_all(&hub.pool)
     .await?;
@@ -191,8 +186,9 @@ fn check_status(status: Option<i64>) -> &'static str {
 
 /// A product row as `PRODUCT_SELECT` reads it.
 #[derive(sqlx::FromRow)]
-struct ProductDbRow {
-    id: i64,
+pub(super) struct ProductDbRow {
+    pub(super) id: i64,
+    pub(super) update_time: Option<i64>,
     shop_name: String,
     product_id: String,
     name: String,
@@ -201,10 +197,9 @@ struct ProductDbRow {
     check_status: Option<i64>,
     outer_product_id: String,
     category: String,
-    update_time: Option<i64>,
 }
 
-fn product_row(p: ProductDbRow) -> ProductRow {
+pub(super) fn product_row(p: ProductDbRow) -> ProductRow {
     ProductRow {
         id: p.id,
         shop_name: p.shop_name,
@@ -219,43 +214,10 @@ fn product_row(p: ProductDbRow) -> ProductRow {
     }
 }
 
-const PRODUCT_SELECT: &str = "SELECT p.id, s.shop_name, p.product_id, p.name, p.img, p.status, \
+pub(super) const PRODUCT_SELECT: &str =
+    "SELECT p.id, s.shop_name, p.product_id, p.name, p.img, p.status, \
     p.check_status, p.outer_product_id, p.category, p.update_time FROM shop_products p \
     JOIN shops s ON s.id = p.shop_row";
-
-/// Products across shops, matching `query` in name, product id or outer id.
-pub async fn products(
-    pool: &SqlitePool,
-    query: &str,
-    shop: i64,
-    page: i64,
-) -> sqlx::Result<ProductPage> {
-    let like = format!("%{}%", query.trim().replace(['%', '_'], ""));
-    let filter = "WHERE ($1 = '%%' OR p.name LIKE $1 OR p.product_id LIKE $1 OR p.outer_product_id LIKE $1) \
-                  AND ($2 = 0 OR p.shop_row = $2)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM shop_products p {filter}"))
-        .bind(&like)
-        .bind(shop)
-        .fetch_one(pool)
-        .await?;
-    let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
-    let page = page.clamp(1, pages);
-    let rows: Vec<ProductDbRow> = sqlx::query_as(&format!(
-        "{PRODUCT_SELECT} {filter} ORDER BY p.update_time DESC, p.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(&like)
-    .bind(shop)
-    .bind(PAGE_ROWS)
-    .bind((page - 1) * PAGE_ROWS)
-    .fetch_all(pool)
-    .await?;
-    Ok(ProductPage {
-        rows: rows.into_iter().map(product_row).collect(),
-        total,
-        page,
-        pages,
-    })
-}
 
 pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
     let row: Option<ProductDbRow> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = $1"))
@@ -295,81 +257,4 @@ pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductI
         sales_yuan: fen.yuan(),
         raw,
     }))
-}
-
-/// Orders filtered by shop (0 = all), status (0 = all) and creation dates (unix, 0 = open).
-pub async fn orders(
-    pool: &SqlitePool,
-    shop: i64,
-    status: i64,
-    from: i64,
-    to: i64,
-    page: i64,
-) -> sqlx::Result<OrderPage> {
-    let filter = "WHERE ($1 = 0 OR o.shop_row = $1) AND ($2 = 0 OR o.order_status = $2) \
-                  AND ($3 = 0 OR o.create_time >= $3) AND ($4 = 0 OR o.create_time < $4)";
-    let (total, fen): (i64, Fen) = sqlx::query_as(&format!(
-        "SELECT COUNT(*), COALESCE(SUM(o.pay_amount_fen), 0) FROM shop_orders o {filter}"
-    ))
-    .bind(shop)
-    .bind(status)
-    .bind(from)
-    .bind(to)
-    .fetch_one(pool)
-    .await?;
-    let pages = ((total + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
-    let page = page.clamp(1, pages);
-    #[derive(sqlx::FromRow)]
-    struct OrderDbRow {
-        shop_name: String,
-        order_id: String,
-        order_status: Option<i64>,
-        status_desc: String,
-        pay_amount_fen: Fen,
-        create_time: Option<i64>,
-        mask_post_receiver: String,
-        items: String,
-    }
-    let rows: Vec<OrderDbRow> = sqlx::query_as(&format!(
-        "SELECT s.shop_name, o.order_id, o.order_status, o.status_desc, o.pay_amount_fen, \
-             o.create_time, o.mask_post_receiver, \
-             COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \
-                       FROM shop_order_lines l WHERE l.order_row = o.id), '') AS items \
-             FROM shop_orders o JOIN shops s ON s.id = o.shop_row {filter} \
-             ORDER BY o.create_time DESC, o.id DESC LIMIT $5 OFFSET $6"
-    ))
-    .bind(shop)
-    .bind(status)
-    .bind(from)
-    .bind(to)
-    .bind(PAGE_ROWS)
-    .bind((page - 1) * PAGE_ROWS)
-    .fetch_all(pool)
-    .await?;
-    let shops: Vec<(i64, String)> = sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
-        .fetch_all(pool)
-        .await?;
-    Ok(OrderPage {
-        rows: rows
-            .into_iter()
-            .map(|o| OrderRow {
-                shop_name: o.shop_name,
-                order_id: o.order_id,
-                status: if o.status_desc.is_empty() {
-                    order_status_label(o.order_status.unwrap_or(0)).into()
-                } else {
-                    o.status_desc
-                },
-                pay_yuan: o.pay_amount_fen.yuan(),
-                created: o.create_time.map(when).unwrap_or_default(),
-                items: o.items,
-                receiver: o.mask_post_receiver,
-            })
-            .collect(),
-        total,
-        page,
-        pages,
-        pay_total_yuan: fen.yuan(),
-        shops,
-    })
 }

@@ -42,6 +42,9 @@ enum Command {
         /// Where the demo keeps its data (delete it to start over)
         #[arg(long, default_value = "./demo-data")]
         data_dir: std::path::PathBuf,
+        /// Also seed this many products (and ten times as many orders) to see ShopBridge at volume
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=2_000_000))]
+        scale: u32,
     },
     /// Run the marketplace simulator on loopback (tests and demo)
     #[cfg(feature = "sim")]
@@ -127,7 +130,11 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             startup::run(config, listener, crate::common::shutdown::shutdown_signal()).await
         }
         #[cfg(feature = "sim")]
-        Command::Demo { port, data_dir } => super::demo::run(port, data_dir).await,
+        Command::Demo {
+            port,
+            data_dir,
+            scale,
+        } => super::demo::run(port, data_dir, scale as usize).await,
         Command::Migrate => {
             open_pool(&config).await?;
             println!("数据库已是最新：{}", config.db_path().display());

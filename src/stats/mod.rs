@@ -9,6 +9,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod promo;
 #[cfg(feature = "ssr")]
+pub mod rankings;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -60,6 +62,8 @@ pub struct StatsView {
     pub publish_chart: String,
     /// Published promotions and their effect.
     pub promotions: Vec<crate::promotions::PromotionRow>,
+    /// When the rankings (top products, sources) were computed.
+    pub ranked_at: String,
 }
 
 /// The periods the page offers.

@@ -70,7 +70,9 @@ pub fn StatsPage() -> impl IntoView {
                             </Card>
                             <Card>
                                 <div class="mb-2 flex items-center justify-between">
-                                    <h2 class="text-base font-semibold">"热销商品"</h2>{csv_link("products", d)}
+                                    <h2 class="text-base font-semibold">"热销商品"
+                                        <span class="ml-2 text-xs font-normal text-slate-400" data-testid="ranked-at">{format!("排行计算于 {}", v.ranked_at)}</span>
+                                    </h2>{csv_link("products", d)}
                                 </div>
                                 {if v.top.is_empty() {
                                     view! { <p class="text-sm text-slate-500">"该周期没有成交。"</p> }.into_any()

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use super::svg::{bar_chart, line_chart, Series};
-use super::{DailyRow, SourceRow, StatsView, TopRow};
+use super::{DailyRow, StatsView};
 use crate::common::money::Fen;
 
 const DAY: i64 = 86_400;
@@ -52,16 +52,16 @@ pub struct Source {
     pub fen: Fen,
 }
 
-/// Per day and shop, cancelled orders (status 4) left out.
+/// Per day and shop, cancelled orders (status 4) left out: read from the daily sums the
+/// database keeps on every order write (`order_daily`), not from the orders.
 pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Daily>> {
     sqlx::query_as(
-        "SELECT ((o.create_time + $2) / 86400) * 86400 - $2 AS day, s.shop_name AS shop, \
-         COUNT(*) AS orders, SUM(o.pay_amount_fen) AS fen FROM shop_orders o JOIN shops s ON s.id = o.shop_row \
-         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY day, s.id ORDER BY day, s.id",
+        "SELECT d.day AS day, s.shop_name AS shop, SUM(d.orders) AS orders, SUM(d.pay_fen) AS fen \
+         FROM order_daily d JOIN shops s ON s.id = d.shop_row \
+         WHERE d.day >= $1 AND d.status != 4 \
+         GROUP BY d.day, s.id HAVING SUM(d.orders) > 0 ORDER BY d.day, s.id",
     )
     .bind(from)
-    .bind(BEIJING)
     .fetch_all(pool)
     .await
 }
@@ -104,6 +104,10 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
     let shops: Vec<String> = sqlx::query_scalar("SELECT shop_name FROM shops ORDER BY id")
         .fetch_all(pool)
         .await?;
+    let by_day_shop: std::collections::HashMap<(i64, &str), f64> = daily_rows
+        .iter()
+        .map(|r| ((r.day, r.shop.as_str()), r.fen.0 as f64 / 100.0))
+        .collect();
     let series: Vec<Series> = shops
         .iter()
         .enumerate()
@@ -113,29 +117,29 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
             values: starts
                 .iter()
                 .map(|d| {
-                    daily_rows
-                        .iter()
-                        .filter(|r| r.day == *d && r.shop == *shop)
-                        .map(|r| r.fen.0 as f64 / 100.0)
-                        .sum()
+                    by_day_shop
+                        .get(&(*d, shop.as_str()))
+                        .copied()
+                        .unwrap_or(0.0)
                 })
                 .collect(),
         })
         .collect();
     let gmv_chart = line_chart(&format!("近 {days} 天每日成交额（元）"), &labels, &series);
-    let top = top_products(pool, from, 10).await?;
+    let ranked = super::rankings::get(pool, days, from, now).await?;
     let top_chart = bar_chart(
         "成交额前 10 的商品（元）",
-        &top.iter()
+        &ranked
+            .top
+            .iter()
             .map(|t| t.name.chars().take(8).collect())
             .collect::<Vec<String>>(),
         &Series {
             name: "成交额",
             color: COLORS[0],
-            values: top.iter().map(|t| t.fen.0 as f64 / 100.0).collect(),
+            values: ranked.top_fen.iter().map(|f| *f as f64 / 100.0).collect(),
         },
     );
-    let sources = sources(pool, from).await?;
     let (publishing, publish_chart) = super::promo::publishing(pool, from, days).await?;
     let promotions = crate::promotions::views::list(pool)
         .await?
@@ -157,29 +161,13 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
             })
             .collect(),
         gmv_chart,
-        top: top
-            .into_iter()
-            .map(|t| TopRow {
-                product_id: t.product_id,
-                name: t.name,
-                orders: t.orders,
-                units: t.units,
-                gmv_yuan: t.fen.yuan(),
-            })
-            .collect(),
+        top: ranked.top,
         top_chart,
         publishing,
         publish_chart,
         promotions,
-        sources: sources
-            .into_iter()
-            .map(|s| SourceRow {
-                source: s.source,
-                id: s.id,
-                orders: s.orders,
-                gmv_yuan: s.fen.yuan(),
-            })
-            .collect(),
+        sources: ranked.sources,
+        ranked_at: crate::ui::time::format_timestamp(ranked.computed_at),
     })
 }
 

@@ -100,6 +100,14 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
     .fetch_one(&pool)
     .await
     .expect("attribution");
+    // The listing side: six drafts, three of them in a pipeline run.
+    let listing: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM listing_drafts WHERE offer_id LIKE 'DEMO-BOOK-%'), \
+         (SELECT COUNT(*) FROM listing_products WHERE offer_id LIKE 'DEMO-BOOK-%')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("listing");
     let stats = client
         .get(format!("{base}/stats"))
         .send()
@@ -122,6 +130,7 @@ async fn demo_mode_starts_with_a_connected_account_a_synced_shop_and_a_credentia
         .map(|(k, s)| (k.to_string(), s.to_string()))
     );
     assert_eq!(attributed, (24, 12));
+    assert_eq!(listing, (6, 3), "drafts and a pipeline run are seeded");
     assert!(
         stats.contains("【演示】冬季新品短视频"),
         "the effect table lists the post"

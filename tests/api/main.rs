@@ -40,3 +40,4 @@ mod users;
 mod vault;
 mod vault_apps;
 mod vault_keys;
+mod volume;

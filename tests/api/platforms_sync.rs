@@ -204,6 +204,7 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
             ("query", "SKU-00012".into()),
             ("shop", "0".into()),
             ("page", "1".into()),
+            ("cursor", "".into()),
         ],
     )
     .await;
@@ -216,6 +217,7 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
             ("query", "".into()),
             ("shop", "0".into()),
             ("page", "2".into()),
+            ("cursor", "".into()),
         ],
     )
     .await;
@@ -233,6 +235,7 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
             ("query", "<script>alert(1)</script>".into()),
             ("shop", "0".into()),
             ("page", "1".into()),
+            ("cursor", "".into()),
         ],
     )
     .await;
@@ -243,6 +246,7 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
             ("query", "长".repeat(101)),
             ("shop", "0".into()),
             ("page", "1".into()),
+            ("cursor", "".into()),
         ],
     )
     .await;
@@ -256,6 +260,7 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
             ("from", from.to_string()),
             ("to", to.to_string()),
             ("page", "1".to_string()),
+            ("cursor", String::new()),
         ]
     };
     let (status, body) = call("orders_page", all("0", "", "")).await;

@@ -18,7 +18,9 @@ use crate::sim::doudian::{self, DoudianSim};
 use crate::sim::douyin::{self, DouyinSim};
 use crate::sim::ozon::OzonSim;
 
+mod listing;
 mod promotions;
+mod scale;
 mod visitor;
 use visitor::Visitor;
 
@@ -69,7 +71,9 @@ async fn demo_dir_or_refuse(config: &Config) -> anyhow::Result<sqlx::SqlitePool>
     Ok(pool)
 }
 
-pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
+/// `scale` > 0 also writes that many products (and ten times as many orders) into the demo's
+/// 抖店 shop once it is connected (scale.rs).
+pub async fn run(port: u16, data_dir: PathBuf, scale: usize) -> anyhow::Result<()> {
     let douyin_sim = DouyinSim::new(1);
     let doudian_sim = DoudianSim::new(1, 120, 300);
     let router = OzonSim::demo()
@@ -98,6 +102,7 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
     // The lock first: nothing is written to a directory a running server holds.
     let lock = super::lock::lock_data_dir(&config.data_dir)?;
+    let db_path = config.db_path();
     let pool = demo_dir_or_refuse(&config).await?;
     let password = demo_password();
     match store::find_user_by_name(&pool, DEMO_USER).await? {
@@ -149,10 +154,23 @@ pub async fn run(port: u16, data_dir: PathBuf) -> anyhow::Result<()> {
     if let Err(e) = &seeded {
         eprintln!("演示数据未能全部写入：{e:#}");
     }
+    if scale > 0 {
+        let pool = db::open_database(&db_path).await?;
+        if let Err(e) = scale::seed(&pool, scale).await {
+            eprintln!("规模数据未能全部写入：{e:#}");
+        }
+        pool.close().await;
+    }
     println!();
     println!("ShopBridge 演示模式（数据来自内置模拟器，均为演示数据）：{base}");
     println!("  登录：用户名 {DEMO_USER} / 密码 {password}（每次启动新生成）");
-    println!("  已准备：Ozon 凭证「演示 Ozon 店」、抖音账号「小店主播」及其推广、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
+    println!("  已准备：Ozon 凭证「演示 Ozon 店」及 6 个上架草稿（3 个已提交上架流程）、抖音账号「小店主播」及其推广、抖店「测试店铺」（120 个商品、300 个订单，正在同步）");
+    if scale > 0 {
+        println!(
+            "  规模数据：{scale} 个商品、{} 个订单写入「测试店铺」",
+            scale * 10
+        );
+    }
     println!("  数据目录：{}（删除它即可重新开始）", data.as_str());
     server.await.context("服务异常退出")?
 }
@@ -201,6 +219,7 @@ async fn seed(
         ],
     )
     .await?;
+    listing::seed(&me, sim).await?;
     me.call(
         "platform_apps_update",
         &[

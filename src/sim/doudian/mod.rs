@@ -36,6 +36,7 @@ use pages::{approve, authorize_page, image};
 
 mod gateway;
 use gateway::gateway;
+pub mod volume;
 
 pub const DEMO_APP_KEY: &str = "7000000000000000001";
 pub const DEMO_APP_SECRET: &str = "doudian-demo-app-secret-0001";

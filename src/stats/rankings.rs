@@ -1,0 +1,136 @@
+//! 统计's rankings (top products, sales by source) rank every order line of the period, too much
+//! to redo for each view at a million orders. They are kept as a snapshot per period, tagged
+//! with `stats_gen`, which the database bumps on every change to an order or a line
+//! (migrations/0016_volume.sql). A view reads the snapshot; when orders changed since, the
+//! first view recomputes it (one computation at a time; others wait and read its result), and
+//! within `FRESH_ENOUGH` of the last computation it is served as is while one recomputes in
+//! the background, so a sync writing pages does not make every view rank again.
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use tokio::sync::Mutex;
+
+use super::store::{sources, top_products, Source, Top};
+use super::{SourceRow, TopRow};
+
+/// How old a snapshot may be when orders have changed since, before a view waits for a new one.
+pub const FRESH_ENOUGH: i64 = 60;
+
+/// One computation at a time in this process.
+static COMPUTING: Mutex<()> = Mutex::const_new(());
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Rankings {
+    pub top: Vec<TopRow>,
+    /// The top products' fen, for the bar chart.
+    pub top_fen: Vec<i64>,
+    pub sources: Vec<SourceRow>,
+    /// When it was computed (unix).
+    pub computed_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Snapshot {
+    from_day: i64,
+    gen: i64,
+    computed_at: i64,
+    payload: String,
+}
+
+async fn current_gen(pool: &SqlitePool) -> sqlx::Result<i64> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT gen FROM stats_gen WHERE id = 1")
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+async fn snapshot(pool: &SqlitePool, days: i64) -> sqlx::Result<Option<(Snapshot, Rankings)>> {
+    let row: Option<Snapshot> = sqlx::query_as(
+        "SELECT from_day, gen, computed_at, payload FROM stats_snapshots WHERE days = $1",
+    )
+    .bind(days)
+    .fetch_optional(pool)
+    .await?;
+    // A payload this version cannot read is recomputed, not an error.
+    Ok(row.and_then(|s| {
+        serde_json::from_str::<Rankings>(&s.payload)
+            .ok()
+            .map(|r| (s, r))
+    }))
+}
+
+/// Ranks the period from `from` now and stores the result.
+pub async fn compute(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
+    let gen = current_gen(pool).await?;
+    let top: Vec<Top> = top_products(pool, from, 10).await?;
+    let found: Vec<Source> = sources(pool, from).await?;
+    let rankings = Rankings {
+        top_fen: top.iter().map(|t| t.fen.0).collect(),
+        top: top
+            .into_iter()
+            .map(|t| TopRow {
+                product_id: t.product_id,
+                name: t.name,
+                orders: t.orders,
+                units: t.units,
+                gmv_yuan: t.fen.yuan(),
+            })
+            .collect(),
+        sources: found
+            .into_iter()
+            .map(|s| SourceRow {
+                source: s.source,
+                id: s.id,
+                orders: s.orders,
+                gmv_yuan: s.fen.yuan(),
+            })
+            .collect(),
+        computed_at: now,
+    };
+    let payload = serde_json::to_string(&rankings).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO stats_snapshots (days, from_day, gen, computed_at, payload) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (days) DO UPDATE SET from_day = excluded.from_day, \
+         gen = excluded.gen, computed_at = excluded.computed_at, payload = excluded.payload",
+    )
+    .bind(days)
+    .bind(from)
+    .bind(gen)
+    .bind(now)
+    .bind(payload)
+    .execute(pool)
+    .await?;
+    Ok(rankings)
+}
+
+/// The rankings of the `days` period starting at `from`, as described at the top.
+pub async fn get(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
+    let gen = current_gen(pool).await?;
+    if let Some((s, r)) = snapshot(pool, days).await? {
+        if s.from_day == from && s.gen == gen {
+            return Ok(r);
+        }
+        if s.from_day == from && now - s.computed_at < FRESH_ENOUGH {
+            if let Ok(guard) = COMPUTING.try_lock() {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    if let Err(e) = compute(&pool, days, from, now).await {
+                        tracing::warn!(error = %e, "stats rankings refresh failed");
+                    }
+                });
+            }
+            return Ok(r);
+        }
+    }
+    let _guard = COMPUTING.lock().await;
+    // Another view may have computed it while this one waited.
+    if let Some((s, r)) = snapshot(pool, days).await? {
+        if s.from_day == from && s.gen == current_gen(pool).await? {
+            return Ok(r);
+        }
+    }
+    compute(pool, days, from, now).await
+}
