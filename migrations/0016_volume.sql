@@ -18,8 +18,8 @@ CREATE INDEX shop_orders_status_recent ON shop_orders (order_status, COALESCE(cr
 CREATE INDEX shop_orders_shop_status_recent
     ON shop_orders (shop_row, order_status, COALESCE(create_time, 0), id);
 CREATE INDEX shop_order_lines_product ON shop_order_lines (product_id);
-CREATE INDEX shop_order_lines_video ON shop_order_lines (video_id) WHERE video_id != '';
-CREATE INDEX shop_order_lines_room ON shop_order_lines (room_id) WHERE room_id != '';
+CREATE INDEX shop_order_lines_video ON shop_order_lines (video_id);
+CREATE INDEX shop_order_lines_room ON shop_order_lines (room_id);
 
 CREATE VIRTUAL TABLE shop_products_fts USING fts5(
     name, product_id, outer_product_id,

@@ -51,6 +51,14 @@ pub async fn shops_list() -> Result<Vec<ShopView>, AppError> {
     Ok(super::store::shops(&app.platforms).await?)
 }
 
+/// The shops' ids and names, for the filters of 订单 (one small read; `shops_list` also reads
+/// each shop's sync state).
+#[server(prefix = "/sf", endpoint = "shop_names")]
+pub async fn shop_names() -> Result<Vec<(i64, String)>, AppError> {
+    let (app, _) = guard::require_user().await?;
+    Ok(super::store::shop_names(&app.pool).await?)
+}
+
 /// Starts a sync of one shop now (it runs on; the 店铺 page shows its progress).
 #[server(prefix = "/sf", endpoint = "shops_sync")]
 pub async fn sync_shop(id: i64) -> Result<String, AppError> {

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::api::{orders_page, product_detail, products_page, shops_list};
+use super::api::{orders_page, product_detail, products_page, shop_names};
 use super::{COUNT_CAP, ORDER_STATUSES};
 use crate::common::url::encode_segment;
 use crate::ui::components::{
@@ -213,16 +213,7 @@ pub fn OrdersPage() -> impl IntoView {
     // The shop filter's choices: read once, not with every filter change.
     let shops = Resource::new(
         || (),
-        |_| async move {
-            shops_list()
-                .await
-                .map(|list| {
-                    list.into_iter()
-                        .map(|s| (s.id, s.shop_name))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        },
+        |_| async move { shop_names().await.unwrap_or_default() },
     );
     // A changed filter starts again at page 1.
     let navigate = use_navigate();

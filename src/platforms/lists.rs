@@ -310,9 +310,7 @@ pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Re
     push_page(&mut q, KEY, "o.id", start);
     let rows: Vec<OrderDbRow> = q.build_query_as().fetch_all(pool).await?;
     let (rows, next, prev) = page_of(rows, start, |r| (r.create_time.unwrap_or(0), r.id));
-    let shops: Vec<(i64, String)> = sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
-        .fetch_all(pool)
-        .await?;
+    let shops = super::store::shop_names(pool).await?;
     Ok(OrderPage {
         rows: rows
             .into_iter()

@@ -132,6 +132,12 @@ async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
     })
 }
 
+pub async fn shop_names(pool: &SqlitePool) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
+        .fetch_all(pool)
+        .await
+}
+
 pub async fn shops(hub: &Hub) -> sqlx::Result<Vec<ShopView>> {
     let rows: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT s.id, s.platform, s.shop_id, s.shop_name, a.status, \
