@@ -315,7 +315,16 @@ impl Gateway {
             .await
             .map_err(transport)?;
         let body = json_of(response).await?;
-        gateway_data(&body).cloned().map_err(CallError::Gateway)
+        let answer = gateway_data(&body).cloned().map_err(CallError::Gateway);
+        crate::common::metrics::marketplace_call(
+            "doudian",
+            match &answer {
+                Ok(_) => "ok",
+                Err(CallError::Gateway(e)) if e.throttled() => "throttled",
+                Err(_) => "error",
+            },
+        );
+        answer
     }
 
     /// `token/create` with the code of the merchant's authorisation.

@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(super::observe::readyz))
+        .route("/metrics", get(super::observe::metrics_page))
         .route("/logout", post(logout))
         .route("/media/{*key}", get(media))
         .merge(crate::ozon::images::routes::router())
@@ -66,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn(super::observe::identify))
         .with_state(state)
 }
 
@@ -177,7 +180,12 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| req.uri().path().to_string());
-    tracing::info_span!("request", method = %req.method(), route = %route)
+    let id = req
+        .extensions()
+        .get::<super::observe::RequestId>()
+        .map(|r| r.0.as_str())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %req.method(), route = %route)
 }
 
 const DEFAULT_CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
@@ -238,10 +246,12 @@ async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Ne
 
 /// Paths anyone may load without signing in.
 fn is_public_path(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/favicon.ico" | "/logout")
-        || ["/pkg/", "/sf/", "/api/", "/media/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
+    matches!(
+        path,
+        "/login" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico" | "/logout"
+    ) || ["/pkg/", "/sf/", "/api/", "/media/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
 }
 
 /// Full page loads: anonymous visitors go to /login, signed-in users skip it, and staff get

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod lock;
+pub mod observe;
 pub mod rest;
 pub mod startup;
 pub mod state;

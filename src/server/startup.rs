@@ -156,6 +156,7 @@ pub async fn run_locked(
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         own_origins,
         config,
+        readiness: super::observe::Readiness::ready(),
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::catalog::refresh::refresh_daily(
@@ -179,6 +180,18 @@ pub async fn run_locked(
         .then(|| tokio::spawn(crate::promotions::publish::run(state.promotions.clone())));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "ShopBridge 已启动");
+    // Told to stop: /readyz answers 503 at once, connections are still taken for the drain
+    // period (a load balancer sees the 503 and moves traffic away), then the server stops.
+    let readiness = state.readiness.clone();
+    let drain = std::time::Duration::from_secs(state.config.drain_secs);
+    let shutdown = async move {
+        shutdown.await;
+        readiness.drain();
+        if !drain.is_zero() {
+            tracing::info!(seconds = drain.as_secs(), "draining before stopping");
+            tokio::time::sleep(drain).await;
+        }
+    };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

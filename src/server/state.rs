@@ -40,6 +40,8 @@ pub struct AppState {
     pub platforms: crate::platforms::hub::Hub,
     /// Promotions: the publisher and its bell, on the platforms' clients and the media store.
     pub promotions: crate::promotions::service::Promotions,
+    /// Whether this node takes traffic (`/readyz`); false once it was told to stop.
+    pub readiness: super::observe::Readiness,
 }
 
 impl FromRef<AppState> for LeptosOptions {

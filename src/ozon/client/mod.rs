@@ -329,7 +329,16 @@ impl OzonClient {
             .map(|m| m.saturating_mul(60))
             .or(header("retry-after"));
         let bytes = res.bytes().await.map_err(OzonError::from_transport)?;
-        answer::classify(status, retry_after, &bytes)?;
+        let classified = answer::classify(status, retry_after, &bytes);
+        crate::common::metrics::marketplace_call(
+            "ozon",
+            match &classified {
+                Ok(_) => "ok",
+                Err(OzonError::RateLimited { .. }) => "throttled",
+                Err(_) => "error",
+            },
+        );
+        classified?;
         serde_json::from_slice(&bytes).map_err(|e| OzonError::Decode(e.to_string()))
     }
 }

@@ -50,6 +50,12 @@ pub struct Config {
     /// From `SHOPBRIDGE_MASTER_KEY`; `None` means the key file in the data dir.
     pub master_key: Option<MasterKey>,
     pub api_rate_per_minute: u32,
+    /// `/metrics` asks for `Authorization: Bearer <this>` (`SHOPBRIDGE_METRICS_TOKEN`); unset,
+    /// it answers direct loopback clients only.
+    pub metrics_token: Option<crate::common::secret::Secret>,
+    /// Seconds a stopping node answers `/readyz` 503 before it stops accepting connections,
+    /// so a load balancer moves traffic away first (`SHOPBRIDGE_DRAIN_SECS`, default 0).
+    pub drain_secs: u64,
     /// Requests per second per Ozon Client-Id (Ozon's limit is 50).
     pub ozon_rps: u32,
     /// How much faster than the clock the listing pipeline's waits run (1 = real time; tests
@@ -155,6 +161,10 @@ impl Config {
             trusted_proxies: parse_proxies(get("SHOPBRIDGE_TRUSTED_PROXIES"))?,
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
+            metrics_token: get("SHOPBRIDGE_METRICS_TOKEN")
+                .filter(|t| !t.trim().is_empty())
+                .map(crate::common::secret::Secret::new),
+            drain_secs: parse_range("SHOPBRIDGE_DRAIN_SECS", &get, 0, 0, 300)?,
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
             listing_time_scale: parse_range("SHOPBRIDGE_LISTING_TIME_SCALE", &get, 1, 1, 10_000)?
                 as u32,

@@ -123,6 +123,13 @@ pub(super) async fn quota(
         return Ok(None);
     };
     let usage = quota.usage.unwrap_or(0);
+    crate::common::metrics::metrics()
+        .quota_left
+        .get_or_create(&crate::common::metrics::AccountLabels {
+            platform: "ozon".into(),
+            account: creds.client_id.clone(),
+        })
+        .set(limit - usage);
     let reset = time::OffsetDateTime::parse(
         &quota.reset_at,
         &time::format_description::well_known::Rfc3339,
