@@ -1,5 +1,6 @@
 //! `shopbridge demo`: the real binary on its simulators with seeded, labelled demo data.
 
+use serde_json::Value;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -227,4 +228,109 @@ async fn demo_on_a_locked_dir_writes_nothing() {
         !dir.path().join("shopbridge.db").exists(),
         "the lock is taken before the database is made"
     );
+}
+
+/// `demo --scale N`: N products and 10 N orders beside the demo's own, through the sync's store
+/// functions, so the counters, daily sums and search index hold them too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_at_scale_seeds_products_and_orders_the_pages_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SHOPBRIDGE_DEMO_PASSWORD", "scale-demo-password")
+        .args([
+            "demo",
+            "--scale",
+            "400",
+            "--port",
+            &port.to_string(),
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(dir.path().join("demo.log")).expect("log file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start demo");
+    let mut printed = String::new();
+    for _ in 0..900 {
+        printed = std::fs::read_to_string(dir.path().join("demo.log")).unwrap_or_default();
+        if printed.contains("每次启动新生成") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let login = client
+        .post(format!("{base}/sf/login"))
+        .form(&[("username", "demo"), ("password", "scale-demo-password")])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status().as_u16(), 200, "{printed}");
+    // The demo's own 120 products sync beside the 400: wait for them.
+    let mut products = Value::Null;
+    for _ in 0..300 {
+        products = client
+            .post(format!("{base}/sf/products_page"))
+            .form(&[("query", ""), ("shop", "0"), ("page", "1"), ("cursor", "")])
+            .send()
+            .await
+            .expect("products")
+            .json()
+            .await
+            .unwrap_or_default();
+        if products["total"] == 520 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let searched: Value = client
+        .post(format!("{base}/sf/products_page"))
+        .form(&[
+            ("query", "保温杯"),
+            ("shop", "0"),
+            ("page", "1"),
+            ("cursor", ""),
+        ])
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .unwrap_or_default();
+    let orders: Value = client
+        .post(format!("{base}/sf/orders_page"))
+        .form(&[
+            ("shop", "0"),
+            ("status", "0"),
+            ("from", ""),
+            ("to", ""),
+            ("page", "1"),
+            ("cursor", ""),
+        ])
+        .send()
+        .await
+        .expect("orders")
+        .json()
+        .await
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        printed.contains("规模数据：400 个商品、4000 个订单"),
+        "{printed}"
+    );
+    assert_eq!(products["total"], 520, "400 seeded and the demo's 120");
+    assert_eq!(searched["total"], 20, "one in twenty is a 保温杯");
+    assert!(orders["total"].as_i64().unwrap_or(0) >= 4000, "{orders}");
 }
