@@ -18,6 +18,9 @@ CREATE INDEX shop_orders_status_recent ON shop_orders (order_status, COALESCE(cr
 CREATE INDEX shop_orders_shop_status_recent
     ON shop_orders (shop_row, order_status, COALESCE(create_time, 0), id);
 CREATE INDEX shop_order_lines_product ON shop_order_lines (product_id);
+-- 0013 made these partial (WHERE … != ''), which a join on equality cannot use.
+DROP INDEX IF EXISTS shop_order_lines_video;
+DROP INDEX IF EXISTS shop_order_lines_room;
 CREATE INDEX shop_order_lines_video ON shop_order_lines (video_id);
 CREATE INDEX shop_order_lines_room ON shop_order_lines (room_id);
 

@@ -116,7 +116,7 @@ pub fn marketplace_call(platform: &str, outcome: &str) {
         .inc();
 }
 
-/// `/products/123` → `/products/:id`: numbers and long tokens become `:id`, so a route has one
+/// `/products/123` → `/products/:id`: numbers, file names and long tokens become `:id`, so a route has one
 /// series whatever ids it is asked for. Unknown paths are counted together (the caller passes
 /// `None` for a 404), so a client cannot make series without end.
 pub fn route_label(path: &str) -> String {
@@ -127,7 +127,7 @@ pub fn route_label(path: &str) -> String {
             break;
         }
         out.push('/');
-        let id_like = segment.chars().any(|c| c.is_ascii_digit())
+        let id_like = segment.chars().any(|c| c.is_ascii_digit() || c == '.')
             || segment.len() > 24
             || !segment.is_ascii();
         out.push_str(if id_like { ":id" } else { segment });

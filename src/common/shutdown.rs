@@ -22,3 +22,21 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("收到停止信号，正在关闭");
 }
+
+/// Whether the node still takes traffic: false from the moment it was told to stop.
+#[derive(Clone, Debug, Default)]
+pub struct Readiness(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Readiness {
+    pub fn ready() -> Self {
+        Readiness(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+            true,
+        )))
+    }
+    pub fn drain(&self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+    pub fn is_ready(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

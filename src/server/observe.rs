@@ -2,8 +2,7 @@
 //! every log line of it, latency recorded per route, `/readyz` (can this node take traffic?)
 //! and `/metrics` (Prometheus text format, `common/metrics.rs`).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -20,22 +19,6 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// The request's id, in its extensions for the tracing span and handlers.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
-
-/// Whether the node still takes traffic: false from the moment it was told to stop.
-#[derive(Clone, Debug, Default)]
-pub struct Readiness(Arc<AtomicBool>);
-
-impl Readiness {
-    pub fn ready() -> Self {
-        Readiness(Arc::new(AtomicBool::new(true)))
-    }
-    pub fn drain(&self) {
-        self.0.store(false, Ordering::SeqCst);
-    }
-    pub fn is_ready(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// A proxy's id is kept when it looks like one (≤ 64 of `[A-Za-z0-9._-]`), else a new one:
 /// a per-process random prefix and a counter, unique across nodes and restarts.

@@ -156,7 +156,7 @@ pub async fn run_locked(
         api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
         own_origins,
         config,
-        readiness: super::observe::Readiness::ready(),
+        readiness: crate::common::shutdown::Readiness::ready(),
     };
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::catalog::refresh::refresh_daily(

@@ -41,7 +41,7 @@ pub struct AppState {
     /// Promotions: the publisher and its bell, on the platforms' clients and the media store.
     pub promotions: crate::promotions::service::Promotions,
     /// Whether this node takes traffic (`/readyz`); false once it was told to stop.
-    pub readiness: super::observe::Readiness,
+    pub readiness: crate::common::shutdown::Readiness,
 }
 
 impl FromRef<AppState> for LeptosOptions {

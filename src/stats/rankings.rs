@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tokio::sync::Mutex;
 
-use super::store::{sources, top_products, Source, Top};
 use super::{SourceRow, TopRow};
+use crate::common::money::Fen;
 
 /// How old a snapshot may be when orders have changed since, before a view waits for a new one.
 pub const FRESH_ENOUGH: i64 = 60;
@@ -133,4 +133,53 @@ pub async fn get(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Res
         }
     }
     compute(pool, days, from, now).await
+}
+
+/// One product's sales.
+#[derive(sqlx::FromRow)]
+pub struct Top {
+    pub product_id: String,
+    pub name: String,
+    pub orders: i64,
+    pub units: i64,
+    pub fen: Fen,
+}
+
+/// Sales of one source (a short video, a live room, an author, or 自然流量).
+#[derive(sqlx::FromRow)]
+pub struct Source {
+    pub source: String,
+    #[sqlx(rename = "ref")]
+    pub id: String,
+    pub orders: i64,
+    pub fen: Fen,
+}
+
+pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
+    sqlx::query_as(
+        "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
+         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
+    )
+    .bind(from)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Sales per short video, live room and author; lines with none of them are 自然流量.
+pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> {
+    sqlx::query_as(
+        "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
+         WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
+         CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
+         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
+         FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
+         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
+    )
+    .bind(from)
+    .fetch_all(pool)
+    .await
 }

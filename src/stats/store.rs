@@ -32,26 +32,6 @@ pub struct Daily {
     pub fen: Fen,
 }
 
-/// One product's sales.
-#[derive(sqlx::FromRow)]
-pub struct Top {
-    pub product_id: String,
-    pub name: String,
-    pub orders: i64,
-    pub units: i64,
-    pub fen: Fen,
-}
-
-/// Sales of one source (a short video, a live room, an author, or 自然流量).
-#[derive(sqlx::FromRow)]
-pub struct Source {
-    pub source: String,
-    #[sqlx(rename = "ref")]
-    pub id: String,
-    pub orders: i64,
-    pub fen: Fen,
-}
-
 /// Per day and shop, cancelled orders (status 4) left out: read from the daily sums the
 /// database keeps on every order write (`order_daily`), not from the orders.
 pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Daily>> {
@@ -60,35 +40,6 @@ pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Daily>> {
          FROM order_daily d JOIN shops s ON s.id = d.shop_row \
          WHERE d.day >= $1 AND d.status != 4 \
          GROUP BY d.day, s.id HAVING SUM(d.orders) > 0 ORDER BY d.day, s.id",
-    )
-    .bind(from)
-    .fetch_all(pool)
-    .await
-}
-
-pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
-    sqlx::query_as(
-        "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
-         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
-         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
-    )
-    .bind(from)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-}
-
-/// Sales per short video, live room and author; lines with none of them are 自然流量.
-pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> {
-    sqlx::query_as(
-        "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
-         WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
-         CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
-         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
-         FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
-         WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
     )
     .bind(from)
     .fetch_all(pool)
