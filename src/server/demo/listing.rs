@@ -20,6 +20,16 @@ const BOOKS: &[(&str, &str)] = &[
     ("DEMO-BOOK-006", "演示图书：西游记（俄文版，缺条码）"),
 ];
 
+/// A 12-digit prefix with its EAN-13 check digit.
+fn ean13(prefix: &str) -> String {
+    let sum: u32 = prefix
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{prefix}{}", (10 - sum % 10) % 10)
+}
+
 pub(super) async fn seed(me: &Visitor, sim: &str) -> anyhow::Result<()> {
     me.call("listing_cache_refresh", &[("credential_id", "1")])
         .await?;
@@ -30,7 +40,7 @@ pub(super) async fn seed(me: &Visitor, sim: &str) -> anyhow::Result<()> {
             "description_category_id": CATEGORY,
             "type_id": TYPE,
             // The last one has no barcode: the editor shows what to fix.
-            "barcode": if i == BOOKS.len() - 1 { String::new() } else { format!("46000510000{:02}", 57 + i) },
+            "barcode": if i == BOOKS.len() - 1 { String::new() } else { ean13(&format!("46000510010{i}")) },
             "depth": "20", "width": "14", "height": "2", "dimension_unit": "cm",
             "weight": "300", "weight_unit": "g",
             "price": format!("{}", 450 + i * 25), "old_price": "", "vat": "0", "currency_code": "CNY",
@@ -56,4 +66,13 @@ pub(super) async fn seed(me: &Visitor, sim: &str) -> anyhow::Result<()> {
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn check_digits_are_ean13s() {
+        assert_eq!(super::ean13("460005100005"), "4600051000057");
+        assert_eq!(super::ean13("400638133393"), "4006381333931");
+    }
 }
