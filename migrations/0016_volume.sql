@@ -1,6 +1,8 @@
 -- Volume (issue 20): 100k products and 1M orders stay fast.
 -- * Keyset paging: indexes on each list's sort key, with the filters in front. A missing time
---   sorts as 0 (the same COALESCE is in the queries, so the planner uses these indexes).
+--   is stored as 0 (triggers below), so the indexes are on plain columns: they cover the
+--   key-only reads (a page number's jump steps through the index alone) and a keyset
+--   condition is a range on them.
 -- * Search: an FTS5 trigram index over name, product id and outer id (substring search in
 --   Chinese, no word splitting needed), kept in step by triggers.
 -- * Counts that do not scan: products and orders per shop, and orders and paid fen per shop,
@@ -8,15 +10,26 @@
 -- * 统计's rankings (top products, sources) are snapshots tagged with `stats_gen`, which every
 --   change to an order or an order line bumps.
 
-CREATE INDEX shop_products_recent ON shop_products (COALESCE(update_time, 0), id);
-CREATE INDEX shop_products_shop_recent ON shop_products (shop_row, COALESCE(update_time, 0), id);
+UPDATE shop_products SET update_time = 0 WHERE update_time IS NULL;
+UPDATE shop_orders SET create_time = 0 WHERE create_time IS NULL;
+CREATE TRIGGER shop_products_time_insert AFTER INSERT ON shop_products
+    WHEN NEW.update_time IS NULL
+BEGIN
+    UPDATE shop_products SET update_time = 0 WHERE id = NEW.id;
+END;
+CREATE TRIGGER shop_products_time_update AFTER UPDATE OF update_time ON shop_products
+    WHEN NEW.update_time IS NULL
+BEGIN
+    UPDATE shop_products SET update_time = 0 WHERE id = NEW.id;
+END;
+CREATE INDEX shop_products_recent ON shop_products (update_time, id);
+CREATE INDEX shop_products_shop_recent ON shop_products (shop_row, update_time, id);
 
 DROP INDEX IF EXISTS shop_orders_create;
-CREATE INDEX shop_orders_recent ON shop_orders (COALESCE(create_time, 0), id);
-CREATE INDEX shop_orders_shop_recent ON shop_orders (shop_row, COALESCE(create_time, 0), id);
-CREATE INDEX shop_orders_status_recent ON shop_orders (order_status, COALESCE(create_time, 0), id);
-CREATE INDEX shop_orders_shop_status_recent
-    ON shop_orders (shop_row, order_status, COALESCE(create_time, 0), id);
+CREATE INDEX shop_orders_recent ON shop_orders (create_time, id);
+CREATE INDEX shop_orders_shop_recent ON shop_orders (shop_row, create_time, id);
+CREATE INDEX shop_orders_status_recent ON shop_orders (order_status, create_time, id);
+CREATE INDEX shop_orders_shop_status_recent ON shop_orders (shop_row, order_status, create_time, id);
 CREATE INDEX shop_order_lines_product ON shop_order_lines (product_id);
 -- 0013 made these partial (WHERE … != ''), which a join on equality cannot use.
 DROP INDEX IF EXISTS shop_order_lines_video;
@@ -121,6 +134,16 @@ BEGIN
         ON CONFLICT (shop_row, day, status) DO UPDATE
         SET orders = orders + 1, pay_fen = pay_fen + excluded.pay_fen;
     UPDATE stats_gen SET gen = gen + 1 WHERE id = 1;
+END;
+CREATE TRIGGER shop_orders_time_insert AFTER INSERT ON shop_orders
+    WHEN NEW.create_time IS NULL
+BEGIN
+    UPDATE shop_orders SET create_time = 0 WHERE id = NEW.id;
+END;
+CREATE TRIGGER shop_orders_time_update AFTER UPDATE OF create_time ON shop_orders
+    WHEN NEW.create_time IS NULL
+BEGIN
+    UPDATE shop_orders SET create_time = 0 WHERE id = NEW.id;
 END;
 CREATE TRIGGER stats_gen_line_insert AFTER INSERT ON shop_order_lines BEGIN
     UPDATE stats_gen SET gen = gen + 1 WHERE id = 1;

@@ -155,13 +155,27 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// Above this many matches a search page walks the time index and keeps the matching rows
+/// (a few hundred steps for 50 of them); below, it reads the matches and sorts them.
+const WALK_ABOVE: i64 = 200;
+
+fn uses_trigrams(text: &str) -> bool {
+    text.chars().count() >= 3
+}
+
 /// The search condition on `p`: the trigram index for three characters or more, else LIKE
-/// (a trigram index cannot answer shorter strings).
-fn push_search(q: &mut QueryBuilder<'_, Sqlite>, text: &str) {
-    if text.chars().count() >= 3 {
-        q.push(" AND p.id IN (SELECT rowid FROM shop_products_fts WHERE shop_products_fts MATCH ")
-            .push_bind(fts_phrase(text))
-            .push(")");
+/// (a trigram index cannot answer shorter strings). `walk` marks the match set as a filter
+/// (`+p.id`), so SQLite reads in the time index's order instead of fetching every match.
+fn push_search(q: &mut QueryBuilder<'_, Sqlite>, text: &str, walk: bool) {
+    if uses_trigrams(text) {
+        q.push(if walk {
+            " AND +p.id IN"
+        } else {
+            " AND p.id IN"
+        })
+        .push(" (SELECT rowid FROM shop_products_fts WHERE shop_products_fts MATCH ")
+        .push_bind(fts_phrase(text))
+        .push(")");
     } else {
         let like = like_pattern(text);
         q.push(" AND (p.name LIKE ")
@@ -191,10 +205,21 @@ pub async fn products(
         }
         let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
         (total, false)
+    } else if uses_trigrams(text) && shop == 0 {
+        // All shops: the index alone counts.
+        let mut q = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM shop_products_fts WHERE shop_products_fts MATCH ",
+        );
+        q.push_bind(fts_phrase(text))
+            .push(" LIMIT ")
+            .push_bind(COUNT_CAP + 1)
+            .push(")");
+        let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        (n.min(COUNT_CAP), n > COUNT_CAP)
     } else {
         let mut q =
             QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM shop_products p WHERE 1 = 1");
-        push_search(&mut q, text);
+        push_search(&mut q, text, false);
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
         }
@@ -202,15 +227,16 @@ pub async fn products(
         let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     };
+    let walk = total > WALK_ABOVE;
     let filters = |q: &mut QueryBuilder<'_, Sqlite>| {
         if !text.is_empty() {
-            push_search(q, text);
+            push_search(q, text, walk);
         }
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
         }
     };
-    const KEY: &str = "COALESCE(p.update_time, 0)";
+    const KEY: &str = "p.update_time";
     let mut q = QueryBuilder::new(format!(
         "SELECT {KEY}, p.id FROM shop_products p WHERE 1 = 1"
     ));
@@ -292,10 +318,10 @@ pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Re
                 .push_bind(f.from);
         }
         if f.to != 0 {
-            q.push(" AND COALESCE(o.create_time, 0) < ").push_bind(f.to);
+            q.push(" AND o.create_time < ").push_bind(f.to);
         }
     };
-    const KEY: &str = "COALESCE(o.create_time, 0)";
+    const KEY: &str = "o.create_time";
     let mut q = QueryBuilder::new(format!("SELECT {KEY}, o.id FROM shop_orders o WHERE 1 = 1"));
     filters(&mut q);
     let start = resolve(pool, q, KEY, "o.id", start).await?;

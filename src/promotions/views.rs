@@ -20,18 +20,14 @@ pub async fn effects(
     only: Option<i64>,
 ) -> sqlx::Result<std::collections::HashMap<i64, (i64, i64)>> {
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        // Two index lookups (by video, by room) joined by UNION, which also keeps a line that
-        // matches both once; an OR in one join condition would scan every line.
-        "SELECT m.promotion, COUNT(DISTINCT o.id), COALESCE(SUM(l.pay_amount_fen), 0) \
-         FROM (SELECT p.id AS promotion, l.id AS line FROM promotions p \
-                 JOIN shop_order_lines l ON l.video_id = p.item_id \
-                 WHERE p.item_id IS NOT NULL AND p.item_id != '' AND ($1 IS NULL OR p.id = $1) \
-               UNION SELECT p.id, l.id FROM promotions p \
-                 JOIN shop_order_lines l ON l.room_id = p.room_id \
-                 WHERE p.room_id != '' AND ($1 IS NULL OR p.id = $1)) m \
-         JOIN shop_order_lines l ON l.id = m.line \
-         JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY m.promotion",
+        // Promotions first (CROSS JOIN fixes the order), then each one's lines by the video
+        // index or the room index: without it SQLite may read every line.
+        "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(SUM(l.pay_amount_fen), 0) \
+         FROM promotions p CROSS JOIN shop_order_lines l \
+           ON (p.item_id != '' AND l.video_id = p.item_id) \
+           OR (p.room_id != '' AND l.room_id = p.room_id) \
+         CROSS JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
+         WHERE $1 IS NULL OR p.id = $1 GROUP BY p.id",
     )
     .bind(only)
     .fetch_all(pool)

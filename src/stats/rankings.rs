@@ -2,9 +2,10 @@
 //! to redo for each view at a million orders. They are kept as a snapshot per period, tagged
 //! with `stats_gen`, which the database bumps on every change to an order or a line
 //! (migrations/0016_volume.sql). A view reads the snapshot; when orders changed since, the
-//! first view recomputes it (one computation at a time; others wait and read its result), and
-//! within `FRESH_ENOUGH` of the last computation it is served as is while one recomputes in
-//! the background, so a sync writing pages does not make every view rank again.
+//! view shows the one it has and starts one recomputation in the background (ranking a year of
+//! a million orders takes about half a second), so a sync writing pages never makes a view
+//! wait. Only a period with no snapshot yet (a new install, a new day) is ranked while the
+//! view waits, one computation at a time; the others wait and read its result.
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
@@ -12,9 +13,6 @@ use tokio::sync::Mutex;
 
 use super::{SourceRow, TopRow};
 use crate::common::money::Fen;
-
-/// How old a snapshot may be when orders have changed since, before a view waits for a new one.
-pub const FRESH_ENOUGH: i64 = 60;
 
 /// One computation at a time in this process.
 static COMPUTING: Mutex<()> = Mutex::const_new(());
@@ -33,7 +31,6 @@ pub struct Rankings {
 struct Snapshot {
     from_day: i64,
     gen: i64,
-    computed_at: i64,
     payload: String,
 }
 
@@ -47,12 +44,11 @@ async fn current_gen(pool: &SqlitePool) -> sqlx::Result<i64> {
 }
 
 async fn snapshot(pool: &SqlitePool, days: i64) -> sqlx::Result<Option<(Snapshot, Rankings)>> {
-    let row: Option<Snapshot> = sqlx::query_as(
-        "SELECT from_day, gen, computed_at, payload FROM stats_snapshots WHERE days = $1",
-    )
-    .bind(days)
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<Snapshot> =
+        sqlx::query_as("SELECT from_day, gen, payload FROM stats_snapshots WHERE days = $1")
+            .bind(days)
+            .fetch_optional(pool)
+            .await?;
     // A payload this version cannot read is recomputed, not an error.
     Ok(row.and_then(|s| {
         serde_json::from_str::<Rankings>(&s.payload)
@@ -112,7 +108,7 @@ pub async fn get(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Res
         if s.from_day == from && s.gen == gen {
             return Ok(r);
         }
-        if s.from_day == from && now - s.computed_at < FRESH_ENOUGH {
+        if s.from_day == from {
             if let Ok(guard) = COMPUTING.try_lock() {
                 let pool = pool.clone();
                 tokio::spawn(async move {
@@ -158,7 +154,7 @@ pub struct Source {
 pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
     sqlx::query_as(
         "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
-         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
     )
@@ -175,7 +171,7 @@ pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> 
          WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
          ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
-         FROM shop_order_lines l JOIN shop_orders o ON o.id = l.order_row \
+         FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
     )

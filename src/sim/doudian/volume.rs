@@ -144,12 +144,12 @@ impl Volume {
                 String::new()
             });
             line["room_id"] = json!(if i % 3 == 1 {
-                7_100_000 + (source % 200) as i64
+                7_300_000 + (source % 200) as i64
             } else {
                 0
             });
             line["author_id"] = json!(if i % 3 == 2 {
-                4_100_000 + (source % 500) as i64
+                4_300_000 + (source % 500) as i64
             } else {
                 0
             });
