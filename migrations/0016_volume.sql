@@ -120,8 +120,11 @@ CREATE TRIGGER order_daily_delete AFTER DELETE ON shop_orders BEGIN
         AND status = COALESCE(OLD.order_status, 0);
     UPDATE stats_gen SET gen = gen + 1 WHERE id = 1;
 END;
+-- A missing time and 0 are the same day: the trigger that stores NULL as 0 (below, and it
+-- runs first) must not move the order a second time.
 CREATE TRIGGER order_daily_update AFTER UPDATE ON shop_orders
-    WHEN OLD.shop_row IS NOT NEW.shop_row OR OLD.create_time IS NOT NEW.create_time
+    WHEN OLD.shop_row IS NOT NEW.shop_row
+        OR COALESCE(OLD.create_time, 0) IS NOT COALESCE(NEW.create_time, 0)
         OR OLD.order_status IS NOT NEW.order_status OR OLD.pay_amount_fen IS NOT NEW.pay_amount_fen
 BEGIN
     UPDATE order_daily SET orders = orders - 1, pay_fen = pay_fen - OLD.pay_amount_fen
