@@ -1,11 +1,11 @@
 //! 统计's rankings (top products, sales by source) rank every order line of the period, too much
 //! to redo for each view at a million orders. They are kept as a snapshot per period, tagged
 //! with `stats_gen`, which the database bumps on every change to an order or a line
-//! (migrations/0016_volume.sql). A view reads the snapshot; when orders changed since, the
-//! view shows the one it has and starts one recomputation in the background (ranking a year of
-//! a million orders takes about half a second), so a sync writing pages never makes a view
-//! wait. Only a period with no snapshot yet (a new install, a new day) is ranked while the
-//! view waits, one computation at a time; the others wait and read its result.
+//! (migrations/0016_volume.sql). A view reads the snapshot; when orders changed since and the
+//! snapshot is less than `FRESH_ENOUGH` old, the view shows it and one recomputation starts in
+//! the background, so a sync writing pages does not make every view rank again (ranking 90 days
+//! of a million orders takes about half a second); an older one, or none (a new install, a new
+//! day), is ranked while the view waits, one computation at a time, the others waiting for it.
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
@@ -13,6 +13,11 @@ use tokio::sync::Mutex;
 
 use super::{SourceRow, TopRow};
 use crate::common::money::Fen;
+
+/// How old a ranking may be, when orders changed since, and still be shown while a new one is
+/// computed; an older one is recomputed while the view waits (so the first look after a long
+/// sync is not last week's ranking).
+pub const FRESH_ENOUGH: i64 = 60;
 
 /// One computation at a time in this process.
 static COMPUTING: Mutex<()> = Mutex::const_new(());
@@ -31,6 +36,7 @@ pub struct Rankings {
 struct Snapshot {
     from_day: i64,
     gen: i64,
+    computed_at: i64,
     payload: String,
 }
 
@@ -44,11 +50,12 @@ async fn current_gen(pool: &SqlitePool) -> sqlx::Result<i64> {
 }
 
 async fn snapshot(pool: &SqlitePool, days: i64) -> sqlx::Result<Option<(Snapshot, Rankings)>> {
-    let row: Option<Snapshot> =
-        sqlx::query_as("SELECT from_day, gen, payload FROM stats_snapshots WHERE days = $1")
-            .bind(days)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<Snapshot> = sqlx::query_as(
+        "SELECT from_day, gen, computed_at, payload FROM stats_snapshots WHERE days = $1",
+    )
+    .bind(days)
+    .fetch_optional(pool)
+    .await?;
     // A payload this version cannot read is recomputed, not an error.
     Ok(row.and_then(|s| {
         serde_json::from_str::<Rankings>(&s.payload)
@@ -108,7 +115,7 @@ pub async fn get(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Res
         if s.from_day == from && s.gen == gen {
             return Ok(r);
         }
-        if s.from_day == from {
+        if s.from_day == from && now - s.computed_at < FRESH_ENOUGH {
             if let Ok(guard) = COMPUTING.try_lock() {
                 let pool = pool.clone();
                 tokio::spawn(async move {
