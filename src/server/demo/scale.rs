@@ -96,7 +96,7 @@ async fn write(
         let mut tx = pool.begin().await?;
         for i in done..end {
             let value = item(i);
-            upsert(&mut *tx, &value)
+            upsert(&mut tx, &value)
                 .await
                 .with_context(|| format!("写入{what}失败"))?;
         }

@@ -92,7 +92,7 @@ impl Volume {
         p["outer_product_id"] = json!(format!("VOL-{i:06}"));
         p["create_time"] = json!(t - 86_400);
         p["update_time"] = json!(t);
-        p["status"] = json!(if mix(i as u64) % 10 == 0 { 1 } else { 0 });
+        p["status"] = json!(if mix(i as u64).is_multiple_of(10) { 1 } else { 0 });
         p
     }
 
@@ -102,7 +102,7 @@ impl Volume {
     pub fn order(&self, i: usize, t: i64) -> Value {
         let mut o = self.order.clone();
         let r = mix(i as u64);
-        let product = if r % 2 == 0 {
+        let product = if r.is_multiple_of(2) {
             (r >> 8) as usize % self.products.min(100)
         } else {
             (r >> 8) as usize % self.products
@@ -138,7 +138,7 @@ impl Volume {
             line["origin_amount"] = json!(fen);
             line["pay_amount"] = json!(fen);
             let source = (r >> 48) as usize;
-            line["video_id"] = json!(if i % 3 == 0 {
+            line["video_id"] = json!(if i.is_multiple_of(3) {
                 format!("v0300vol{:04}", source % 300)
             } else {
                 String::new()
