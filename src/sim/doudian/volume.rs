@@ -92,7 +92,11 @@ impl Volume {
         p["outer_product_id"] = json!(format!("VOL-{i:06}"));
         p["create_time"] = json!(t - 86_400);
         p["update_time"] = json!(t);
-        p["status"] = json!(if mix(i as u64).is_multiple_of(10) { 1 } else { 0 });
+        p["status"] = json!(if mix(i as u64).is_multiple_of(10) {
+            1
+        } else {
+            0
+        });
         p
     }
 
