@@ -336,7 +336,6 @@ pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Re
     push_page(&mut q, KEY, "o.id", start);
     let rows: Vec<OrderDbRow> = q.build_query_as().fetch_all(pool).await?;
     let (rows, next, prev) = page_of(rows, start, |r| (r.create_time.unwrap_or(0), r.id));
-    let shops = super::store::shop_names(pool).await?;
     Ok(OrderPage {
         rows: rows
             .into_iter()
@@ -358,7 +357,6 @@ pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Re
         page: shown_page(start),
         pages: pages(total),
         pay_total_yuan: fen.yuan(),
-        shops,
         next,
         prev,
     })

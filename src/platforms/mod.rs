@@ -165,7 +165,6 @@ pub struct OrderPage {
     pub page: i64,
     pub pages: i64,
     pub pay_total_yuan: String,
-    pub shops: Vec<(i64, String)>,
     pub next: String,
     pub prev: String,
 }
