@@ -31,8 +31,7 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
 #[server(prefix = "/sf", endpoint = "me")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     let state = crate::server::state::AppState::current()?;
-    let session = guard::current_session().await?;
-    Ok(guard::user_from_session(&state.pool, &session).await)
+    guard::current_user(&state).await
 }
 
 /// Whether this server runs `shopbridge demo` (its data is demo data).

@@ -142,11 +142,28 @@ pub fn resolve_ip(
     client
 }
 
+/// The user the sign-in gate already found for this request, kept in the request's
+/// extensions so the page's server functions (rendered in the same request) do not read the
+/// session and the account again.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub CurrentUser);
+
+/// The caller of the current server function (or page render): the gate's answer when this
+/// request passed it, else the session's.
+pub async fn current_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    let known = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().map(|s| s.0.clone()));
+    if let Some(user) = known {
+        return Ok(Some(user));
+    }
+    let session = current_session().await?;
+    Ok(user_from_session(&state.pool, &session).await)
+}
+
 /// The signed-in user, or 401.
 pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
     let state = AppState::current()?;
-    let session = current_session().await?;
-    match user_from_session(&state.pool, &session).await {
+    match current_user(&state).await? {
         Some(user) => Ok((state, user)),
         None => Err(AppError::Unauthorized.respond()),
     }

@@ -259,7 +259,7 @@ fn is_public_path(path: &str) -> bool {
 async fn gate_pages(
     State(state): State<AppState>,
     session: Session,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
@@ -268,6 +268,10 @@ async fn gate_pages(
         return next.run(req).await;
     }
     let user = user_from_session(&state.pool, &session).await;
+    if let Some(user) = &user {
+        req.extensions_mut()
+            .insert(crate::auth::guard::SignedIn(user.clone()));
+    }
     match (user, path.as_str()) {
         (None, "/login") => next.run(req).await,
         (None, _) => Redirect::to("/login").into_response(),

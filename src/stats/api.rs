@@ -11,5 +11,8 @@ pub async fn sales_stats(days: i64) -> Result<StatsView, AppError> {
     if !super::PERIODS.contains(&days) {
         return Err(AppError::Invalid("统计周期只能是 7、30 或 90 天".into()).respond());
     }
-    Ok(super::store::view(&app.pool, crate::common::clock::now_unix(), days).await?)
+    let mut view = super::store::view(&app.pool, crate::common::clock::now_unix(), days).await?;
+    // The page lists the largest sources; the CSV (routes.rs) has them all.
+    view.sources.truncate(super::SOURCES_SHOWN);
+    Ok(view)
 }

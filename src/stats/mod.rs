@@ -58,6 +58,9 @@ pub struct StatsView {
     pub top: Vec<TopRow>,
     pub top_chart: String,
     pub sources: Vec<SourceRow>,
+    /// How many sources there are in all (the page shows the first [`SOURCES_SHOWN`]; the CSV
+    /// has every one).
+    pub sources_total: usize,
     pub publishing: Vec<PublishRow>,
     pub publish_chart: String,
     /// Published promotions and their effect.
@@ -65,6 +68,12 @@ pub struct StatsView {
     /// When the rankings (top products, sources) were computed.
     pub ranked_at: String,
 }
+
+/// How many sales sources a ranking keeps (the CSV's rows).
+pub const SOURCES_KEPT: usize = 1000;
+
+/// How many sales sources the page lists (largest first).
+pub const SOURCES_SHOWN: usize = 50;
 
 /// The periods the page offers.
 pub const PERIODS: &[i64] = &[7, 30, 90];

@@ -103,6 +103,11 @@ pub fn StatsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                {(v.sources_total > v.sources.len()).then(|| view! {
+                                    <p class="mt-2 text-xs text-slate-500" data-testid="sources-more">
+                                        {sources_note(v.sources_total, v.sources.len())}
+                                    </p>
+                                })}
                             </Card>
                         </div>
                     }.into_any()
@@ -144,4 +149,18 @@ fn PromotionCards(v: super::StatsView) -> impl IntoView {
             </table>
         </Card>
     }
+}
+
+/// Under the 销售来源 table when it shows only the largest sources.
+fn sources_note(total: usize, shown: usize) -> String {
+    let all = if total >= super::SOURCES_KEPT {
+        format!(
+            "超过 {} 个来源（CSV 列出前 {} 个）",
+            super::SOURCES_KEPT - 1,
+            super::SOURCES_KEPT
+        )
+    } else {
+        format!("共 {total} 个来源")
+    };
+    format!("{all}，这里列出成交额最高的 {shown} 个；完整列表请下载 CSV。")
 }

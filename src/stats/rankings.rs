@@ -180,9 +180,10 @@ pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> 
          ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
          FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
-         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT 1000",
+         GROUP BY source, ref ORDER BY fen DESC, ref LIMIT $2",
     )
     .bind(from)
+    .bind(super::SOURCES_KEPT as i64)
     .fetch_all(pool)
     .await
 }

@@ -117,6 +117,7 @@ pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsV
         publishing,
         publish_chart,
         promotions,
+        sources_total: ranked.sources.len(),
         sources: ranked.sources,
         ranked_at: crate::ui::time::format_timestamp(ranked.computed_at),
     })
