@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use shopbridge::platforms::lists::{self, OrderFilter, Start};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -27,15 +27,12 @@ fn start(a: &Args) -> Start {
     Start::parse(&a.cursor, a.page.max(1)).unwrap_or(Start::Page(1))
 }
 
-async fn products(
-    State(pool): State<SqlitePool>,
-    Query(a): Query<Args>,
-) -> Json<serde_json::Value> {
+async fn products(State(pool): State<AnyPool>, Query(a): Query<Args>) -> Json<serde_json::Value> {
     let page = lists::products(&pool, &a.q, 0, start(&a)).await;
     Json(serde_json::to_value(page.ok()).unwrap_or_default())
 }
 
-async fn orders(State(pool): State<SqlitePool>, Query(a): Query<Args>) -> Json<serde_json::Value> {
+async fn orders(State(pool): State<AnyPool>, Query(a): Query<Args>) -> Json<serde_json::Value> {
     let filter = OrderFilter {
         status: a.status,
         ..OrderFilter::default()
@@ -44,7 +41,7 @@ async fn orders(State(pool): State<SqlitePool>, Query(a): Query<Args>) -> Json<s
     Json(serde_json::to_value(page.ok()).unwrap_or_default())
 }
 
-async fn stats(State(pool): State<SqlitePool>, Query(a): Query<Args>) -> Json<serde_json::Value> {
+async fn stats(State(pool): State<AnyPool>, Query(a): Query<Args>) -> Json<serde_json::Value> {
     let days = if a.days == 0 { 30 } else { a.days };
     let view =
         shopbridge::stats::store::view(&pool, shopbridge::common::clock::now_unix(), days).await;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::auth::store::Actor;
 use crate::common::alerts::Alerts;
@@ -12,7 +12,7 @@ use crate::server::config::Config;
 use crate::vault::seal::{MasterKey, Sealer};
 
 /// A migrated database in a new directory (kept alive by the returned guard).
-async fn fresh() -> (tempfile::TempDir, SqlitePool) {
+async fn fresh() -> (tempfile::TempDir, AnyPool) {
     let dir = tempfile::tempdir().expect("dir");
     let pool = crate::server::db::open_database(&dir.path().join("shopbridge.db"))
         .await
@@ -30,7 +30,7 @@ fn config() -> Config {
 }
 
 /// The platforms' service on `pool`, its clients pointed where nothing listens.
-fn hub(pool: &SqlitePool) -> crate::platforms::hub::Hub {
+fn hub(pool: &AnyPool) -> crate::platforms::hub::Hub {
     crate::platforms::hub::Hub::new(
         pool.clone(),
         Sealer::new(MasterKey::generate()),

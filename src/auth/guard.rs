@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tower_sessions::Session;
 
 use super::{store, CurrentUser};
@@ -20,7 +20,7 @@ const SESSION_UNTIL_KEY: &str = "until";
 
 /// The user behind `session`, if it names an existing, enabled account, was signed in under
 /// the account's current password and is within its absolute lifetime.
-pub async fn user_from_session(pool: &SqlitePool, session: &Session) -> Option<CurrentUser> {
+pub async fn user_from_session(pool: &AnyPool, session: &Session) -> Option<CurrentUser> {
     let id: i64 = session.get(SESSION_USER_KEY).await.ok().flatten()?;
     let gen: i64 = session.get(SESSION_GEN_KEY).await.ok().flatten()?;
     let until: i64 = session.get(SESSION_UNTIL_KEY).await.ok().flatten()?;
@@ -34,7 +34,7 @@ pub async fn user_from_session(pool: &SqlitePool, session: &Session) -> Option<C
 /// Marks `session` as signed in for `user` (a fresh id), for at most `max_hours`.
 pub async fn sign_in(
     session: &Session,
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
     max_hours: u64,
 ) -> Result<(), AppError> {
@@ -65,7 +65,7 @@ pub async fn sign_in(
 /// one of theirs is over.
 pub async fn keep_after_password_change(
     session: &Session,
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
 ) -> Result<(), AppError> {
     let row = store::find_user_by_id(pool, user_id)

@@ -1,6 +1,6 @@
 //! Account logic shared by server functions and the CLI: plain async Rust, no HTTP types.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store::{self, Actor};
 use super::{
@@ -14,7 +14,7 @@ pub const BAD_LOGIN: &str = "用户名或密码错误";
 
 /// Checks a login. Throttled attempts are refused before any password is checked.
 pub async fn authenticate(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     username: &str,
     password_text: String,
     ip: &str,
@@ -85,7 +85,7 @@ pub async fn authenticate(
 
 /// Creates a user after validating every field.
 pub async fn create_user(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     actor: &Actor,
     name: &str,
     display_name: &str,
@@ -111,7 +111,7 @@ pub async fn create_user(
 
 /// Sets a new password for `target_id` (an admin's reset, a user's own change or the CLI).
 pub async fn set_password(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     actor: &Actor,
     target_id: i64,
     password_text: String,
@@ -129,7 +129,7 @@ pub async fn set_password(
 
 /// Disables or enables an account. The last active admin cannot be disabled.
 pub async fn set_user_disabled(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     actor: &Actor,
     target_id: i64,
     disabled: bool,
@@ -156,7 +156,7 @@ pub async fn set_user_disabled(
 
 /// Checks the current password before a user changes their own.
 pub async fn change_own_password(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user: &CurrentUser,
     ip: &str,
     current: String,

@@ -1,6 +1,6 @@
 //! SQL for users, login attempts and the audit log. Each function takes a pool.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 use super::{AuditEntry, CurrentUser, Role, UserSummary};
 use crate::common::clock::now_unix;
@@ -13,6 +13,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub password_hash: String,
+    #[sqlx(try_from = "crate::server::db::Flag")]
     pub disabled: bool,
     pub created_at: i64,
     /// Moves on with every password change; a session from an older generation is over.
@@ -44,27 +45,27 @@ impl UserRow {
 const USER_COLUMNS: &str =
     "id, name, display_name, role, password_hash, disabled, created_at, session_gen FROM users";
 
-pub async fn find_user_by_name(pool: &SqlitePool, name: &str) -> sqlx::Result<Option<UserRow>> {
+pub async fn find_user_by_name(pool: &AnyPool, name: &str) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE name = $1"))
         .bind(name)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn find_user_by_id(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<UserRow>> {
+pub async fn find_user_by_id(pool: &AnyPool, id: i64) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn list_users(pool: &SqlitePool) -> sqlx::Result<Vec<UserRow>> {
+pub async fn list_users(pool: &AnyPool) -> sqlx::Result<Vec<UserRow>> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} ORDER BY id"))
         .fetch_all(pool)
         .await
 }
 
-pub async fn count_users(pool: &SqlitePool) -> sqlx::Result<i64> {
+pub async fn count_users(pool: &AnyPool) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)
         .await
@@ -72,16 +73,16 @@ pub async fn count_users(pool: &SqlitePool) -> sqlx::Result<i64> {
 
 /// Inserts a user; `Ok(None)` when the name is taken.
 pub async fn insert_user(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     name: &str,
     display_name: &str,
     role: Role,
     password_hash: &str,
 ) -> sqlx::Result<Option<i64>> {
     let now = now_unix();
-    let result = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO users (name, display_name, role, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
     )
     .bind(name)
     .bind(display_name)
@@ -89,12 +90,11 @@ pub async fn insert_user(
     .bind(password_hash)
     .bind(now)
     .bind(now)
-    .execute(pool)
-    .await?;
-    Ok((result.rows_affected() == 1).then(|| result.last_insert_rowid()))
+    .fetch_optional(pool)
+    .await
 }
 
-pub async fn set_password_hash(pool: &SqlitePool, id: i64, hash: &str) -> sqlx::Result<bool> {
+pub async fn set_password_hash(pool: &AnyPool, id: i64, hash: &str) -> sqlx::Result<bool> {
     let result = sqlx::query(
         "UPDATE users SET password_hash = $1, updated_at = $2, session_gen = session_gen + 1 \
          WHERE id = $3",
@@ -107,7 +107,7 @@ pub async fn set_password_hash(pool: &SqlitePool, id: i64, hash: &str) -> sqlx::
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> sqlx::Result<bool> {
+pub async fn set_disabled(pool: &AnyPool, id: i64, disabled: bool) -> sqlx::Result<bool> {
     let result = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
         .bind(disabled)
         .bind(now_unix())
@@ -117,7 +117,7 @@ pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> sqlx::R
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn count_active_admins(pool: &SqlitePool) -> sqlx::Result<i64> {
+pub async fn count_active_admins(pool: &AnyPool) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
         .fetch_one(pool)
         .await
@@ -127,7 +127,7 @@ pub async fn count_active_admins(pool: &SqlitePool) -> sqlx::Result<i64> {
 /// counts: answers its id, or `None` when this account or IP already has `max` failures since
 /// `since` (so 40 parallel tries get at most `max` checks). `settle_attempt` records the outcome.
 pub async fn begin_login_attempt(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     username: &str,
     ip: &str,
     since: i64,
@@ -151,7 +151,7 @@ pub async fn begin_login_attempt(
 }
 
 /// The attempt `id` has been checked: a success or a failure.
-pub async fn settle_attempt(pool: &SqlitePool, id: i64, success: bool) -> sqlx::Result<()> {
+pub async fn settle_attempt(pool: &AnyPool, id: i64, success: bool) -> sqlx::Result<()> {
     sqlx::query("UPDATE login_attempts SET success = $1, checked = 1 WHERE id = $2")
         .bind(success)
         .bind(id)
@@ -161,7 +161,7 @@ pub async fn settle_attempt(pool: &SqlitePool, id: i64, success: bool) -> sqlx::
 }
 
 /// The attempt `id` never had its password checked (the server was busy): it does not count.
-pub async fn drop_attempt(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+pub async fn drop_attempt(pool: &AnyPool, id: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM login_attempts WHERE id = $1")
         .bind(id)
         .execute(pool)
@@ -171,7 +171,7 @@ pub async fn drop_attempt(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 
 /// Failed attempts since `since` for this account and for this IP, with the oldest of each.
 pub async fn recent_failures(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     username: &str,
     ip: &str,
     since: i64,
@@ -195,7 +195,7 @@ pub async fn recent_failures(
 }
 
 /// After a successful login the account's failure count starts again.
-pub async fn clear_failures(pool: &SqlitePool, username: &str) -> sqlx::Result<()> {
+pub async fn clear_failures(pool: &AnyPool, username: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND success = 0")
         .bind(username)
         .execute(pool)
@@ -203,7 +203,7 @@ pub async fn clear_failures(pool: &SqlitePool, username: &str) -> sqlx::Result<(
     Ok(())
 }
 
-pub async fn prune_login_attempts(pool: &SqlitePool, before: i64) -> sqlx::Result<u64> {
+pub async fn prune_login_attempts(pool: &AnyPool, before: i64) -> sqlx::Result<u64> {
     let result = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
         .bind(before)
         .execute(pool)
@@ -238,7 +238,7 @@ impl Actor {
 }
 
 pub async fn append_audit(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     actor: &Actor,
     action: &str,
     target: &str,
@@ -273,7 +273,7 @@ struct AuditRow {
 
 /// The newest `limit` audit entries, optionally only one action.
 pub async fn list_audit(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     action: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<AuditEntry>> {

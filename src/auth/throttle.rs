@@ -1,7 +1,7 @@
 //! Login throttling: 5 failures for one account or one IP within 15 minutes, and further
 //! attempts are refused without checking the password.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store;
 use crate::common::clock::now_unix;
@@ -11,7 +11,7 @@ pub const WINDOW_SECS: i64 = 15 * 60;
 
 /// `Some(minutes)` to wait when this account or IP is locked out, `None` when it may try.
 pub async fn lockout_minutes(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     username: &str,
     ip: &str,
 ) -> sqlx::Result<Option<i64>> {

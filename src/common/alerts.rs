@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::common::secret::Secret;
 use crate::common::url::origin_of;
@@ -80,7 +80,7 @@ impl Alerts {
     /// Records an alert unless the same kind and subject was raised within the hour.
     pub async fn raise(
         &self,
-        pool: &SqlitePool,
+        pool: &AnyPool,
         kind: &str,
         subject: &str,
         message: &str,
@@ -102,7 +102,7 @@ impl Alerts {
     }
 
     /// Sends what is waiting, as one message or one digest, at most once per minute.
-    pub async fn deliver(&self, pool: &SqlitePool, now: i64) {
+    pub async fn deliver(&self, pool: &AnyPool, now: i64) {
         {
             let Ok(mut last) = self.last.lock() else {
                 return;
@@ -117,7 +117,7 @@ impl Alerts {
         }
     }
 
-    async fn deliver_waiting(&self, pool: &SqlitePool, now: i64) -> sqlx::Result<()> {
+    async fn deliver_waiting(&self, pool: &AnyPool, now: i64) -> sqlx::Result<()> {
         let waiting: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
             "SELECT id, kind, subject, message, created_at FROM listing_alerts WHERE sent_at IS NULL ORDER BY id",
         )
@@ -189,7 +189,7 @@ pub fn digest(alerts: &[Alert]) -> String {
 }
 
 /// The latest alerts, newest first (for the board).
-pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Alert>> {
+pub async fn recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Alert>> {
     sqlx::query_as(
         "SELECT kind, subject, message, created_at AS at FROM listing_alerts ORDER BY id DESC LIMIT $1",
     )

@@ -5,7 +5,7 @@ use crate::common::claims::{Claim, Claims};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 use crate::common::alerts::Alerts;
 use crate::common::clock::Clock;
@@ -18,7 +18,7 @@ use crate::vault::seal::{Sealer, Slot};
 
 #[derive(Clone)]
 pub struct Hub {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub sealer: Sealer,
     pub config: Arc<Config>,
     pub oauth: DouyinOAuth,
@@ -66,7 +66,7 @@ fn slot(id: i64, field: &'static str) -> Slot {
 
 impl Hub {
     pub fn new(
-        pool: SqlitePool,
+        pool: AnyPool,
         sealer: Sealer,
         config: Arc<Config>,
         alerts: Alerts,
@@ -116,13 +116,14 @@ impl Hub {
 
     /// The app key and opened secret of an enabled platform app, or why there is none.
     pub async fn app(&self, platform: &str) -> Result<AppCreds, AppError> {
-        let row: Option<(bool, String)> =
+        let row: Option<(crate::server::db::Flag, String)> =
             sqlx::query_as("SELECT enabled, app_key FROM platform_apps WHERE platform = $1")
                 .bind(platform)
                 .fetch_optional(&self.pool)
                 .await?;
         let label = super::label(platform);
-        let Some((true, app_key)) = row.filter(|(_, k)| !k.is_empty()) else {
+        let Some((crate::server::db::Flag(true), app_key)) = row.filter(|(_, k)| !k.is_empty())
+        else {
             return Err(AppError::Invalid(format!(
                 "{label}应用尚未启用：请管理员先在「平台应用」页填写并启用"
             )));

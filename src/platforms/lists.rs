@@ -3,7 +3,9 @@
 //! database keeps on every write (migrations/0016_volume.sql), and a search goes through the
 //! FTS5 trigram index. Nothing here scans or sorts a whole table.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{Any, AnyPool, QueryBuilder};
+
+use crate::server::db::Backend;
 
 use super::store::{product_row, when, ProductDbRow, PRODUCT_SELECT};
 use super::{order_status_label, OrderPage, OrderRow, ProductPage, COUNT_CAP};
@@ -55,7 +57,7 @@ fn cursor(dir: char, key: (i64, i64)) -> String {
 
 /// Appends the keyset condition and the order for a sort key `key` (an expression) and `id`,
 /// newest first; `Before` reads backwards (the caller reverses the rows).
-fn push_page(q: &mut QueryBuilder<'_, Sqlite>, key: &str, id: &str, start: Start) {
+fn push_page(q: &mut QueryBuilder<'_, Any>, key: &str, id: &str, start: Start) {
     match start {
         Start::Page(page) => {
             q.push(format!(" ORDER BY {key} DESC, {id} DESC LIMIT "))
@@ -87,8 +89,8 @@ fn push_page(q: &mut QueryBuilder<'_, Sqlite>, key: &str, id: &str, start: Start
 /// filters applied), so page 900 does not read 45,000 rows. Past the end it stays a page
 /// number and reads nothing.
 async fn resolve(
-    pool: &SqlitePool,
-    mut keys: QueryBuilder<'_, Sqlite>,
+    pool: &AnyPool,
+    mut keys: QueryBuilder<'_, Any>,
     key: &str,
     id: &str,
     start: Start,
@@ -166,8 +168,18 @@ fn uses_trigrams(text: &str) -> bool {
 /// The search condition on `p`: the trigram index for three characters or more, else LIKE
 /// (a trigram index cannot answer shorter strings). `walk` marks the match set as a filter
 /// (`+p.id`), so SQLite reads in the time index's order instead of fetching every match.
-fn push_search(q: &mut QueryBuilder<'_, Sqlite>, text: &str, walk: bool) {
-    if uses_trigrams(text) {
+/// PostgreSQL: ILIKE over the three columns, which their pg_trgm indexes answer.
+fn push_search(q: &mut QueryBuilder<'_, Any>, text: &str, walk: bool, backend: Backend) {
+    if backend == Backend::Postgres {
+        let like = like_pattern(text);
+        q.push(" AND (p.name ILIKE ")
+            .push_bind(like.clone())
+            .push(" OR p.product_id ILIKE ")
+            .push_bind(like.clone())
+            .push(" OR p.outer_product_id ILIKE ")
+            .push_bind(like)
+            .push(")");
+    } else if uses_trigrams(text) {
         q.push(if walk {
             " AND +p.id IN"
         } else {
@@ -191,21 +203,23 @@ fn push_search(q: &mut QueryBuilder<'_, Sqlite>, text: &str, walk: bool) {
 /// Products across shops (`shop` 0 = all), newest update first, matching `query` in name,
 /// product id or outer id.
 pub async fn products(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     query: &str,
     shop: i64,
     start: Start,
 ) -> sqlx::Result<ProductPage> {
     let text = query.trim();
+    let backend = crate::server::db::backend(pool);
     let (total, capped) = if text.is_empty() {
-        let mut q =
-            QueryBuilder::new("SELECT COALESCE(SUM(products), 0) FROM shop_counts WHERE 1 = 1");
+        let mut q = QueryBuilder::new(
+            "SELECT COALESCE(CAST(SUM(products) AS BIGINT), 0) FROM shop_counts WHERE 1 = 1",
+        );
         if shop != 0 {
             q.push(" AND shop_row = ").push_bind(shop);
         }
         let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
         (total, false)
-    } else if uses_trigrams(text) && shop == 0 {
+    } else if uses_trigrams(text) && shop == 0 && backend == Backend::Sqlite {
         // All shops: the index alone counts.
         let mut q = QueryBuilder::new(
             "SELECT COUNT(*) FROM (SELECT 1 FROM shop_products_fts WHERE shop_products_fts MATCH ",
@@ -219,7 +233,7 @@ pub async fn products(
     } else {
         let mut q =
             QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM shop_products p WHERE 1 = 1");
-        push_search(&mut q, text, false);
+        push_search(&mut q, text, false, backend);
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
         }
@@ -228,9 +242,9 @@ pub async fn products(
         (n.min(COUNT_CAP), n > COUNT_CAP)
     };
     let walk = total > WALK_ABOVE;
-    let filters = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let filters = |q: &mut QueryBuilder<'_, Any>| {
         if !text.is_empty() {
-            push_search(q, text, walk);
+            push_search(q, text, walk, backend);
         }
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
@@ -288,9 +302,9 @@ struct OrderDbRow {
     items: String,
 }
 
-pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Result<OrderPage> {
+pub async fn orders(pool: &AnyPool, f: OrderFilter, start: Start) -> sqlx::Result<OrderPage> {
     let mut q = QueryBuilder::new(
-        "SELECT COALESCE(SUM(orders), 0), COALESCE(SUM(pay_fen), 0) FROM order_daily WHERE 1 = 1",
+        "SELECT COALESCE(CAST(SUM(orders) AS BIGINT), 0), COALESCE(CAST(SUM(pay_fen) AS BIGINT), 0) FROM order_daily WHERE 1 = 1",
     );
     if f.shop != 0 {
         q.push(" AND shop_row = ").push_bind(f.shop);
@@ -306,7 +320,7 @@ pub async fn orders(pool: &SqlitePool, f: OrderFilter, start: Start) -> sqlx::Re
     }
     let (total, fen): (i64, Fen) = q.build_query_as().fetch_one(pool).await?;
 
-    let filters = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let filters = |q: &mut QueryBuilder<'_, Any>| {
         if f.shop != 0 {
             q.push(" AND o.shop_row = ").push_bind(f.shop);
         }

@@ -24,7 +24,7 @@ fn id_or_empty(item: &Value, key: &str) -> String {
 }
 
 pub async fn upsert_product(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     shop: i64,
     item: &Value,
     now: i64,
@@ -71,7 +71,7 @@ pub async fn upsert_product(
 }
 
 pub async fn upsert_order(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     shop: i64,
     item: &Value,
     now: i64,

@@ -1,10 +1,11 @@
 //! Reads behind the 平台, 店铺, 商品 and 订单 pages.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::hub::{Account, Hub};
 use super::{label, AccountView, PlatformView, ProductInfo, ProductRow, ShopView, SyncView};
 use crate::common::money::Fen;
+use crate::server::db::{Flag, MaybeFlag};
 use crate::ui::time::format_timestamp;
 
 pub(super) fn when(at: i64) -> String {
@@ -15,15 +16,15 @@ pub(super) fn when(at: i64) -> String {
     }
 }
 
-pub async fn platforms(pool: &SqlitePool) -> sqlx::Result<Vec<PlatformView>> {
-    let rows: Vec<(String, bool)> = sqlx::query_as("SELECT platform, enabled FROM platform_apps")
+pub async fn platforms(pool: &AnyPool) -> sqlx::Result<Vec<PlatformView>> {
+    let rows: Vec<(String, Flag)> = sqlx::query_as("SELECT platform, enabled FROM platform_apps")
         .fetch_all(pool)
         .await?;
     Ok(crate::vault::platforms::PLATFORMS
         .iter()
         .map(|(platform, ..)| {
             let integrated = super::registry::is_integrated(platform);
-            let enabled = rows.iter().any(|(p, e)| p == platform && *e);
+            let enabled = rows.iter().any(|(p, e)| p == platform && e.0);
             let (connect_label, connect_href) = match *platform {
                 "douyin" => ("连接抖音账号", "/oauth/douyin/start"),
                 "doudian" => ("授权抖店", "/oauth/doudian/start"),
@@ -69,7 +70,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
     };
     let mut views = Vec::new();
     for a in hub.accounts().await? {
-        let last: Option<(Option<i64>, Option<bool>, String)> = sqlx::query_as(
+        let last: Option<(Option<i64>, MaybeFlag, String)> = sqlx::query_as(
             "SELECT y.finished_at, y.ok, y.result FROM shop_sync y JOIN shops s ON s.id = y.shop_row \
              WHERE s.account_id = $1 ORDER BY y.finished_at DESC LIMIT 1",
         )
@@ -77,7 +78,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
         .fetch_optional(&hub.pool)
         .await?;
         let (last_sync, last_ok, last_result) = match last {
-            Some((Some(at), ok, result)) => (when(at), ok.unwrap_or(false), result),
+            Some((Some(at), ok, result)) => (when(at), ok.0.unwrap_or(false), result),
             _ => ("—".to_string(), true, String::new()),
         };
         let status = status_of(&a, now);
@@ -108,7 +109,7 @@ pub async fn accounts(hub: &Hub) -> sqlx::Result<Vec<AccountView>> {
 }
 
 async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
-    type SyncRow = (Option<i64>, Option<i64>, Option<bool>, String);
+    type SyncRow = (Option<i64>, Option<i64>, MaybeFlag, String);
     let row: Option<SyncRow> = sqlx::query_as(
         "SELECT window_start, finished_at, ok, result FROM shop_sync WHERE shop_row = $1 AND kind = $2",
     )
@@ -126,13 +127,13 @@ async fn sync_view(hub: &Hub, shop: i64, kind: &str) -> sqlx::Result<SyncView> {
             running,
             resumable: window.is_some() && !running,
             last_at: finished.map(when).unwrap_or_default(),
-            ok,
+            ok: ok.0,
             result,
         },
     })
 }
 
-pub async fn shop_names(pool: &SqlitePool) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn shop_names(pool: &AnyPool) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as("SELECT id, shop_name FROM shops ORDER BY id")
         .fetch_all(pool)
         .await
@@ -225,7 +226,7 @@ pub(super) const PRODUCT_SELECT: &str =
     p.check_status, p.outer_product_id, p.category, p.update_time FROM shop_products p \
     JOIN shops s ON s.id = p.shop_row";
 
-pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
+pub async fn product(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProductInfo>> {
     let row: Option<ProductDbRow> = sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(pool)
@@ -243,8 +244,8 @@ pub async fn product(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ProductI
             .fetch_one(pool)
             .await?;
     let (orders, units, fen): (i64, i64, Fen) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT l.order_row), COALESCE(SUM(l.item_num), 0), \
-         COALESCE(SUM(l.pay_amount_fen), 0) FROM shop_order_lines l \
+        "SELECT COUNT(DISTINCT l.order_row), COALESCE(CAST(SUM(l.item_num) AS BIGINT), 0), \
+         COALESCE(CAST(SUM(l.pay_amount_fen) AS BIGINT), 0) FROM shop_order_lines l \
          JOIN shop_orders o ON o.id = l.order_row WHERE o.shop_row = $1 AND l.product_id = $2",
     )
     .bind(more.shop_row)

@@ -289,7 +289,7 @@ pub async fn sync_kind(hub: &Hub, shop: &Shop, kind: Kind) -> Result<Outcome, Pl
 }
 
 async fn write_cursor(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     shop: i64,
     kind: Kind,
     window: Option<Window>,

@@ -1,6 +1,6 @@
 //! SQL for promotions, their media and their timeline.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 pub mod media;
 
@@ -64,14 +64,14 @@ impl Media {
     }
 }
 
-pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Record>> {
+pub async fn get(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Record>> {
     sqlx::query_as("SELECT * FROM promotions WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn media(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Media>> {
+pub async fn media(pool: &AnyPool, id: i64) -> sqlx::Result<Vec<Media>> {
     sqlx::query_as(
         "SELECT id, role, object_key, file_name, size, duration_ms FROM promotion_media \
          WHERE promotion_id = $1 ORDER BY role, position, id",
@@ -82,7 +82,7 @@ pub async fn media(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Media>> {
 }
 
 /// Appends to the timeline.
-pub async fn event(pool: &SqlitePool, id: i64, state: &str, message: &str) -> sqlx::Result<()> {
+pub async fn event(pool: &AnyPool, id: i64, state: &str, message: &str) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO promotion_events (promotion_id, at, state, message) VALUES ($1, $2, $3, $4)",
     )
@@ -97,7 +97,7 @@ pub async fn event(pool: &SqlitePool, id: i64, state: &str, message: &str) -> sq
 
 /// Moves `id` from one of `from` to `to`; false when it was in none of them.
 pub async fn transition(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     from: &[&str],
     to: &str,
@@ -106,7 +106,7 @@ pub async fn transition(
     let allowed = from.join(",");
     let done = sqlx::query(
         "UPDATE promotions SET state = $1, updated_at = $2 \
-         WHERE id = $3 AND instr(',' || $4 || ',', ',' || state || ',') > 0",
+         WHERE id = $3 AND (',' || $4 || ',') LIKE ('%,' || state || ',%')",
     )
     .bind(to)
     .bind(crate::common::clock::now_unix())
@@ -123,7 +123,7 @@ pub async fn transition(
 }
 
 /// Is `account` a connected Douyin account?
-pub async fn account_ok(pool: &SqlitePool, account: i64) -> sqlx::Result<bool> {
+pub async fn account_ok(pool: &AnyPool, account: i64) -> sqlx::Result<bool> {
     sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM platform_accounts WHERE id = $1 AND platform = 'douyin' \
          AND status != 'reauth'",
@@ -189,7 +189,7 @@ fn check_form(form: &PromotionForm) -> Result<(Option<i64>, Option<f64>, String)
 }
 
 /// Saves a draft (new when `form.id` is 0); only drafts and failed promotions change.
-pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i64, AppError> {
+pub async fn save(pool: &AnyPool, form: &PromotionForm, by: &str) -> Result<i64, AppError> {
     let (publish_at, cover, products) = check_form(form)?;
     let account: Option<String> =
         sqlx::query_scalar("SELECT platform FROM platform_accounts WHERE id = $1")
@@ -210,18 +210,16 @@ pub async fn save(pool: &SqlitePool, form: &PromotionForm, by: &str) -> Result<i
         }
     }
     if !products.is_empty() {
-        let known: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM shop_products WHERE instr(',' || $1 || ',', ',' || id || ',') > 0",
-        )
-        .bind(&products)
-        .fetch_one(pool)
-        .await?;
-        if known as usize
-            != products
-                .split(',')
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-        {
+        let wanted: std::collections::BTreeSet<i64> =
+            products.split(',').filter_map(|p| p.parse().ok()).collect();
+        let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM shop_products WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in &wanted {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        let known: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        if known as usize != wanted.len() {
             return Err(invalid("关联商品中有不存在的商品编号"));
         }
     }
@@ -306,7 +304,7 @@ pub fn form_of(r: &Record) -> PromotionForm {
 }
 
 /// Why `r` cannot be published yet.
-pub async fn problems(pool: &SqlitePool, r: &Record, now: i64) -> sqlx::Result<Vec<String>> {
+pub async fn problems(pool: &AnyPool, r: &Record, now: i64) -> sqlx::Result<Vec<String>> {
     let facts: Vec<MediaFacts> = media(pool, r.id).await?.iter().map(Media::facts).collect();
     let ok = account_ok(pool, r.account_id).await?;
     Ok(validate::problems(
@@ -320,7 +318,7 @@ pub async fn problems(pool: &SqlitePool, r: &Record, now: i64) -> sqlx::Result<V
 
 /// Sets one of the publish job's columns (`column` is one of ours, never user input).
 pub async fn set_column(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     column: &str,
     value: Option<&str>,
@@ -338,7 +336,7 @@ pub async fn set_column(
 
 /// Confirms a draft or failed promotion for publishing, clearing every trace of an earlier
 /// attempt; `false` when it is no longer a draft or failed (another request took it).
-pub async fn schedule(pool: &SqlitePool, id: i64, confirmed_by: &str) -> sqlx::Result<bool> {
+pub async fn schedule(pool: &AnyPool, id: i64, confirmed_by: &str) -> sqlx::Result<bool> {
     let changed = sqlx::query(
         "UPDATE promotions SET state = 'scheduled', confirmed_by = $1, video_id = NULL, \
          upload_id = NULL, parts_done = 0, image_ids = NULL, create_sent_at = NULL, item_id = NULL, \
@@ -357,7 +355,7 @@ pub async fn schedule(pool: &SqlitePool, id: i64, confirmed_by: &str) -> sqlx::R
 /// Deletes one media row of a draft or failed promotion; its object key, or `None` when the
 /// promotion is past that (or the row is not its).
 pub async fn remove_draft_media(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     promotion: i64,
     media: i64,
 ) -> sqlx::Result<Option<String>> {

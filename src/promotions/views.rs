@@ -1,7 +1,7 @@
 //! What the 推广 pages and 统计 read: the list with each promotion's effect, and the editor's
 //! view of one promotion.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 use super::store::{form_of, get, media, problems};
 use super::{
@@ -16,13 +16,13 @@ use crate::ui::time::format_timestamp;
 /// or its live room's `room_id`; cancelled orders left out.
 /// `only` limits it to one promotion. Keyed by promotion id: (orders, fen).
 pub async fn effects(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     only: Option<i64>,
 ) -> sqlx::Result<std::collections::HashMap<i64, (i64, i64)>> {
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         // Promotions first (CROSS JOIN fixes the order), then each one's lines by the video
         // index or the room index: without it SQLite may read every line.
-        "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(SUM(l.pay_amount_fen), 0) \
+        "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(CAST(SUM(l.pay_amount_fen) AS BIGINT), 0) \
          FROM promotions p CROSS JOIN shop_order_lines l \
            ON (p.item_id != '' AND l.video_id = p.item_id) \
            OR (p.room_id != '' AND l.room_id = p.room_id) \
@@ -55,7 +55,7 @@ struct ListRow {
     shares: i64,
 }
 
-pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
+pub async fn list(pool: &AnyPool) -> sqlx::Result<PromotionList> {
     let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT p.id, p.kind, a.name AS account, p.title, p.state, p.publish_at, p.published_at, \
          p.error, p.review, p.plays, p.likes, p.comments, p.shares \
@@ -103,7 +103,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<PromotionList> {
 
 /// The editor's view of `id` (a blank draft when 0).
 pub async fn detail(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     media_url: impl Fn(&str) -> String,
     id: i64,
 ) -> Result<Option<PromotionDetail>, AppError> {

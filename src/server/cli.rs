@@ -137,7 +137,10 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         } => super::demo::run(port, data_dir, scale as usize).await,
         Command::Migrate => {
             open_pool(&config).await?;
-            println!("数据库已是最新：{}", config.db_path().display());
+            match &config.database_url {
+                Some(_) => println!("数据库已是最新（SHOPBRIDGE_DATABASE_URL）"),
+                None => println!("数据库已是最新：{}", config.db_path().display()),
+            }
             Ok(())
         }
         Command::User(UserCommand::Add {
@@ -201,10 +204,10 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
-async fn open_pool(config: &Config) -> anyhow::Result<sqlx::SqlitePool> {
+async fn open_pool(config: &Config) -> anyhow::Result<sqlx::AnyPool> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
-    db::open_database(&config.db_path()).await
+    db::open(config).await
 }
 
 /// `SHOPBRIDGE_PASSWORD`, or asked twice on the terminal.

@@ -13,7 +13,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -26,14 +25,15 @@ pub const SESSION_COOKIE: &str = "shopbridge_session";
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let sessions = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.config.is_https())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            state.config.session_idle_minutes,
-        )));
+    let sessions =
+        SessionManagerLayer::new(crate::auth::sessions::DbSessions::new(state.pool.clone()))
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.config.is_https())
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                state.config.session_idle_minutes,
+            )));
 
     Router::new()
         .route("/healthz", get(healthz))

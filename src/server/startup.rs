@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 
 use super::config::Config;
 use super::state::AppState;
@@ -52,13 +51,15 @@ pub async fn run_locked(
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    // One process per SQLite file; nodes sharing PostgreSQL need no lock (only the same key).
     let _lock = match lock {
-        Some(lock) => lock,
-        None => lock::lock_data_dir(&config.data_dir)?,
+        Some(lock) => Some(lock),
+        None if config.shared_database() => None,
+        None => Some(lock::lock_data_dir(&config.data_dir)?),
     };
     private_dir(&config.data_dir);
     refuse_media_over_data(&config)?;
-    let pool = db::open_database(&config.db_path()).await?;
+    let pool = db::open(&config).await?;
     if !config.demo && !config.allow_demo_data && db::is_demo(&pool).await? {
         pool.close().await;
         anyhow::bail!(
@@ -249,8 +250,8 @@ fn refuse_media_over_data(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Deletes expired sessions and old login attempts, hourly.
-async fn keep_house(pool: SqlitePool) {
-    let sessions = SqliteStore::new(pool.clone());
+async fn keep_house(pool: AnyPool) {
+    let sessions = crate::auth::sessions::DbSessions::new(pool.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::config::Config;
 use crate::common::fetch::Fetcher;
@@ -18,7 +18,7 @@ use crate::vault::seal::Sealer;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub config: Arc<Config>,
     /// Where browser requests may come from (`Config::own_origins` of the bound address).
     pub own_origins: Arc<[String]>,

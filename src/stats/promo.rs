@@ -1,7 +1,7 @@
 //! The promotion side of 统计: published and failed posts per day (an SVG line chart) and each
 //! promotion's effect (plays, engagement, attributed orders and GMV).
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::svg::{line_chart, Series};
 use super::PublishRow;
@@ -11,7 +11,7 @@ const BEIJING: i64 = 8 * 3600;
 
 /// Publish outcomes per Beijing day from `from` for `days` days, and their chart.
 pub async fn publishing(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     from: i64,
     days: i64,
 ) -> sqlx::Result<(Vec<PublishRow>, String)> {

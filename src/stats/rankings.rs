@@ -8,7 +8,7 @@
 //! day), is ranked while the view waits, one computation at a time, the others waiting for it.
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
 use super::{SourceRow, TopRow};
@@ -40,7 +40,7 @@ struct Snapshot {
     payload: String,
 }
 
-async fn current_gen(pool: &SqlitePool) -> sqlx::Result<i64> {
+async fn current_gen(pool: &AnyPool) -> sqlx::Result<i64> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT gen FROM stats_gen WHERE id = 1")
             .fetch_optional(pool)
@@ -49,7 +49,7 @@ async fn current_gen(pool: &SqlitePool) -> sqlx::Result<i64> {
     )
 }
 
-async fn snapshot(pool: &SqlitePool, days: i64) -> sqlx::Result<Option<(Snapshot, Rankings)>> {
+async fn snapshot(pool: &AnyPool, days: i64) -> sqlx::Result<Option<(Snapshot, Rankings)>> {
     let row: Option<Snapshot> = sqlx::query_as(
         "SELECT from_day, gen, computed_at, payload FROM stats_snapshots WHERE days = $1",
     )
@@ -65,7 +65,7 @@ async fn snapshot(pool: &SqlitePool, days: i64) -> sqlx::Result<Option<(Snapshot
 }
 
 /// Ranks the period from `from` now and stores the result.
-pub async fn compute(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
+pub async fn compute(pool: &AnyPool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
     let gen = current_gen(pool).await?;
     let top: Vec<Top> = top_products(pool, from, 10).await?;
     let found: Vec<Source> = sources(pool, from).await?;
@@ -109,7 +109,7 @@ pub async fn compute(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx:
 }
 
 /// The rankings of the `days` period starting at `from`, as described at the top.
-pub async fn get(pool: &SqlitePool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
+pub async fn get(pool: &AnyPool, days: i64, from: i64, now: i64) -> sqlx::Result<Rankings> {
     let gen = current_gen(pool).await?;
     if let Some((s, r)) = snapshot(pool, days).await? {
         if s.from_day == from && s.gen == gen {
@@ -158,10 +158,10 @@ pub struct Source {
     pub fen: Fen,
 }
 
-pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
+pub async fn top_products(pool: &AnyPool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
     sqlx::query_as(
         "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
-         SUM(l.item_num) AS units, SUM(l.pay_amount_fen) AS fen FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
+         CAST(SUM(l.item_num) AS BIGINT) AS units, CAST(SUM(l.pay_amount_fen) AS BIGINT) AS fen FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
     )
@@ -172,12 +172,12 @@ pub async fn top_products(pool: &SqlitePool, from: i64, limit: i64) -> sqlx::Res
 }
 
 /// Sales per short video, live room and author; lines with none of them are 自然流量.
-pub async fn sources(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Source>> {
+pub async fn sources(pool: &AnyPool, from: i64) -> sqlx::Result<Vec<Source>> {
     sqlx::query_as(
         "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
          WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
-         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, SUM(l.pay_amount_fen) AS fen \
+         ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, CAST(SUM(l.pay_amount_fen) AS BIGINT) AS fen \
          FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY source, ref ORDER BY fen DESC, ref LIMIT $2",

@@ -1,6 +1,6 @@
 //! The sums behind 统计, in fen, by Beijing day.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::svg::{bar_chart, line_chart, Series};
 use super::{DailyRow, StatsView};
@@ -34,19 +34,19 @@ pub struct Daily {
 
 /// Per day and shop, cancelled orders (status 4) left out: read from the daily sums the
 /// database keeps on every order write (`order_daily`), not from the orders.
-pub async fn daily(pool: &SqlitePool, from: i64) -> sqlx::Result<Vec<Daily>> {
+pub async fn daily(pool: &AnyPool, from: i64) -> sqlx::Result<Vec<Daily>> {
     sqlx::query_as(
-        "SELECT d.day AS day, s.shop_name AS shop, SUM(d.orders) AS orders, SUM(d.pay_fen) AS fen \
+        "SELECT d.day AS day, s.shop_name AS shop, CAST(SUM(d.orders) AS BIGINT) AS orders, CAST(SUM(d.pay_fen) AS BIGINT) AS fen \
          FROM order_daily d JOIN shops s ON s.id = d.shop_row \
          WHERE d.day >= $1 AND d.status != 4 \
-         GROUP BY d.day, s.id HAVING SUM(d.orders) > 0 ORDER BY d.day, s.id",
+         GROUP BY d.day, s.id HAVING CAST(SUM(d.orders) AS BIGINT) > 0 ORDER BY d.day, s.id",
     )
     .bind(from)
     .fetch_all(pool)
     .await
 }
 
-pub async fn view(pool: &SqlitePool, now: i64, days: i64) -> sqlx::Result<StatsView> {
+pub async fn view(pool: &AnyPool, now: i64, days: i64) -> sqlx::Result<StatsView> {
     let from = since(now, days);
     let daily_rows = daily(pool, from).await?;
     let starts: Vec<i64> = (0..days).map(|i| from + i * DAY).collect();

@@ -1,7 +1,7 @@
 //! REST API keys: shown once, stored as a SHA-256 hash plus a visible prefix, checked in
 //! constant time (the `X-API-Key` extractor is in `rest_key`).
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 use subtle::ConstantTimeEq;
 
 use super::ApiKeyView;
@@ -18,11 +18,7 @@ fn hash_key(key: &str) -> String {
 }
 
 /// Creates a key named `name`; returns it in full. This is the only time it exists in clear.
-pub async fn create_api_key(
-    pool: &SqlitePool,
-    actor: &Actor,
-    name: &str,
-) -> Result<String, AppError> {
+pub async fn create_api_key(pool: &AnyPool, actor: &Actor, name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 50 || name.chars().any(char::is_control) {
         return Err(AppError::Invalid("密钥名称应为 1 到 50 个字符".into()));
@@ -62,7 +58,7 @@ struct KeyRow {
     revoked_at: Option<i64>,
 }
 
-pub async fn list_api_keys(pool: &SqlitePool) -> Result<Vec<ApiKeyView>, AppError> {
+pub async fn list_api_keys(pool: &AnyPool) -> Result<Vec<ApiKeyView>, AppError> {
     let rows: Vec<KeyRow> = sqlx::query_as("SELECT * FROM api_keys ORDER BY id DESC")
         .fetch_all(pool)
         .await?;
@@ -80,7 +76,7 @@ pub async fn list_api_keys(pool: &SqlitePool) -> Result<Vec<ApiKeyView>, AppErro
         .collect())
 }
 
-pub async fn revoke_api_key(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
+pub async fn revoke_api_key(pool: &AnyPool, actor: &Actor, id: i64) -> Result<(), AppError> {
     let name: Option<String> = sqlx::query_scalar("SELECT name FROM api_keys WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
@@ -97,7 +93,7 @@ pub async fn revoke_api_key(pool: &SqlitePool, actor: &Actor, id: i64) -> Result
 
 /// The key behind a request, if it is known and not revoked.
 pub async fn verify_api_key(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     presented: &str,
 ) -> Result<Option<(i64, String)>, AppError> {
     if !presented.starts_with(KEY_PREFIX) || presented.len() > 200 {

@@ -7,7 +7,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::seal::{MasterKey, Sealer, Slot};
 use crate::common::secret::Secret;
@@ -85,7 +85,7 @@ pub fn load_or_create_key(config: &Config) -> anyhow::Result<MasterKey> {
 
 /// Loads the master key, finishes a rotation that was interrupted after its commit, and proves
 /// the key against the stored canary (writing one on first run).
-pub async fn open_vault(pool: &SqlitePool, config: &Config) -> anyhow::Result<Sealer> {
+pub async fn open_vault(pool: &AnyPool, config: &Config) -> anyhow::Result<Sealer> {
     let sealer = Sealer::new(load_or_create_key(config)?);
     let canary: Option<String> = sqlx::query_scalar("SELECT canary FROM vault_meta WHERE id = 1")
         .fetch_optional(pool)

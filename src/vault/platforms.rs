@@ -1,6 +1,6 @@
 //! Platform apps: one row per platform, its app key in the clear and its secret sealed.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 use super::seal::{Sealer, Slot};
 use super::{validate_secret_text, PlatformAppView};
@@ -29,6 +29,7 @@ pub const PLATFORMS: &[(&str, &str, &str, &str, bool)] = &[
 #[derive(FromRow)]
 struct AppRow {
     platform: String,
+    #[sqlx(try_from = "crate::server::db::Flag")]
     enabled: bool,
     app_key: String,
     secret_sealed: Option<String>,
@@ -44,7 +45,7 @@ fn secret_slot(platform: &str) -> Slot {
 
 /// Every platform's app row; `integrated` says which platforms are built (the registry knows).
 pub async fn list_apps(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     integrated: impl Fn(&str) -> bool,
 ) -> Result<Vec<PlatformAppView>, AppError> {
     let rows: Vec<AppRow> = sqlx::query_as(
@@ -89,7 +90,7 @@ pub struct AppUpdate<'a> {
 }
 
 pub async fn update_app(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     actor: &Actor,
     update: AppUpdate<'_>,
@@ -160,7 +161,7 @@ pub async fn update_app(
 
 /// Opens a platform's secret for the server's own calls (OAuth, signed gateway requests).
 pub async fn open_app_secret(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     platform: &str,
 ) -> Result<Option<Secret>, AppError> {

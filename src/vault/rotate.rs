@@ -3,7 +3,7 @@
 //! `master.key` after the commit, so an interruption at any point loses nothing: before the
 //! commit the old key still opens everything; after it, start-up finishes the rename.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::keyfile::{key_path, next_key_path, open_vault, write_key_file};
 use super::seal::{MasterKey, Sealer, Slot};
@@ -39,7 +39,7 @@ pub struct Rotation {
 /// Re-seals every secret under a fresh key. `fail_after` interrupts the transaction after that
 /// many values (tests use it to prove an interruption loses nothing).
 pub async fn rotate_master_key(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     config: &Config,
     fail_after: Option<usize>,
 ) -> anyhow::Result<Rotation> {

@@ -1,6 +1,6 @@
 //! Ozon credentials: create, edit, delete, test, and open for the pipelines. Plain async Rust.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::seal::{Sealer, Slot};
 use super::store::{self, CredentialRow};
@@ -41,7 +41,7 @@ fn view(row: &CredentialRow, now: i64) -> sqlx::Result<CredentialView> {
     })
 }
 
-pub async fn list_views(pool: &SqlitePool) -> Result<Vec<CredentialView>, AppError> {
+pub async fn list_views(pool: &AnyPool) -> Result<Vec<CredentialView>, AppError> {
     let now = now_unix();
     let rows = store::list_credentials(pool).await?;
     Ok(rows
@@ -50,7 +50,7 @@ pub async fn list_views(pool: &SqlitePool) -> Result<Vec<CredentialView>, AppErr
         .collect::<sqlx::Result<_>>()?)
 }
 
-pub async fn list_names(pool: &SqlitePool) -> Result<Vec<CredentialName>, AppError> {
+pub async fn list_names(pool: &AnyPool) -> Result<Vec<CredentialName>, AppError> {
     let rows = store::list_credentials(pool).await?;
     Ok(rows
         .iter()
@@ -63,7 +63,7 @@ pub async fn list_names(pool: &SqlitePool) -> Result<Vec<CredentialName>, AppErr
 }
 
 pub async fn create_credential(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     actor: &Actor,
     name: &str,
@@ -86,7 +86,7 @@ pub async fn create_credential(
 
 /// Edits name and Client-Id; a non-empty `new_api_key` replaces the key.
 pub async fn update_credential(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     actor: &Actor,
     id: i64,
@@ -124,7 +124,7 @@ pub async fn update_credential(
     Ok(())
 }
 
-pub async fn delete_credential(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
+pub async fn delete_credential(pool: &AnyPool, actor: &Actor, id: i64) -> Result<(), AppError> {
     let row = store::find_credential(pool, id)
         .await?
         .ok_or_else(|| AppError::Invalid("凭证不存在".into()))?;
@@ -135,7 +135,7 @@ pub async fn delete_credential(pool: &SqlitePool, actor: &Actor, id: i64) -> Res
 
 /// Opens a stored credential for a call to Ozon. Only the server ever holds the result.
 pub async fn open_credential(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     id: i64,
 ) -> Result<(CredentialRow, OzonCredentials), AppError> {
@@ -157,7 +157,7 @@ pub async fn open_credential(
 
 /// "测试连接": asks Ozon for the key's roles and expiry and stores what it said.
 pub async fn test_credential(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     sealer: &Sealer,
     ozon: &OzonClient,
     actor: &Actor,
@@ -191,7 +191,7 @@ pub async fn test_credential(
 }
 
 /// Credentials whose key expires within the warning window (or already has).
-pub async fn expiring(pool: &SqlitePool) -> Result<Vec<ExpiringCredential>, AppError> {
+pub async fn expiring(pool: &AnyPool) -> Result<Vec<ExpiringCredential>, AppError> {
     let now = now_unix();
     let rows = store::expiring_before(pool, now + EXPIRY_WARNING_DAYS * 86_400).await?;
     Ok(rows

@@ -1,6 +1,6 @@
 //! SQL for Ozon credentials. Sealed columns are written and read as opaque text.
 
-use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 use crate::common::clock::now_unix;
 
@@ -14,6 +14,7 @@ pub struct CredentialRow {
     pub expires_at: Option<i64>,
     pub roles: String,
     pub last_checked_at: Option<i64>,
+    #[sqlx(try_from = "crate::server::db::MaybeFlag")]
     pub last_check_ok: Option<bool>,
     pub last_check_message: String,
 }
@@ -21,13 +22,13 @@ pub struct CredentialRow {
 const COLUMNS: &str = "id, name, client_id, api_key_sealed, api_key_last4, expires_at, roles, \
                        last_checked_at, last_check_ok, last_check_message FROM ozon_credentials";
 
-pub async fn list_credentials(pool: &SqlitePool) -> sqlx::Result<Vec<CredentialRow>> {
+pub async fn list_credentials(pool: &AnyPool) -> sqlx::Result<Vec<CredentialRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} ORDER BY name"))
         .fetch_all(pool)
         .await
 }
 
-pub async fn find_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<CredentialRow>> {
+pub async fn find_credential(pool: &AnyPool, id: i64) -> sqlx::Result<Option<CredentialRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)
@@ -35,7 +36,7 @@ pub async fn find_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<
 }
 
 pub async fn find_credential_by_name(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     name: &str,
 ) -> sqlx::Result<Option<CredentialRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} WHERE name = $1"))
@@ -46,29 +47,28 @@ pub async fn find_credential_by_name(
 
 /// Inserts a credential with an empty sealed key; the caller seals it with the new row id.
 pub async fn insert_credential(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     name: &str,
     client_id: &str,
     created_by: &str,
 ) -> sqlx::Result<Option<i64>> {
     let now = now_unix();
-    let result = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO ozon_credentials (name, client_id, api_key_sealed, api_key_last4, created_by, \
-         created_at, updated_at) VALUES ($1, $2, '', '', $3, $4, $5) ON CONFLICT (name) DO NOTHING",
+         created_at, updated_at) VALUES ($1, $2, '', '', $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
     )
     .bind(name)
     .bind(client_id)
     .bind(created_by)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok((result.rows_affected() == 1).then(|| result.last_insert_rowid()))
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// Replaces the key; what was learnt about the old key (roles, expiry) no longer applies.
 pub async fn set_credential_key(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     sealed: &str,
     last4: &str,
@@ -89,7 +89,7 @@ pub async fn set_credential_key(
 
 /// Renames and re-points a credential; `Ok(false)` when the new name is taken.
 pub async fn update_credential_fields(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     name: &str,
     client_id: &str,
@@ -115,7 +115,7 @@ pub async fn update_credential_fields(
     Ok(true)
 }
 
-pub async fn delete_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
+pub async fn delete_credential(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
     let result = sqlx::query("DELETE FROM ozon_credentials WHERE id = $1")
         .bind(id)
         .execute(pool)
@@ -124,7 +124,7 @@ pub async fn delete_credential(pool: &SqlitePool, id: i64) -> sqlx::Result<bool>
 }
 
 pub async fn record_check(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     ok: bool,
     message: &str,
@@ -148,7 +148,7 @@ pub async fn record_check(
 }
 
 /// Credentials whose key expires before `before`, soonest first.
-pub async fn expiring_before(pool: &SqlitePool, before: i64) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn expiring_before(pool: &AnyPool, before: i64) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as(
         "SELECT name, expires_at FROM ozon_credentials WHERE expires_at IS NOT NULL \
          AND expires_at < $1 ORDER BY expires_at",

@@ -12,7 +12,7 @@ use shopbridge::server::config::{Config, LogFormat};
 use shopbridge::server::{db, startup, telemetry};
 use shopbridge::sim::ozon::OzonSim;
 use shopbridge::sim::serve_router;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
 /// Everything the app logged in this test process.
@@ -52,7 +52,7 @@ pub struct TestApp {
     pub base: String,
     pub sim_url: String,
     pub ozon_sim: OzonSim,
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,

@@ -279,7 +279,7 @@ async fn a_password_change_or_reset_ends_every_other_session() {
 async fn a_session_ends_after_its_absolute_lifetime() {
     let app = TestApp::spawn().await;
     let id = app.add_user("noah", Role::Staff, STAFF_PASSWORD).await;
-    let store = std::sync::Arc::new(tower_sessions_sqlx_store::SqliteStore::new(
+    let store = std::sync::Arc::new(shopbridge::auth::sessions::DbSessions::new(
         app.pool.clone(),
     ));
     let session = tower_sessions::Session::new(None, store, None);

@@ -12,10 +12,12 @@ use crate::platforms_fixture::{platforms, sync_now, Platforms};
 const OFF: &[(&str, &str)] = &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")];
 
 async fn products_result(p: &Platforms) -> (bool, String) {
-    sqlx::query_as("SELECT ok, result FROM shop_sync WHERE kind = 'products'")
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("sync row")
+    let (ok, result): (shopbridge::server::db::Flag, String) =
+        sqlx::query_as("SELECT ok, result FROM shop_sync WHERE kind = 'products'")
+            .fetch_one(&p.app.pool)
+            .await
+            .expect("sync row");
+    (ok.0, result)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

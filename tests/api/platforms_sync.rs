@@ -9,11 +9,13 @@ use crate::platforms_fixture::{platforms, sync_now, Platforms};
 const OFF: &[(&str, &str)] = &[("SHOPBRIDGE_PLATFORM_SCHEDULER", "false")];
 
 async fn sync_result(p: &Platforms, kind: &str) -> (bool, String, Option<i64>) {
-    sqlx::query_as("SELECT ok, result, window_start FROM shop_sync WHERE kind = $1")
-        .bind(kind)
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("sync row")
+    let (ok, result, window): (shopbridge::server::db::Flag, String, Option<i64>) =
+        sqlx::query_as("SELECT ok, result, window_start FROM shop_sync WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(&p.app.pool)
+            .await
+            .expect("sync row");
+    (ok.0, result, window)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,7 +70,7 @@ async fn orders_arrive_across_windows_in_fen_and_later_runs_are_incremental() {
             .sum()
     };
     let (orders, fen): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), SUM(pay_amount_fen) FROM shop_orders")
+        sqlx::query_as("SELECT COUNT(*), CAST(SUM(pay_amount_fen) AS BIGINT) FROM shop_orders")
             .fetch_one(&p.app.pool)
             .await
             .expect("orders");
@@ -80,7 +82,7 @@ async fn orders_arrive_across_windows_in_fen_and_later_runs_are_incremental() {
     let windows = p.doudian.count("order.searchList", 10000);
     assert!(windows >= 90, "90 days of one-day windows: {windows}");
     let (videos, rooms, authors): (i64, i64, i64) = sqlx::query_as(
-        "SELECT SUM(video_id != ''), SUM(room_id != ''), SUM(author_id != '') FROM shop_order_lines",
+        "SELECT CAST(SUM(CASE WHEN video_id != '' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN room_id != '' THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN author_id != '' THEN 1 ELSE 0 END) AS BIGINT) FROM shop_order_lines",
     )
     .fetch_one(&p.app.pool)
     .await
@@ -270,10 +272,11 @@ async fn products_and_orders_pages_filter_search_and_refuse_bad_input() {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let fen: i64 = sqlx::query_scalar("SELECT SUM(pay_amount_fen) FROM shop_orders")
-        .fetch_one(&p.app.pool)
-        .await
-        .expect("sum");
+    let fen: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(pay_amount_fen) AS BIGINT) FROM shop_orders")
+            .fetch_one(&p.app.pool)
+            .await
+            .expect("sum");
     assert_eq!(total_yuan, format!("{}.{:02}", fen / 100, fen % 100));
     let (_, body) = call("orders_page", all("5", "", "")).await;
     assert_eq!(body["total"], 10, "one in four is 已完成");

@@ -19,7 +19,7 @@ use crate::helpers::{test_config, test_config_with, TestApp};
 const BIN: &str = env!("CARGO_BIN_EXE_shopbridge");
 
 /// A data dir holding two sealed credentials, with its pool.
-async fn vault_with_secrets() -> (tempfile::TempDir, sqlx::SqlitePool) {
+async fn vault_with_secrets() -> (tempfile::TempDir, sqlx::AnyPool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = test_config(dir.path());
     let pool = db::open_database(&config.db_path()).await.expect("db");
@@ -35,7 +35,7 @@ async fn vault_with_secrets() -> (tempfile::TempDir, sqlx::SqlitePool) {
     (dir, pool)
 }
 
-async fn opened_keys(dir: &tempfile::TempDir, pool: &sqlx::SqlitePool) -> Vec<String> {
+async fn opened_keys(dir: &tempfile::TempDir, pool: &sqlx::AnyPool) -> Vec<String> {
     let config = test_config(dir.path());
     let sealer = open_vault(pool, &config).await.expect("vault opens");
     let mut keys = Vec::new();

@@ -232,7 +232,7 @@ async fn order_totals_and_daily_sums_stay_equal_to_the_orders_through_every_chan
         .expect("kept");
         let counted: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT shop_row, ((COALESCE(create_time, 0) + 28800) / 86400) * 86400 - 28800 AS d, \
-             COALESCE(order_status, 0) AS s, COUNT(*), SUM(pay_amount_fen) FROM shop_orders \
+             COALESCE(order_status, 0) AS s, COUNT(*), CAST(SUM(pay_amount_fen) AS BIGINT) FROM shop_orders \
              GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         )
         .fetch_all(pool)
@@ -240,7 +240,7 @@ async fn order_totals_and_daily_sums_stay_equal_to_the_orders_through_every_chan
         .expect("counted");
         assert_eq!(kept, counted, "{why}");
         let (kept, counted): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT SUM(orders) FROM shop_counts), (SELECT COUNT(*) FROM shop_orders)",
+            "SELECT (SELECT CAST(SUM(orders) AS BIGINT) FROM shop_counts), (SELECT COUNT(*) FROM shop_orders)",
         )
         .fetch_one(pool)
         .await
@@ -251,7 +251,7 @@ async fn order_totals_and_daily_sums_stay_equal_to_the_orders_through_every_chan
     // A second sync of the same orders changes nothing.
     let volume = Volume::new(50);
     let now = shopbridge::common::clock::now_unix();
-    let gen = |pool: &sqlx::SqlitePool| {
+    let gen = |pool: &sqlx::AnyPool| {
         let pool = pool.clone();
         async move {
             sqlx::query_scalar::<_, i64>("SELECT gen FROM stats_gen")
@@ -345,7 +345,7 @@ async fn order_totals_and_daily_sums_stay_equal_to_the_orders_through_every_chan
             shopbridge::ui::time::parse_date(to).unwrap_or(0) + 86_400
         };
         let (n, fen): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(pay_amount_fen), 0) FROM shop_orders WHERE \
+            "SELECT COUNT(*), COALESCE(CAST(SUM(pay_amount_fen) AS BIGINT), 0) FROM shop_orders WHERE \
              ($1 = 0 OR order_status = $1) AND ($2 = 0 OR COALESCE(create_time, 0) >= $2) \
              AND ($3 = 0 OR COALESCE(create_time, 0) < $3)",
         )

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::watch;
 
 use super::pipeline::{DownloadRequest, Pipeline, Planned, Progress};
@@ -54,7 +54,7 @@ impl From<TaskError> for AppError {
 /// shared pipeline in this process, watched live, kept in the task history.
 #[derive(Clone, Debug)]
 pub struct ImageTasks {
-    pool: SqlitePool,
+    pool: AnyPool,
     sealer: Sealer,
     pipeline: Pipeline,
     /// Live tasks of this process: id → the latest view.
@@ -62,7 +62,7 @@ pub struct ImageTasks {
 }
 
 impl ImageTasks {
-    pub fn new(pool: SqlitePool, sealer: Sealer, pipeline: Pipeline) -> Self {
+    pub fn new(pool: AnyPool, sealer: Sealer, pipeline: Pipeline) -> Self {
         ImageTasks {
             pool,
             sealer,
@@ -314,7 +314,7 @@ impl Progress for TaskProgress {
     }
 }
 
-async fn save_every_second(pool: sqlx::SqlitePool, mut rx: watch::Receiver<TaskView>) {
+async fn save_every_second(pool: sqlx::AnyPool, mut rx: watch::Receiver<TaskView>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         if !rx.has_changed().unwrap_or(false) {

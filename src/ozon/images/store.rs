@@ -1,6 +1,6 @@
 //! SQL of the image task history.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{LookupField, ProcessOptions, TaskStatus, TaskSummary, TaskView};
 use crate::common::clock::now_unix;
@@ -18,7 +18,7 @@ pub struct NewTask<'a> {
 }
 
 /// The new task's id and creation time.
-pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<(i64, i64)> {
+pub async fn insert(pool: &AnyPool, task: &NewTask<'_>) -> sqlx::Result<(i64, i64)> {
     let now = now_unix();
     let articles = serde_json::to_string(task.articles).unwrap_or_else(|_| "[]".into());
     let options = serde_json::to_string(task.options).unwrap_or_else(|_| "{}".into());
@@ -43,7 +43,7 @@ pub async fn insert(pool: &SqlitePool, task: &NewTask<'_>) -> sqlx::Result<(i64,
 }
 
 /// Saves the items and counts; `finished` also stamps the end.
-pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::Result<()> {
+pub async fn save(pool: &AnyPool, view: &TaskView, finished: bool) -> sqlx::Result<()> {
     let now = now_unix();
     let items = serde_json::to_string(&view.items).unwrap_or_else(|_| "[]".into());
     sqlx::query(
@@ -52,9 +52,9 @@ pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::R
          finished_at = CASE WHEN $8 THEN $9 ELSE finished_at END WHERE id = $10",
     )
     .bind(view.status.as_str())
-    .bind(view.total_images())
-    .bind(view.success_images())
-    .bind(view.failed_images())
+    .bind(i64::from(view.total_images()))
+    .bind(i64::from(view.success_images()))
+    .bind(i64::from(view.failed_images()))
     .bind(items)
     .bind(view.error.as_deref())
     .bind(now)
@@ -67,7 +67,7 @@ pub async fn save(pool: &SqlitePool, view: &TaskView, finished: bool) -> sqlx::R
 }
 
 /// Marks the task running again (retry / continue).
-pub async fn reopen(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
+pub async fn reopen(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'running', error = NULL, finished_at = NULL, \
          updated_at = $1 WHERE id = $2 AND status != 'running'",
@@ -80,7 +80,7 @@ pub async fn reopen(pool: &SqlitePool, id: i64) -> sqlx::Result<bool> {
 }
 
 /// At start-up: every task still `running` was cut off by the last stop.
-pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
+pub async fn mark_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'interrupted', \
          error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = $1 \
@@ -116,7 +116,7 @@ const COLUMNS: &str = "id, username, credential_id, credential_name, field, opti
                        status, total_articles, total_images, success_images, failed_images, \
                        items, error, created_at, finished_at";
 
-pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSummary>> {
+pub async fn recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<TaskSummary>> {
     let rows = sqlx::query_as::<_, Row>(&format!(
         "SELECT {COLUMNS} FROM image_tasks ORDER BY created_at DESC, id DESC LIMIT $1"
     ))
@@ -141,7 +141,7 @@ pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<TaskSumma
 
 /// The task and the credential it used (if that still exists). A row whose JSON columns do
 /// not parse is an error, not an empty task.
-pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
+pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<(TaskView, Option<i64>)>> {
     let row = sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM image_tasks WHERE id = $1"))
         .bind(id)
         .fetch_optional(pool)

@@ -1,9 +1,9 @@
 //! A promotion's uploaded files: their rows in `promotion_media` (the bytes are in the store).
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// The state of promotion `id`, if it exists (files may change in `draft` and `failed`).
-pub async fn state_of(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<String>> {
+pub async fn state_of(pool: &AnyPool, id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT state FROM promotions WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
@@ -11,7 +11,7 @@ pub async fn state_of(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<String>
 }
 
 /// How many pictures the promotion has.
-pub async fn image_count(pool: &SqlitePool, id: i64) -> sqlx::Result<i64> {
+pub async fn image_count(pool: &AnyPool, id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM promotion_media WHERE promotion_id = $1 AND role = 'image'",
     )
@@ -22,7 +22,7 @@ pub async fn image_count(pool: &SqlitePool, id: i64) -> sqlx::Result<i64> {
 
 /// Removes the promotion's file of `role` (its video or cover); answers the object keys to
 /// delete.
-pub async fn take_role(pool: &SqlitePool, id: i64, role: &str) -> sqlx::Result<Vec<String>> {
+pub async fn take_role(pool: &AnyPool, id: i64, role: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "DELETE FROM promotion_media WHERE promotion_id = $1 AND role = $2 RETURNING object_key",
     )
@@ -42,7 +42,7 @@ pub struct NewMedia<'a> {
 }
 
 /// Adds a file after the promotion's others.
-pub async fn add(pool: &SqlitePool, id: i64, m: &NewMedia<'_>) -> sqlx::Result<()> {
+pub async fn add(pool: &AnyPool, id: i64, m: &NewMedia<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO promotion_media (promotion_id, role, object_key, file_name, size, \
          duration_ms, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, \

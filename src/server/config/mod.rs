@@ -30,6 +30,9 @@ pub enum LogFormat {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// `SHOPBRIDGE_DATABASE_URL` (`postgres://…`): the database several nodes share. Unset, the
+    /// SQLite file in the data dir. Kept as a secret: the URL may hold a password.
+    pub database_url: Option<crate::common::secret::Secret>,
     pub bind: SocketAddr,
     pub public_url: String,
     /// Whether `SHOPBRIDGE_PUBLIC_URL` was set; if not, the bound loopback address also counts
@@ -129,6 +132,7 @@ impl Config {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(get("SHOPBRIDGE_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let bind = parse_bind(get("SHOPBRIDGE_BIND"))?;
+        let database_url = parse_database_url(get("SHOPBRIDGE_DATABASE_URL"))?;
         let public_url_set = get("SHOPBRIDGE_PUBLIC_URL").is_some();
         let public_url = parse_url(
             "SHOPBRIDGE_PUBLIC_URL",
@@ -161,6 +165,7 @@ impl Config {
             trusted_proxies: parse_proxies(get("SHOPBRIDGE_TRUSTED_PROXIES"))?,
             master_key: parse_master_key(get("SHOPBRIDGE_MASTER_KEY"))?,
             api_rate_per_minute: parse_rate(get("SHOPBRIDGE_API_RATE_PER_MINUTE"))?,
+            database_url,
             metrics_token: get("SHOPBRIDGE_METRICS_TOKEN")
                 .filter(|t| !t.trim().is_empty())
                 .map(crate::common::secret::Secret::new),
@@ -266,6 +271,11 @@ impl Config {
     /// True when the public URL is https, so cookies must be `Secure`.
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Whether the database is PostgreSQL (shared by nodes) rather than the data dir's file.
+    pub fn shared_database(&self) -> bool {
+        self.database_url.is_some()
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -168,3 +168,30 @@ pub(super) fn parse_proxies(value: Option<String>) -> Result<Vec<ipnet::IpNet>, 
         })
         .collect()
 }
+
+/// `postgres://user:password@host:port/db` (or `postgresql://`). Never echoed: it may hold a
+/// password.
+pub(super) fn parse_database_url(
+    value: Option<String>,
+) -> Result<Option<crate::common::secret::Secret>, ConfigError> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim();
+    let refuse = |reason| ConfigError {
+        var: "SHOPBRIDGE_DATABASE_URL",
+        value: "(已隐藏)".into(),
+        reason,
+    };
+    let url = reqwest::Url::parse(value)
+        .map_err(|_| refuse("应为 postgres://用户:密码@主机:端口/库名"))?;
+    if !matches!(url.scheme(), "postgres" | "postgresql") {
+        return Err(refuse(
+            "只支持 PostgreSQL（postgres://…）；不设此项则用数据目录里的 SQLite 文件",
+        ));
+    }
+    if url.host_str().unwrap_or("").is_empty() {
+        return Err(refuse(
+            "缺少数据库主机：postgres://用户:密码@主机:端口/库名",
+        ));
+    }
+    Ok(Some(crate::common::secret::Secret::new(value)))
+}

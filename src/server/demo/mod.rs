@@ -48,7 +48,7 @@ fn demo_password() -> String {
 
 /// Whether the database at `path` may be used (or made) as demo data: none yet, one marked as
 /// demo, or one from before the mark whose only account is the demo admin.
-async fn demo_dir_or_refuse(config: &Config) -> anyhow::Result<sqlx::SqlitePool> {
+async fn demo_dir_or_refuse(config: &Config) -> anyhow::Result<sqlx::AnyPool> {
     let path = config.db_path();
     let existed = path.exists();
     let pool = db::open_database(&path).await?;

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::platforms::rows::{upsert_order, upsert_product};
 use crate::sim::doudian::volume::Volume;
@@ -16,7 +16,7 @@ use crate::sim::doudian::volume::Volume;
 const BATCH: usize = 2_000;
 
 /// Waits for the demo's 抖店 shop (made by the OAuth dance) and returns its row id.
-async fn demo_shop(pool: &SqlitePool) -> anyhow::Result<i64> {
+async fn demo_shop(pool: &AnyPool) -> anyhow::Result<i64> {
     for _ in 0..300 {
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM shops WHERE platform = 'doudian' ORDER BY id LIMIT 1",
@@ -31,7 +31,7 @@ async fn demo_shop(pool: &SqlitePool) -> anyhow::Result<i64> {
     anyhow::bail!("演示抖店店铺没有出现，无法写入规模数据")
 }
 
-pub async fn seed(pool: &SqlitePool, n: usize) -> anyhow::Result<()> {
+pub async fn seed(pool: &AnyPool, n: usize) -> anyhow::Result<()> {
     let shop = demo_shop(pool).await?;
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shop_orders WHERE shop_row = $1")
         .bind(shop)
@@ -84,11 +84,11 @@ type Upsert<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = sqlx::Result<()>> + Send + 'a>>;
 
 async fn write(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     what: &str,
     n: usize,
     item: impl Fn(usize) -> serde_json::Value,
-    upsert: impl for<'a> Fn(&'a mut sqlx::SqliteConnection, &'a serde_json::Value) -> Upsert<'a>,
+    upsert: impl for<'a> Fn(&'a mut sqlx::AnyConnection, &'a serde_json::Value) -> Upsert<'a>,
 ) -> anyhow::Result<()> {
     let mut done = 0;
     while done < n {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store;
 use super::{Board, BoardRow, BOARD_ROWS};
@@ -73,7 +73,7 @@ impl Filter {
 }
 
 /// The board for `filter`; a draft or pipeline row that does not parse is an error.
-pub async fn board(pool: &SqlitePool, filter: &Filter) -> sqlx::Result<Board> {
+pub async fn board(pool: &AnyPool, filter: &Filter) -> sqlx::Result<Board> {
     let names = store::type_names(pool).await?;
     let name_of = |id: i64| names.get(&id).cloned().unwrap_or(format!("类型 {id}"));
     let mut board = Board::default();

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::ozon::listing::pipeline::state::State;
 
@@ -18,13 +18,14 @@ pub struct Entry {
     pub state: Option<String>,
     pub failed_step: Option<String>,
     pub error: Option<String>,
+    #[sqlx(try_from = "crate::server::db::Flag")]
     pub needs_review: bool,
     /// The pipeline row's last change, or the draft's.
     pub at: i64,
 }
 
 /// Every draft, the most recently changed first.
-pub async fn entries(pool: &SqlitePool) -> sqlx::Result<Vec<Entry>> {
+pub async fn entries(pool: &AnyPool) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as(
         "SELECT d.offer_id, d.data, d.problems, p.state, p.failed_step, p.error, \
          COALESCE(p.needs_review, 0) AS needs_review, COALESCE(p.updated_at, d.updated_at) AS at \
@@ -36,7 +37,7 @@ pub async fn entries(pool: &SqlitePool) -> sqlx::Result<Vec<Entry>> {
 }
 
 /// The Chinese name of every cached type id.
-pub async fn type_names(pool: &SqlitePool) -> sqlx::Result<HashMap<i64, String>> {
+pub async fn type_names(pool: &AnyPool) -> sqlx::Result<HashMap<i64, String>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT type_id, MIN(name_zh) FROM catalog_nodes WHERE type_id > 0 GROUP BY type_id",
     )
@@ -46,7 +47,7 @@ pub async fn type_names(pool: &SqlitePool) -> sqlx::Result<HashMap<i64, String>>
 }
 
 /// The offer ids of the products in `state`.
-pub async fn offer_ids_in(pool: &SqlitePool, state: State) -> sqlx::Result<Vec<String>> {
+pub async fn offer_ids_in(pool: &AnyPool, state: State) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar("SELECT offer_id FROM listing_products WHERE state = $1 ORDER BY offer_id")
         .bind(state.as_str())
         .fetch_all(pool)

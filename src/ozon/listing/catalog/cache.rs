@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::common::clock::now_unix;
 use crate::ozon::client::catalog::{Attribute, AttributesRequest, TreeNode, ValuesRequest};
@@ -84,7 +84,7 @@ fn walk(nodes: &[TreeNode], parent: i64, path: &str, visit: &mut impl FnMut(&Nod
 
 /// The attributes of a pair: from the cache, or fetched and cached on first use.
 pub async fn attributes(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
@@ -133,7 +133,7 @@ pub async fn attributes(
 
 /// A dictionary's values: from the cache, or every page fetched and cached on first use.
 pub async fn values(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
@@ -195,7 +195,7 @@ pub(super) async fn fetch_values(
 
 /// Types whose path contains `query` (case-insensitive), for the picker.
 pub async fn search_types(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     query: &str,
     limit: i64,
@@ -208,7 +208,16 @@ pub async fn search_types(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let rows: Vec<(i64, i64, i64, String, String, String, bool)> = sqlx::query_as(
+    type NodeRow = (
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        crate::server::db::Flag,
+    );
+    let rows: Vec<NodeRow> = sqlx::query_as(
         "SELECT category_id, type_id, parent_id, name_zh, name_ru, path, disabled FROM catalog_nodes \
          WHERE credential_id = $1 AND type_id > 0 AND disabled = 0 \
          AND (path LIKE $2 ESCAPE '\\' OR name_ru LIKE $3 ESCAPE '\\') ORDER BY path LIMIT $4",
@@ -229,14 +238,14 @@ pub async fn search_types(
                 name_zh,
                 name_ru,
                 path,
-                disabled,
+                disabled: disabled.0,
             },
         )
         .collect())
 }
 
 /// Whether the account's tree is cached.
-pub async fn has_tree(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<bool> {
+pub async fn has_tree(pool: &AnyPool, credential_id: i64) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_nodes WHERE credential_id = $1")
         .bind(credential_id)
         .fetch_one(pool)
@@ -246,7 +255,7 @@ pub async fn has_tree(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<boo
 
 /// Whether the pair is a known, enabled type under its category.
 pub async fn pair_known(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     category_id: i64,
     type_id: i64,
@@ -271,7 +280,7 @@ struct DiffDbRow {
 }
 
 /// The latest stored refresh diffs, newest first; one that does not parse is an error.
-pub async fn recent_diffs(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<super::DiffRow>> {
+pub async fn recent_diffs(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<super::DiffRow>> {
     let rows: Vec<DiffDbRow> = sqlx::query_as(
         "SELECT d.id, c.name AS credential_name, d.created_at, d.changes FROM catalog_diffs d \
          LEFT JOIN ozon_credentials c ON c.id = d.credential_id ORDER BY d.id DESC LIMIT $1",

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::common::clock::now_unix;
 use crate::common::json::column;
@@ -35,7 +35,7 @@ type Fetched = Vec<((i64, i64), Vec<AttributeSpec>)>;
 
 /// Refreshes the cache of `credential_id`, resuming an interrupted refresh if there is one.
 pub async fn refresh(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
@@ -80,7 +80,7 @@ pub async fn refresh(
 }
 
 async fn run_refresh(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
@@ -141,14 +141,15 @@ async fn run_refresh(
 }
 
 /// The (category, type) pairs whose attributes are cached or used by a draft.
-async fn pairs_in_use(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
-    let mut pairs: Vec<(i64, i64)> = sqlx::query_as(
+async fn pairs_in_use(pool: &AnyPool, credential_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    let backend = crate::server::db::backend(pool);
+    let category = crate::server::db::json_int(backend, "data", "description_category_id");
+    let kind = crate::server::db::json_int(backend, "data", "type_id");
+    let mut pairs: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT category_id, type_id FROM catalog_attributes WHERE credential_id = $1 \
-         UNION SELECT json_extract(data, '$.description_category_id'), json_extract(data, '$.type_id') \
-         FROM listing_drafts WHERE credential_id = $2 \
-         AND json_extract(data, '$.type_id') IS NOT NULL \
-         AND json_extract(data, '$.description_category_id') IS NOT NULL",
-    )
+         UNION SELECT {category}, {kind} FROM listing_drafts WHERE credential_id = $2 \
+         AND {kind} IS NOT NULL AND {category} IS NOT NULL",
+    ))
     .bind(credential_id)
     .bind(credential_id)
     .fetch_all(pool)
@@ -159,7 +160,7 @@ async fn pairs_in_use(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Vec
 }
 
 async fn swap_in(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     refresh_id: i64,
     nodes: Vec<Node>,
@@ -331,17 +332,20 @@ async fn swap_in(
         .execute(&mut *tx)
         .await?;
     }
+    let backend = crate::server::db::backend_of(&tx);
+    let category = crate::server::db::json_int(backend, "data", "description_category_id");
+    let kind = crate::server::db::json_int(backend, "data", "type_id");
+    let flag_drafts = format!(
+        "UPDATE listing_drafts SET flag = '类目属性已变化，请检查后再提交' \
+         WHERE credential_id = $1 AND {category} = $2 AND {kind} = $3 RETURNING offer_id",
+    );
     for (category_id, type_id) in &diff.touched_pairs {
-        let flagged: Vec<String> = sqlx::query_scalar(
-            "UPDATE listing_drafts SET flag = '类目属性已变化，请检查后再提交' \
-             WHERE credential_id = $1 AND json_extract(data, '$.description_category_id') = $2 \
-             AND json_extract(data, '$.type_id') = $3 RETURNING offer_id",
-        )
-        .bind(credential_id)
-        .bind(category_id)
-        .bind(type_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let flagged: Vec<String> = sqlx::query_scalar(&flag_drafts)
+            .bind(credential_id)
+            .bind(category_id)
+            .bind(type_id)
+            .fetch_all(&mut *tx)
+            .await?;
         diff.flagged_drafts.extend(flagged);
     }
     diff.flagged_drafts.sort();

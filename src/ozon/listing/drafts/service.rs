@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store;
 use super::SavedDraft;
@@ -18,7 +18,7 @@ pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// What the cache knows about the draft's category, type and dictionary values.
 pub async fn facts(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
@@ -85,13 +85,13 @@ pub async fn check_images(fetcher: &Fetcher, images: &[String]) -> Vec<Problem> 
 /// fetcher for image checks), constructible without the HTTP server.
 #[derive(Clone, Debug)]
 pub struct Drafts {
-    pool: SqlitePool,
+    pool: AnyPool,
     ozon: OzonClient,
     fetcher: Fetcher,
 }
 
 impl Drafts {
-    pub fn new(pool: SqlitePool, ozon: OzonClient, fetcher: Fetcher) -> Self {
+    pub fn new(pool: AnyPool, ozon: OzonClient, fetcher: Fetcher) -> Self {
         Drafts {
             pool,
             ozon,
@@ -99,7 +99,7 @@ impl Drafts {
         }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 

@@ -2,7 +2,7 @@
 //! does not parse is an error naming the draft, never a default.
 
 use serde::de::DeserializeOwned;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::cloudinary::CloudinarySettings as Cloudinary;
 use super::SavedDraft;
@@ -32,7 +32,7 @@ fn encode<T: serde::Serialize>(value: &T) -> sqlx::Result<String> {
 
 /// Saves the draft as typed and its problems, clearing any flag.
 pub async fn save(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     draft: &Draft,
     problems: &[Problem],
@@ -59,7 +59,7 @@ pub async fn save(
 const COLUMNS: &str =
     "offer_id, credential_id, data, problems, flag, updated_by, updated_at FROM listing_drafts";
 
-pub async fn find(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<SavedDraft>> {
+pub async fn find(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Option<SavedDraft>> {
     let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE offer_id = $1"))
         .bind(offer_id)
         .fetch_optional(pool)
@@ -74,7 +74,7 @@ pub async fn find(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<Save
 }
 
 /// The newest drafts, at most 500.
-pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<DraftRow>> {
+pub async fn list(pool: &AnyPool) -> sqlx::Result<Vec<DraftRow>> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} ORDER BY updated_at DESC, offer_id LIMIT 500"
     ))
@@ -97,7 +97,7 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<DraftRow>> {
 }
 
 /// The account's Cloudinary settings, if it uses Cloudinary.
-pub async fn cloudinary(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<Option<Cloudinary>> {
+pub async fn cloudinary(pool: &AnyPool, credential_id: i64) -> sqlx::Result<Option<Cloudinary>> {
     sqlx::query_as("SELECT cloud_name, folder FROM cloudinary_settings WHERE credential_id = $1")
         .bind(credential_id)
         .fetch_optional(pool)
@@ -106,7 +106,7 @@ pub async fn cloudinary(pool: &SqlitePool, credential_id: i64) -> sqlx::Result<O
 
 /// Sets the account's Cloudinary settings (checked by the caller); `None` removes them.
 pub async fn set_cloudinary(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     settings: Option<&Cloudinary>,
     by: &str,

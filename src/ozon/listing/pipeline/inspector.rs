@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::listing::Listing;
 use crate::ozon::client::commerce::CursorRequest;
@@ -46,7 +46,7 @@ struct Sent {
 }
 
 /// Whether a scheduled run is due.
-pub async fn due(pool: &SqlitePool, now: i64) -> sqlx::Result<bool> {
+pub async fn due(pool: &AnyPool, now: i64) -> sqlx::Result<bool> {
     let last: Option<i64> = sqlx::query_scalar("SELECT MAX(run_at) FROM listing_inspections")
         .fetch_one(pool)
         .await?;
@@ -121,7 +121,7 @@ pub fn label(field: &str) -> &'static str {
     }
 }
 
-async fn sent_of(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Sent> {
+async fn sent_of(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Sent> {
     let price = super::receipts::last_price(pool, offer_id)
         .await?
         .map(|(p, _)| p);
@@ -246,7 +246,7 @@ pub fn sellable(levels: &[crate::ozon::client::commerce::StockLevel]) -> i64 {
         .sum()
 }
 
-async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
+async fn store(pool: &AnyPool, report: &Inspection) -> sqlx::Result<()> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query(
         "INSERT INTO listing_inspections (run_at, checked, differences, error, trigger) VALUES ($1, $2, $3, $4, $5)",
@@ -274,7 +274,7 @@ async fn store(pool: &SqlitePool, report: &Inspection) -> sqlx::Result<()> {
 }
 
 /// The latest run with its differences.
-pub async fn latest(pool: &SqlitePool) -> sqlx::Result<Option<Inspection>> {
+pub async fn latest(pool: &AnyPool) -> sqlx::Result<Option<Inspection>> {
     let run: Option<(i64, i64, Option<String>, String)> = sqlx::query_as(
         "SELECT run_at, checked, error, trigger FROM listing_inspections ORDER BY id DESC LIMIT 1",
     )

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::Notify;
 
 use super::queue::{self, Job};
@@ -63,7 +63,7 @@ pub struct Listing {
 }
 
 struct Inner {
-    pool: SqlitePool,
+    pool: AnyPool,
     ozon: OzonClient,
     sealer: Sealer,
     fetcher: Fetcher,
@@ -82,7 +82,7 @@ impl std::fmt::Debug for Listing {
 
 impl Listing {
     pub fn new(
-        pool: SqlitePool,
+        pool: AnyPool,
         ozon: OzonClient,
         sealer: Sealer,
         fetcher: Fetcher,
@@ -102,7 +102,7 @@ impl Listing {
         }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.inner.pool
     }
 

@@ -2,7 +2,7 @@
 //! product–warehouse pair at most once per 30 s (writes in between are merged, the last value
 //! wins — the PRD's UAT-004), and at most 10 price updates per product per hour.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Seconds between two stock writes to the same pair.
 pub const STOCK_GAP_SECS: i64 = 30;
@@ -15,20 +15,22 @@ pub const PRICES_PER_HOUR: usize = 10;
 /// Queues a stock write; a write already waiting (or in flight) for the pair takes the new value
 /// and keeps its time. Answers when it will go out (unix seconds), for the page to show.
 pub async fn put_stock(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     warehouse_id: i64,
     stock: i64,
     now: i64,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    let max = crate::server::db::greatest(pool);
+    sqlx::query_scalar(&format!(
         "INSERT INTO stock_pending (offer_id, warehouse_id, stock, due_at) \
-         VALUES ($1, $2, $3, MAX($4, COALESCE((SELECT sent_at + $5 FROM stock_sent \
+         VALUES ($1, $2, $3, {max}($4, COALESCE((SELECT sent_at + $5 FROM stock_sent \
                  WHERE offer_id = $1 AND warehouse_id = $2), 0))) \
          ON CONFLICT (offer_id, warehouse_id) DO UPDATE SET stock = excluded.stock, \
-           due_at = CASE WHEN sending IS NULL THEN due_at ELSE MAX(due_at, sending + $5) END \
+           due_at = CASE WHEN stock_pending.sending IS NULL THEN stock_pending.due_at \
+           ELSE {max}(stock_pending.due_at, stock_pending.sending + $5) END \
          RETURNING due_at",
-    )
+    ))
     .bind(offer_id)
     .bind(warehouse_id)
     .bind(stock)
@@ -42,16 +44,20 @@ pub async fn put_stock(
 /// and marks them in flight. Each is then settled by [`stock_applied`], [`stock_released`] or
 /// [`stock_dropped`]; until then it stays queued, so nothing sends the pair again meanwhile.
 pub async fn take_due_stocks(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, i64, i64)>> {
-    sqlx::query_as(
-        "UPDATE stock_pending SET sending = $1, sent_stock = stock WHERE rowid IN \
-         (SELECT rowid FROM stock_pending WHERE sending IS NULL AND due_at <= $1 \
-          ORDER BY due_at, offer_id LIMIT $2) \
+    // `sending IS NULL` again outside: a row another node took while this one waited for it
+    // is not taken twice.
+    sqlx::query_as(&format!(
+        "UPDATE stock_pending SET sending = $1, sent_stock = stock WHERE sending IS NULL \
+         AND (offer_id, warehouse_id) IN \
+         (SELECT offer_id, warehouse_id FROM stock_pending WHERE sending IS NULL AND due_at <= $1 \
+          ORDER BY due_at, offer_id LIMIT $2{}) \
          RETURNING offer_id, warehouse_id, stock",
-    )
+        crate::server::db::skip_locked(pool)
+    ))
     .bind(now)
     .bind(limit)
     .fetch_all(pool)
@@ -62,7 +68,7 @@ pub async fn take_due_stocks(
 /// the pair's 30 s count from then. A newer value typed meanwhile waits its turn; otherwise the
 /// write is done.
 pub async fn stock_applied(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     warehouse_id: i64,
     at: i64,
@@ -97,7 +103,7 @@ pub async fn stock_applied(
 /// The write did not land (throttled, a transient failure, no answer for the pair): it goes
 /// out again at `due`, with whatever value is newest by then.
 pub async fn stock_released(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     warehouse_id: i64,
     due: i64,
@@ -110,7 +116,7 @@ pub async fn stock_released(
 /// Ozon refused the value for good: it is not sent again, unless a newer one was typed meanwhile
 /// (that one goes out at `due`).
 pub async fn stock_dropped(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     warehouse_id: i64,
     due: i64,
@@ -128,15 +134,16 @@ pub async fn stock_dropped(
 }
 
 async fn release(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     offer_id: &str,
     warehouse_id: i64,
     due: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = MAX(due_at, $1) \
+    let max = crate::server::db::backend_of(tx).greatest();
+    sqlx::query(&format!(
+        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = {max}(due_at, $1) \
          WHERE offer_id = $2 AND warehouse_id = $3 AND sending IS NOT NULL",
-    )
+    ))
     .bind(due)
     .bind(offer_id)
     .bind(warehouse_id)
@@ -147,11 +154,12 @@ async fn release(
 
 /// At start-up: writes that were in flight when the process stopped go out again, no sooner
 /// than 30 s after they were taken (Ozon may have applied them just before the stop).
-pub async fn recover_stocks(pool: &SqlitePool) -> sqlx::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE stock_pending SET due_at = MAX(due_at, sending + $1), sending = NULL, \
+pub async fn recover_stocks(pool: &AnyPool) -> sqlx::Result<u64> {
+    let done = sqlx::query(&format!(
+        "UPDATE stock_pending SET due_at = {}(due_at, sending + $1), sending = NULL, \
          sent_stock = NULL WHERE sending IS NOT NULL",
-    )
+        crate::server::db::greatest(pool)
+    ))
     .bind(STOCK_GAP_SECS + MARGIN_SECS)
     .execute(pool)
     .await?;
@@ -170,7 +178,7 @@ pub fn next_price_slot(sent: &[i64], now: i64) -> i64 {
 }
 
 /// `next_price_slot` from the product's accepted rows in `price_log`.
-pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Result<i64> {
+pub async fn price_slot(pool: &AnyPool, offer_id: &str, now: i64) -> sqlx::Result<i64> {
     let sent: Vec<i64> = sqlx::query_scalar(
         "SELECT created_at FROM price_log WHERE offer_id = $1 AND state = 'accepted' AND created_at > $2",
     )
@@ -183,7 +191,7 @@ pub async fn price_slot(pool: &SqlitePool, offer_id: &str, now: i64) -> sqlx::Re
 }
 
 /// When the product's next waiting stock write goes out, if one waits.
-pub async fn next_stock_due(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<i64>> {
+pub async fn next_stock_due(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT MIN(due_at) FROM stock_pending WHERE offer_id = $1")
         .bind(offer_id)
         .fetch_one(pool)
@@ -191,7 +199,7 @@ pub async fn next_stock_due(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<O
 }
 
 /// The product's waiting stock writes: (warehouse, stock, due).
-pub async fn pending_of(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+pub async fn pending_of(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Vec<(i64, i64, i64)>> {
     sqlx::query_as(
         "SELECT warehouse_id, stock, due_at FROM stock_pending WHERE offer_id = $1 ORDER BY warehouse_id",
     )

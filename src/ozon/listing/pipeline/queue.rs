@@ -7,7 +7,7 @@
 //! already have, with no new dependency tree to build; moving to apalis (Redis/Postgres) later
 //! only replaces this file.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::common::clock::now_unix;
 
@@ -53,7 +53,7 @@ pub struct Job {
 /// is put back (a retry, a wait) runs again anyway and sees the edit then. Answers whether a new
 /// job was added.
 pub async fn enqueue(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     queue: Queue,
     offer_id: &str,
     run_at: i64,
@@ -64,15 +64,15 @@ pub async fn enqueue(
 
 /// [`enqueue`] on a connection (inside the caller's transaction).
 pub async fn enqueue_on(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     queue: Queue,
     offer_id: &str,
     run_at: i64,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "UPDATE listing_jobs SET \
-           run_at = CASE WHEN status = 'queued' THEN MIN(run_at, $1) ELSE run_at END, \
-           rerun_at = CASE WHEN status = 'running' THEN MIN(COALESCE(rerun_at, $1), $1) \
+           run_at = CASE WHEN status = 'queued' AND $1 < run_at THEN $1 ELSE run_at END, \
+           rerun_at = CASE WHEN status = 'running' AND (rerun_at IS NULL OR $1 < rerun_at) THEN $1 \
              ELSE rerun_at END \
          WHERE offer_id = $2 AND kind = $3 AND status IN ('queued', 'running')",
     )
@@ -96,7 +96,7 @@ pub async fn enqueue_on(
 
 /// Takes the next due job of `queue`, if any. One statement, so two workers never get the
 /// same job.
-pub async fn claim(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<Option<Job>> {
+pub async fn claim(pool: &AnyPool, queue: Queue, now: i64) -> sqlx::Result<Option<Job>> {
     sqlx::query_as(
         "UPDATE listing_jobs SET status = 'running', claimed_at = $1, attempts = attempts + 1 \
          WHERE id = (SELECT id FROM listing_jobs WHERE kind = $2 AND status = 'queued' AND run_at <= $3 \
@@ -112,7 +112,7 @@ pub async fn claim(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<Op
 
 /// Up to `limit` due jobs of `queue` at once (a batch).
 pub async fn claim_batch(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     queue: Queue,
     now: i64,
     limit: i64,
@@ -132,7 +132,7 @@ pub async fn claim_batch(
 }
 
 /// The job is done; one asked for again while it ran is queued for its `rerun_at`.
-pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+pub async fn finish(pool: &AnyPool, id: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE listing_jobs SET status = CASE WHEN rerun_at IS NULL THEN 'done' ELSE 'queued' END, \
          run_at = COALESCE(rerun_at, run_at), rerun_at = NULL, last_error = NULL WHERE id = $1",
@@ -144,7 +144,7 @@ pub async fn finish(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 }
 
 /// Puts the job back to run again at `run_at`, keeping why it failed.
-pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
+pub async fn retry_at(pool: &AnyPool, id: i64, run_at: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE listing_jobs SET status = 'queued', run_at = $1, rerun_at = NULL, last_error = $2 \
          WHERE id = $3",
@@ -158,7 +158,7 @@ pub async fn retry_at(pool: &SqlitePool, id: i64, run_at: i64, error: &str) -> s
 }
 
 /// Gives the job up (the product goes to review).
-pub async fn bury(pool: &SqlitePool, id: i64, error: &str) -> sqlx::Result<()> {
+pub async fn bury(pool: &AnyPool, id: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE listing_jobs SET status = 'dead', last_error = $1 WHERE id = $2")
         .bind(error)
         .bind(id)
@@ -169,13 +169,13 @@ pub async fn bury(pool: &SqlitePool, id: i64, error: &str) -> sqlx::Result<()> {
 
 /// At start-up: jobs that were running when the process stopped are queued again (their
 /// attempt is not counted twice). Answers how many.
-pub async fn requeue_interrupted(pool: &SqlitePool) -> sqlx::Result<u64> {
+pub async fn requeue_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
     requeue(pool, None).await
 }
 
 /// At start-up: a product between steps with no live job (the process died between settling one
 /// step's job and queueing the next) gets its next job again, due at once. Answers how many.
-pub async fn requeue_orphans(pool: &SqlitePool) -> sqlx::Result<u64> {
+pub async fn requeue_orphans(pool: &AnyPool) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "INSERT INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
          SELECT p.offer_id, CASE WHEN p.state IN ('MediaReady', 'ImportSubmitted') THEN 'import' \
@@ -192,12 +192,12 @@ pub async fn requeue_orphans(pool: &SqlitePool) -> sqlx::Result<u64> {
 }
 
 /// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
-pub async fn requeue_running(pool: &SqlitePool, queue: Queue) -> sqlx::Result<u64> {
+pub async fn requeue_running(pool: &AnyPool, queue: Queue) -> sqlx::Result<u64> {
     requeue(pool, Some(queue)).await
 }
 
 /// How many jobs of `queue` are due and not yet taken.
-pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Result<i64> {
+pub async fn due_count(pool: &AnyPool, queue: Queue, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM listing_jobs WHERE kind = $1 AND status = 'queued' AND run_at <= $2",
     )
@@ -207,9 +207,9 @@ pub async fn due_count(pool: &SqlitePool, queue: Queue, now: i64) -> sqlx::Resul
     .await
 }
 
-async fn requeue(pool: &SqlitePool, queue: Option<Queue>) -> sqlx::Result<u64> {
+async fn requeue(pool: &AnyPool, queue: Option<Queue>) -> sqlx::Result<u64> {
     let done = sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', attempts = MAX(attempts - 1, 0) \
+        "UPDATE listing_jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
          WHERE status = 'running' AND ($1 IS NULL OR kind = $1)",
     )
     .bind(queue.map(Queue::as_str))
@@ -219,11 +219,7 @@ async fn requeue(pool: &SqlitePool, queue: Option<Queue>) -> sqlx::Result<u64> {
 }
 
 /// When the next job of `queue` for `offer_id` runs, if one waits.
-pub async fn next_run(
-    pool: &SqlitePool,
-    queue: Queue,
-    offer_id: &str,
-) -> sqlx::Result<Option<i64>> {
+pub async fn next_run(pool: &AnyPool, queue: Queue, offer_id: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "SELECT run_at FROM listing_jobs WHERE offer_id = $1 AND kind = $2 AND status = 'queued'",
     )
@@ -235,10 +231,10 @@ pub async fn next_run(
 
 /// Puts the job back to run at `run_at` without counting this attempt: waiting (for a quota
 /// reset, an import task, a price slot) is not failing.
-pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
+pub async fn postpone(pool: &AnyPool, id: i64, run_at: i64, why: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE listing_jobs SET status = 'queued', run_at = $1, rerun_at = NULL, last_error = $2, \
-         attempts = MAX(attempts - 1, 0) WHERE id = $3",
+         attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = $3",
     )
     .bind(run_at)
     .bind(why)
@@ -250,7 +246,7 @@ pub async fn postpone(pool: &SqlitePool, id: i64, run_at: i64, why: &str) -> sql
 
 /// Why the product's live job last waited or failed, and when it runs next.
 pub async fn waiting(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
 ) -> sqlx::Result<Option<(String, i64, Option<String>)>> {
     sqlx::query_as(

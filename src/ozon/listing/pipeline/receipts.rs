@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Longest body kept per receipt.
 const MAX_RECEIPT: usize = 16 * 1024;
@@ -45,7 +45,7 @@ pub fn redact(value: &Value) -> String {
 }
 
 pub async fn media(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     url: &str,
     state: &str,
@@ -66,7 +66,7 @@ pub async fn media(
 }
 
 pub async fn import(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     request: &Value,
     response: Option<&Value>,
@@ -97,7 +97,7 @@ pub struct PriceReceipt<'a> {
 }
 
 pub async fn price(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     p: &PriceReceipt<'_>,
     state: &str,
     reason: Option<&str>,
@@ -121,7 +121,7 @@ pub async fn price(
 
 #[allow(clippy::too_many_arguments)]
 pub async fn stock(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     product_id: Option<i64>,
     warehouse_id: i64,
@@ -147,10 +147,7 @@ pub async fn stock(
 }
 
 /// The last accepted price of a product: (price, old_price).
-pub async fn last_price(
-    pool: &SqlitePool,
-    offer_id: &str,
-) -> sqlx::Result<Option<(String, String)>> {
+pub async fn last_price(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Option<(String, String)>> {
     sqlx::query_as(
         "SELECT price, old_price FROM price_log WHERE offer_id = $1 AND state = 'accepted' ORDER BY id DESC LIMIT 1",
     )
@@ -171,7 +168,7 @@ pub struct Receipt {
 }
 
 /// The product's last 200 receipts, newest first.
-pub async fn of_product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Receipt>> {
+pub async fn of_product(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Vec<Receipt>> {
     sqlx::query_as(
         "SELECT * FROM ( \
            SELECT 'media' AS kind, state, source_url AS summary, reason, NULL AS detail, created_at AS at, id FROM media_import_log WHERE offer_id = $1 \

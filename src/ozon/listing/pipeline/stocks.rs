@@ -224,7 +224,7 @@ async fn settle(
 
 /// The latest receipt per warehouse of a product: (warehouse, state, reason).
 pub async fn latest(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     offer_id: &str,
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
     sqlx::query_as(

@@ -2,7 +2,7 @@
 //! state machine does not allow is refused, so the stored history is always a legal path.
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::state::{allowed, State, Step};
 use crate::common::clock::now_unix;
@@ -32,7 +32,7 @@ pub struct Transition {
 
 /// Records who submitted the product; answers its state.
 pub async fn mark_submitted<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     offer_id: &str,
     by: &str,
 ) -> sqlx::Result<State> {
@@ -56,7 +56,7 @@ pub fn state_column(offer_id: &str, state: &str) -> sqlx::Result<State> {
 /// Puts `offer_id` into the pipeline as a Draft; a product already in it is left as it is.
 /// Answers whether it was added.
 pub async fn admit<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::AnyExecutor<'e>,
     offer_id: &str,
     credential_id: i64,
 ) -> sqlx::Result<bool> {
@@ -73,10 +73,7 @@ pub async fn admit<'e>(
 }
 
 /// The product's state and, in Error, the step that failed.
-pub async fn state_of(
-    pool: &SqlitePool,
-    offer_id: &str,
-) -> Result<(State, Option<Step>), StoreError> {
+pub async fn state_of(pool: &AnyPool, offer_id: &str) -> Result<(State, Option<Step>), StoreError> {
     let row: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT state, failed_step FROM listing_products WHERE offer_id = $1")
             .bind(offer_id)
@@ -92,7 +89,7 @@ pub async fn state_of(
 /// Moves the product to `to`. Into Error, `step` is the step that failed and `note` why; out of
 /// Error (a retry), the product goes back to where its failed step starts.
 pub async fn transition(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     to: State,
     step: Option<Step>,
@@ -144,7 +141,7 @@ pub async fn transition(
 }
 
 /// Marks a product in Error as needing a person (人工复核).
-pub async fn send_to_review(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<()> {
+pub async fn send_to_review(pool: &AnyPool, offer_id: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE listing_products SET needs_review = 1 WHERE offer_id = $1 AND state = 'Error'",
     )
@@ -155,7 +152,7 @@ pub async fn send_to_review(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<(
 }
 
 /// Every move of the product, oldest first.
-pub async fn timeline(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Transition>> {
+pub async fn timeline(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Vec<Transition>> {
     sqlx::query_as(
         "SELECT from_state AS \"from\", to_state AS \"to\", step, COALESCE(note, '') AS note, at \
          FROM listing_transitions WHERE offer_id = $1 ORDER BY id",
@@ -166,7 +163,7 @@ pub async fn timeline(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Vec<Tra
 }
 
 /// How many products are in each state.
-pub async fn counts(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn counts(pool: &AnyPool) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as("SELECT state, COUNT(*) FROM listing_products GROUP BY state ORDER BY state")
         .fetch_all(pool)
         .await
@@ -180,6 +177,7 @@ pub struct Product {
     pub state: String,
     pub failed_step: Option<String>,
     pub error: Option<String>,
+    #[sqlx(try_from = "crate::server::db::Flag")]
     pub needs_review: bool,
     pub product_id: Option<i64>,
     pub sku: Option<i64>,
@@ -204,7 +202,7 @@ impl Product {
     }
 }
 
-pub async fn product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<Product>> {
+pub async fn product(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Option<Product>> {
     sqlx::query_as(
         "SELECT offer_id, credential_id, state, failed_step, error, needs_review, product_id, sku, \
          task_id, import_intent, sent_images, submitted_by, updated_at \
@@ -217,7 +215,7 @@ pub async fn product(pool: &SqlitePool, offer_id: &str) -> sqlx::Result<Option<P
 
 /// Records (or clears) the intent to send an import: set before the request goes out, so a
 /// crash in between makes the next attempt look the offer_id up on Ozon first.
-pub async fn set_intent(pool: &SqlitePool, offer_id: &str, at: Option<i64>) -> sqlx::Result<()> {
+pub async fn set_intent(pool: &AnyPool, offer_id: &str, at: Option<i64>) -> sqlx::Result<()> {
     sqlx::query("UPDATE listing_products SET import_intent = $1 WHERE offer_id = $2")
         .bind(at)
         .bind(offer_id)
@@ -229,7 +227,7 @@ pub async fn set_intent(pool: &SqlitePool, offer_id: &str, at: Option<i64>) -> s
 /// What Ozon answered an import: its task (None when the card was found by a lookup) and the
 /// pictures sent with it. Clears the intent.
 pub async fn set_submitted(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     task_id: Option<i64>,
     images: &[String],
@@ -245,7 +243,7 @@ pub async fn set_submitted(
     Ok(())
 }
 
-pub async fn set_images(pool: &SqlitePool, offer_id: &str, images: &[String]) -> sqlx::Result<()> {
+pub async fn set_images(pool: &AnyPool, offer_id: &str, images: &[String]) -> sqlx::Result<()> {
     sqlx::query("UPDATE listing_products SET sent_images = $1 WHERE offer_id = $2")
         .bind(serde_json::to_string(images).unwrap_or_default())
         .bind(offer_id)
@@ -256,7 +254,7 @@ pub async fn set_images(pool: &SqlitePool, offer_id: &str, images: &[String]) ->
 
 /// The card's ids on Ozon.
 pub async fn set_card(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     offer_id: &str,
     product_id: Option<i64>,
     sku: Option<i64>,

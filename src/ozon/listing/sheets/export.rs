@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::ozon::client::OzonCredentials;
 use crate::ozon::listing::catalog::cache::{self, CacheError};
@@ -150,7 +150,7 @@ fn header_of(cols: &[Column]) -> Vec<String> {
 
 /// Every draft (of one type, when given) with its credential, in offer_id order.
 async fn stored_drafts(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     pair: Option<(i64, i64)>,
 ) -> sqlx::Result<Vec<(i64, Draft)>> {
     let rows: Vec<(Option<i64>, String)> =

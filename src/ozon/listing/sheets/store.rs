@@ -1,6 +1,6 @@
 //! The uploaded spreadsheets: each file kept exactly as it came, with its report.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::ImportRow;
 use crate::common::clock::now_unix;
@@ -9,7 +9,7 @@ use crate::ui::time::format_timestamp;
 
 /// Keeps an uploaded file; answers its id.
 pub async fn keep_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     credential_id: i64,
     file_name: &str,
     bytes: &[u8],
@@ -29,7 +29,7 @@ pub async fn keep_file(
 }
 
 /// Stores the report of file `id`.
-pub async fn set_report(pool: &SqlitePool, id: i64, report: &ImportReport) -> sqlx::Result<()> {
+pub async fn set_report(pool: &AnyPool, id: i64, report: &ImportReport) -> sqlx::Result<()> {
     let json = serde_json::to_string(report).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query("UPDATE listing_imports SET report = $1 WHERE id = $2")
         .bind(json)
@@ -50,7 +50,7 @@ struct Recent {
 
 /// The latest uploads with their reports; a report that does not parse is an error. A file
 /// still being read has none yet and shows an empty one.
-pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
+pub async fn recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
     let rows: Vec<Recent> = sqlx::query_as(
         "SELECT id, file_name, created_by, created_at, report FROM listing_imports \
          ORDER BY id DESC LIMIT $1",
@@ -80,7 +80,7 @@ pub async fn recent(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<ImportRow
 }
 
 /// The file as it came: its name and bytes.
-pub async fn kept_file(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+pub async fn kept_file(pool: &AnyPool, id: i64) -> sqlx::Result<Option<(String, Vec<u8>)>> {
     sqlx::query_as("SELECT file_name, content FROM listing_imports WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)

@@ -5,7 +5,7 @@ use super::refresh;
 /// Daily: refreshes the cache of every credential that has one (and finishes any refresh a
 /// restart interrupted, right after start-up).
 pub async fn refresh_daily(
-    pool: sqlx::SqlitePool,
+    pool: sqlx::AnyPool,
     ozon: crate::ozon::client::OzonClient,
     sealer: crate::vault::seal::Sealer,
 ) {

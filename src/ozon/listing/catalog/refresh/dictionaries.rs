@@ -8,7 +8,7 @@ pub(super) type Dictionaries = Vec<((i64, i64, i64), Vec<(i64, String)>)>;
 
 /// Every dictionary the cache holds whose type is still in the tree, fetched again.
 pub(super) async fn refetch_dictionaries(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ozon: &OzonClient,
     credential_id: i64,
     creds: &OzonCredentials,
