@@ -118,7 +118,7 @@ pub async fn set_disabled(pool: &AnyPool, id: i64, disabled: bool) -> sqlx::Resu
 }
 
 pub async fn count_active_admins(pool: &AnyPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = FALSE")
         .fetch_one(pool)
         .await
 }
@@ -135,10 +135,10 @@ pub async fn begin_login_attempt(
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO login_attempts (username, ip, success, checked, at) \
-         SELECT $1, $2, 0, 0, $3 \
-         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND success = 0 AND at >= $4) < $5 \
+         SELECT $1, $2, FALSE, FALSE, $3 \
+         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND success = FALSE AND at >= $4) < $5 \
            AND (SELECT COUNT(*) FROM login_attempts \
-                WHERE ip = $2 AND success = 0 AND checked = 1 AND at >= $4) < $5 \
+                WHERE ip = $2 AND success = FALSE AND checked = TRUE AND at >= $4) < $5 \
          RETURNING id",
     )
     .bind(username)
@@ -152,7 +152,7 @@ pub async fn begin_login_attempt(
 
 /// The attempt `id` has been checked: a success or a failure.
 pub async fn settle_attempt(pool: &AnyPool, id: i64, success: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE login_attempts SET success = $1, checked = 1 WHERE id = $2")
+    sqlx::query("UPDATE login_attempts SET success = $1, checked = TRUE WHERE id = $2")
         .bind(success)
         .bind(id)
         .execute(pool)
@@ -177,7 +177,7 @@ pub async fn recent_failures(
     since: i64,
 ) -> sqlx::Result<[(i64, Option<i64>); 2]> {
     let by_user: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND success = 0 AND at >= $2",
+        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND success = FALSE AND at >= $2",
     )
     .bind(username)
     .bind(since)
@@ -185,7 +185,7 @@ pub async fn recent_failures(
     .await?;
     let by_ip: (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM login_attempts \
-         WHERE ip = $1 AND success = 0 AND checked = 1 AND at >= $2",
+         WHERE ip = $1 AND success = FALSE AND checked = TRUE AND at >= $2",
     )
     .bind(ip)
     .bind(since)
@@ -196,7 +196,7 @@ pub async fn recent_failures(
 
 /// After a successful login the account's failure count starts again.
 pub async fn clear_failures(pool: &AnyPool, username: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND success = 0")
+    sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND success = FALSE")
         .bind(username)
         .execute(pool)
         .await?;

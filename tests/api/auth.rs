@@ -47,7 +47,7 @@ async fn wrong_password_and_unknown_user_get_the_same_message() {
     assert_eq!(wrong, json!({"Refused": "用户名或密码错误"}));
     assert_eq!(wrong, unknown);
     // A disabled account reads the same as well.
-    sqlx::query("UPDATE users SET disabled = 1 WHERE name = 'bob'")
+    sqlx::query("UPDATE users SET disabled = TRUE WHERE name = 'bob'")
         .execute(&app.pool)
         .await
         .expect("disable");

@@ -17,6 +17,7 @@ fn shopbridge(data_dir: &std::path::Path) -> Command {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SHOPBRIDGE_DATA_DIR", data_dir)
+        .envs(crate::helpers::database_env(data_dir))
         .stdin(Stdio::null());
     cmd
 }

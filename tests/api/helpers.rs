@@ -62,6 +62,57 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     test_config_with(dir, &[])
 }
 
+/// The PostgreSQL server the suite runs against (`SHOPBRIDGE_TEST_POSTGRES`, a URL without a
+/// database name, as `scripts/test-postgres` starts it), if any; unset, every app is on its
+/// data dir's SQLite file.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("SHOPBRIDGE_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The database that stands for data dir `dir` on the test PostgreSQL server, made on first
+/// use: a restart on the same dir finds the same data, another dir starts empty.
+pub fn database_for(dir: &std::path::Path) -> Option<String> {
+    use std::hash::{Hash, Hasher};
+    let server = test_postgres()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut hasher);
+    let name = format!("sb_{:016x}", hasher.finish());
+    let base = server.trim_end_matches('/').to_string();
+    static MADE: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    let first = made.lock().map(|mut m| m.insert(name.clone())).unwrap_or(true);
+    if first {
+        let admin = format!("{base}/postgres");
+        let create = format!("CREATE DATABASE {name}");
+        // Its own thread and runtime: callers may be sync or inside a runtime.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                sqlx::any::install_default_drivers();
+                let pool = sqlx::any::AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&admin)
+                    .await
+                    .expect("test postgres server");
+                match sqlx::query(&create).execute(&pool).await {
+                    Ok(_) => {}
+                    Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+                    Err(e) => panic!("create test database: {e}"),
+                }
+                pool.close().await;
+            })
+        })
+        .join()
+        .expect("create test database");
+    }
+    Some(format!("{base}/{name}"))
+}
+
 /// A config for `dir`, with `extra` variables on top.
 pub fn test_config_with(dir: &std::path::Path, extra: &[(&str, &str)]) -> Config {
     let mut vars: Vec<(String, String)> = vec![
@@ -71,6 +122,9 @@ pub fn test_config_with(dir: &std::path::Path, extra: &[(&str, &str)]) -> Config
         ),
         ("SHOPBRIDGE_BIND".into(), "127.0.0.1:0".into()),
     ];
+    if let Some(url) = database_for(dir) {
+        vars.push(("SHOPBRIDGE_DATABASE_URL".into(), url));
+    }
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::from_lookup(move |name| {
         vars.iter()
@@ -124,7 +178,7 @@ impl TestApp {
         });
         let base = format!("http://{addr}");
         wait_until_healthy(&base).await;
-        let pool = db::open_database(&config.db_path()).await.expect("open db");
+        let pool = db::open(&config).await.expect("open db");
         TestApp {
             base,
             sim_url,
@@ -259,3 +313,11 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
 
 pub const ADMIN_PASSWORD: &str = "admin-pass-0001";
 pub const STAFF_PASSWORD: &str = "staff-pass-0001";
+
+/// The database variable a `shopbridge` process on data dir `dir` needs under
+/// `SHOPBRIDGE_TEST_POSTGRES` (nothing on SQLite).
+pub fn database_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    database_for(dir)
+        .map(|url| vec![("SHOPBRIDGE_DATABASE_URL", url)])
+        .unwrap_or_default()
+}

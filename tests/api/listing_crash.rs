@@ -96,6 +96,7 @@ fn start(data: &std::path::Path, sim_url: &str) -> Child {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SHOPBRIDGE_DATA_DIR", data)
+        .envs(crate::helpers::database_env(data))
         .env("SHOPBRIDGE_BIND", "127.0.0.1:0")
         .env("SHOPBRIDGE_OZON_API_URL", sim_url)
         .env("SHOPBRIDGE_LISTING_TIME_SCALE", "100")

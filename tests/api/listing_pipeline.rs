@@ -212,7 +212,7 @@ async fn every_error_path_lands_in_review_with_its_message_and_can_be_retried() 
     let image = f.error("GONE-1").await.unwrap_or_default();
     assert!(image.starts_with("第 1 张图片"), "{image}");
     let review: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM listing_products WHERE needs_review = 1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM listing_products WHERE needs_review = TRUE")
             .fetch_one(&f.app.pool)
             .await
             .expect("review");

@@ -172,12 +172,12 @@ async fn the_stored_history_is_always_a_legal_path() {
         (State::Error, Some(Step::Import))
     );
     store::send_to_review(pool, "SB-1").await.expect("review");
-    let review: i64 =
+    let review: shopbridge::server::db::Flag =
         sqlx::query_scalar("SELECT needs_review FROM listing_products WHERE offer_id = 'SB-1'")
             .fetch_one(pool)
             .await
             .expect("flag");
-    assert_eq!(review, 1);
+    assert!(review.0);
     let wrong = store::transition(pool, "SB-1", State::Draft, None, "").await;
     assert!(
         matches!(wrong, Err(store::StoreError::NotAllowed { .. })),
@@ -186,14 +186,14 @@ async fn the_stored_history_is_always_a_legal_path() {
     store::transition(pool, "SB-1", State::MediaReady, None, "重试")
         .await
         .expect("retry");
-    let (error, review): (Option<String>, i64) =
+    let (error, review): (Option<String>, shopbridge::server::db::Flag) =
         sqlx::query_as("SELECT error, needs_review FROM listing_products WHERE offer_id = 'SB-1'")
             .fetch_one(pool)
             .await
             .expect("row");
     assert_eq!(
-        (error, review),
-        (None, 0),
+        (error, review.0),
+        (None, false),
         "a retry clears the error and the review flag"
     );
     let moves: Vec<(String, String)> = store::timeline(pool, "SB-1")

@@ -13,6 +13,7 @@ pub fn start(data: &std::path::Path, sim_url: &str) -> Child {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SHOPBRIDGE_DATA_DIR", data)
+        .envs(crate::helpers::database_env(data))
         .env("SHOPBRIDGE_BIND", "127.0.0.1:0")
         .env("SHOPBRIDGE_DOUYIN_API_URL", sim_url)
         .env("SHOPBRIDGE_DOUDIAN_API_URL", sim_url)
@@ -69,7 +70,7 @@ async fn kill_9_mid_sync_then_restart_leaves_no_duplicates_and_no_gaps() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     loop {
         let done: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM shop_sync WHERE window_start IS NULL AND ok = 1",
+            "SELECT COUNT(*) FROM shop_sync WHERE window_start IS NULL AND ok = TRUE",
         )
         .fetch_one(&pool)
         .await

@@ -188,7 +188,7 @@ async fn account_tokens_are_resealed_by_a_key_rotation_and_still_open() {
     let sim_url = p.sim_url.clone();
     let douyin = p.douyin.clone();
     let dir = p.app.stop_keeping_data().await;
-    let pool = shopbridge::server::db::open_database(&dir.path().join("shopbridge.db"))
+    let pool = shopbridge::server::db::open(&crate::helpers::test_config(dir.path()))
         .await
         .expect("db");
     let rotation = shopbridge::vault::rotate::rotate_master_key(

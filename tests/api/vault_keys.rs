@@ -22,7 +22,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_shopbridge");
 async fn vault_with_secrets() -> (tempfile::TempDir, sqlx::AnyPool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = test_config(dir.path());
-    let pool = db::open_database(&config.db_path()).await.expect("db");
+    let pool = db::open(&config).await.expect("db");
     let sealer = open_vault(&pool, &config).await.expect("vault");
     for (name, key) in [
         ("一号店", "first-secret-key-1111"),
@@ -183,6 +183,7 @@ async fn cli_rotates_keys_and_creates_api_keys() {
                 .env_clear()
                 .env("PATH", std::env::var("PATH").unwrap_or_default())
                 .env("SHOPBRIDGE_DATA_DIR", &dir)
+                .envs(crate::helpers::database_env(&dir))
                 .stdin(Stdio::null())
                 .output()
         })

@@ -28,7 +28,7 @@ pub struct Entry {
 pub async fn entries(pool: &AnyPool) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as(
         "SELECT d.offer_id, d.data, d.problems, p.state, p.failed_step, p.error, \
-         COALESCE(p.needs_review, 0) AS needs_review, COALESCE(p.updated_at, d.updated_at) AS at \
+         COALESCE(p.needs_review, FALSE) AS needs_review, COALESCE(p.updated_at, d.updated_at) AS at \
          FROM listing_drafts d LEFT JOIN listing_products p ON p.offer_id = d.offer_id \
          ORDER BY at DESC, d.offer_id",
     )

@@ -219,7 +219,7 @@ pub async fn search_types(
     );
     let rows: Vec<NodeRow> = sqlx::query_as(
         "SELECT category_id, type_id, parent_id, name_zh, name_ru, path, disabled FROM catalog_nodes \
-         WHERE credential_id = $1 AND type_id > 0 AND disabled = 0 \
+         WHERE credential_id = $1 AND type_id > 0 AND disabled = FALSE \
          AND (path LIKE $2 ESCAPE '\\' OR name_ru LIKE $3 ESCAPE '\\') ORDER BY path LIMIT $4",
     )
     .bind(credential_id)

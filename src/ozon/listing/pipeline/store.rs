@@ -114,7 +114,7 @@ pub async fn transition(
     let into_error = to == State::Error;
     sqlx::query(
         "UPDATE listing_products SET state = $1, failed_step = $2, error = $3, \
-         needs_review = CASE WHEN $4 THEN needs_review ELSE 0 END, updated_at = $5 WHERE offer_id = $6",
+         needs_review = CASE WHEN $4 THEN needs_review ELSE FALSE END, updated_at = $5 WHERE offer_id = $6",
     )
     .bind(to.as_str())
     .bind(if into_error { step.map(Step::as_str) } else { None })
@@ -143,7 +143,7 @@ pub async fn transition(
 /// Marks a product in Error as needing a person (人工复核).
 pub async fn send_to_review(pool: &AnyPool, offer_id: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE listing_products SET needs_review = 1 WHERE offer_id = $1 AND state = 'Error'",
+        "UPDATE listing_products SET needs_review = TRUE WHERE offer_id = $1 AND state = 'Error'",
     )
     .bind(offer_id)
     .execute(pool)
