@@ -112,9 +112,19 @@ impl Alerts {
             }
             *last = now;
         }
+        // Several nodes: one delivers a digest, so nobody gets each alert once per node.
+        let held = match super::lease::hold(pool, "alerts:deliver", 60).await {
+            Ok(Some(held)) => held,
+            Ok(None) => return,
+            Err(err) => {
+                tracing::warn!(error = %err, "alert lease not taken");
+                return;
+            }
+        };
         if let Err(err) = self.deliver_waiting(pool, now).await {
             tracing::warn!(error = %err, "alert delivery failed");
         }
+        held.release().await;
     }
 
     async fn deliver_waiting(&self, pool: &AnyPool, now: i64) -> sqlx::Result<()> {

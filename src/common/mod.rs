@@ -25,6 +25,8 @@ pub mod fetch;
 #[cfg(feature = "ssr")]
 pub mod json;
 #[cfg(feature = "ssr")]
+pub mod lease;
+#[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod pacer;

@@ -245,6 +245,12 @@ impl Gateway {
         })
     }
 
+    /// The per-app-key pace kept in the database, shared by every node on it.
+    pub fn with_shared_pace(mut self, pool: sqlx::AnyPool, per_second: u32) -> Self {
+        self.pacer = Arc::new(Pacer::new(per_second).shared(pool, "doudian"));
+        self
+    }
+
     /// One signed call; `params` become the canonical `param_json` body. Throttling is retried
     /// with jittered exponential backoff; every other error goes back to the caller.
     pub async fn call(

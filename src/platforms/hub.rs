@@ -72,10 +72,14 @@ impl Hub {
         alerts: Alerts,
     ) -> anyhow::Result<Self> {
         let p = &config.platforms;
+        let mut gateway = Gateway::new(&config.doudian_api_url, p.doudian_rps, p.time_scale)?;
+        if config.shared_database() {
+            gateway = gateway.with_shared_pace(pool.clone(), p.doudian_rps);
+        }
         Ok(Hub {
             oauth: DouyinOAuth::new(&config.douyin_api_url)?,
             content: crate::douyin::content::Content::new(&config.douyin_api_url)?,
-            gateway: Gateway::new(&config.doudian_api_url, p.doudian_rps, p.time_scale)?,
+            gateway,
             clock: Clock::new(p.time_scale),
             pool,
             sealer,

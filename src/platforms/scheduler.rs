@@ -16,6 +16,15 @@ pub async fn sync_shop(hub: &Hub, shop: &Shop) -> Result<String, String> {
     let Some(_guard) = hub.claim_sync(shop.id) else {
         return Err("该店铺正在同步中".into());
     };
+    // Across nodes too: one sync of a shop at a time.
+    let _lease = match crate::common::lease::hold(&hub.pool, &format!("sync:{}", shop.id), 120).await {
+        Ok(Some(held)) => held,
+        Ok(None) => return Err("该店铺正在另一节点同步中".into()),
+        Err(e) => {
+            tracing::error!(shop = shop.id, error = %e, "sync lease not taken");
+            return Err("数据库错误".into());
+        }
+    };
     let mut notes = Vec::new();
     for kind in [Kind::Products, Kind::Orders] {
         let result = match kind {
@@ -74,14 +83,23 @@ pub async fn tick(hub: &Hub) {
     }
 }
 
-/// Runs until the task is aborted: a pass every simulated 10 minutes, at most a minute apart.
+/// Runs until the task is aborted: a pass every simulated 10 minutes, at most a minute apart,
+/// on one node at a time.
 pub async fn run(hub: Hub) {
     let every = hub
         .clock
         .real(600)
         .clamp(Duration::from_millis(50), Duration::from_secs(60));
     loop {
-        tick(&hub).await;
+        // Several nodes: whoever holds the lease runs this pass; the others wait for the next.
+        match crate::common::lease::hold(&hub.pool, "platforms:scheduler", 120).await {
+            Ok(Some(held)) => {
+                tick(&hub).await;
+                held.release().await;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "scheduler lease not taken"),
+        }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = hub.woken() => {}

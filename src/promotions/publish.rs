@@ -196,6 +196,16 @@ pub async fn run_one(p: &Promotions, id: i64) {
         return;
     };
     let hub = p.hub();
+    // Nodes sharing a database: one publishes it, the others pass it by.
+    let lease = format!("promotion:{id}");
+    let _held = match crate::common::lease::hold(&hub.pool, &lease, 60).await {
+        Ok(Some(held)) => held,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(promotion = id, error = %e, "promotion lease not taken");
+            return;
+        }
+    };
     let outcome = advance(hub, p.media(), id).await;
     let stored = match outcome {
         Ok(()) => Ok(()),
@@ -275,8 +285,16 @@ pub async fn run(p: Promotions) {
         }
         if hub.clock.now() - last_readback >= 600 {
             last_readback = hub.clock.now();
-            if let Err(e) = p.read_back().await {
-                tracing::warn!(error = %e, "promotion read-back failed");
+            // One node reads back for everyone.
+            match crate::common::lease::hold(&hub.pool, "promotions:read-back", 120).await {
+                Ok(Some(held)) => {
+                    if let Err(e) = p.read_back().await {
+                        tracing::warn!(error = %e, "promotion read-back failed");
+                    }
+                    held.release().await;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "read-back lease not taken"),
             }
         }
         tokio::select! {

@@ -80,6 +80,12 @@ pub async fn run_locked(
         Duration::from_secs(config.ozon_timeout_secs),
     )?
     .with_rate(config.ozon_rps);
+    // Nodes sharing PostgreSQL keep Ozon's paces and the REST budget together, in it.
+    let ozon = if config.shared_database() {
+        ozon.with_shared_pace(pool.clone(), config.ozon_rps)
+    } else {
+        ozon
+    };
     let media = crate::storage::MediaStore::open(
         &config.storage_url,
         &config.media_public_url,
@@ -95,7 +101,14 @@ pub async fn run_locked(
     if interrupted > 0 {
         tracing::warn!(interrupted, "上次停止时有图片下载任务未完成，已标记为中断");
     }
-    let requeued = crate::ozon::listing::pipeline::queue::requeue_interrupted(&pool).await?;
+    // One node on SQLite: whatever was running stopped with the last process. Nodes sharing
+    // PostgreSQL leave running work alone (it may be a live node's); leases run out instead.
+    let alone = !config.shared_database();
+    let requeued = if alone {
+        crate::ozon::listing::pipeline::queue::requeue_interrupted(&pool).await?
+    } else {
+        0
+    };
     if requeued > 0 {
         tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
     }
@@ -103,7 +116,11 @@ pub async fn run_locked(
     if orphans > 0 {
         tracing::warn!(orphans, "上次停止时有商品停在两步之间，已重新排队");
     }
-    let stocks = crate::ozon::listing::pipeline::pacing::recover_stocks(&pool).await?;
+    let stocks = if alone {
+        crate::ozon::listing::pipeline::pacing::recover_stocks(&pool).await?
+    } else {
+        0
+    };
     if stocks > 0 {
         tracing::warn!(
             stocks,
@@ -154,7 +171,11 @@ pub async fn run_locked(
         fetcher: pipeline.fetcher().clone(),
         pipeline,
         ozon,
-        api_limiter: Arc::new(RateLimiter::new(config.api_rate_per_minute)),
+        api_limiter: Arc::new(if config.shared_database() {
+            RateLimiter::new(config.api_rate_per_minute).shared(pool.clone())
+        } else {
+            RateLimiter::new(config.api_rate_per_minute)
+        }),
         own_origins,
         config,
         readiness: crate::common::shutdown::Readiness::ready(),
@@ -257,6 +278,13 @@ async fn keep_house(pool: AnyPool) {
         tick.tick().await;
         if let Err(err) = sessions.delete_expired().await {
             tracing::warn!(error = %err, "expired session cleanup failed");
+        }
+        // Several nodes: a task whose node stopped is found by its silence.
+        let shared = db::backend(&pool) == db::Backend::Postgres;
+        if shared {
+            if let Err(err) = crate::ozon::images::store::mark_interrupted(&pool).await {
+                tracing::warn!(error = %err, "interrupted image tasks not marked");
+            }
         }
         let cutoff = crate::common::clock::now_unix() - throttle::WINDOW_SECS * 4;
         if let Err(err) = store::prune_login_attempts(&pool, cutoff).await {

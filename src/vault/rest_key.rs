@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for ApiKeyAuth {
                 "API 密钥无效或已吊销",
             ));
         };
-        if let Err(wait) = state.api_limiter.check(key_id, now_unix()) {
+        if let Err(wait) = state.api_limiter.check_shared(key_id, now_unix()).await {
             let mut res = rest_error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "RATE_LIMITED",

@@ -79,14 +79,26 @@ pub async fn reopen(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// At start-up: every task still `running` was cut off by the last stop.
+/// How long a running task may go without saving progress before, with several nodes, it
+/// counts as cut off (a task saves after every article).
+pub const SILENT_SECS: i64 = 600;
+
+/// Tasks still `running` that were cut off by a stop: at start-up on SQLite (one node) every
+/// one; with nodes sharing PostgreSQL (at start-up and hourly) those silent for
+/// [`SILENT_SECS`] — a live node's task keeps saving.
 pub async fn mark_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
+    let now = now_unix();
+    let before = match crate::server::db::backend(pool) {
+        crate::server::db::Backend::Sqlite => i64::MAX,
+        crate::server::db::Backend::Postgres => now - SILENT_SECS,
+    };
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'interrupted', \
          error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = $1 \
-         WHERE status = 'running'",
+         WHERE status = 'running' AND updated_at < $2",
     )
-    .bind(now_unix())
+    .bind(now)
+    .bind(before)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

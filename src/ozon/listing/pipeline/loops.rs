@@ -18,6 +18,8 @@ impl Listing {
         tokio::spawn(async move { daily.daily_loop().await });
         let stocks = self.clone();
         tokio::spawn(async move { stocks.stock_loop().await });
+        let heart = self.clone();
+        tokio::spawn(async move { heart.heartbeat().await });
         for queue in [Queue::Media, Queue::Import] {
             let me = self.clone();
             tokio::spawn(async move { me.queue_loop(queue).await });
@@ -54,6 +56,33 @@ impl Listing {
         }
     }
 
+    /// Every third of a lease: this node is alive (lease `node:<id>`) and its running jobs
+    /// stay its own. On PostgreSQL it also takes back the stock writes a stopped node had in
+    /// flight.
+    async fn heartbeat(&self) {
+        let node = format!("node:{}", crate::common::lease::node_id());
+        let shared = crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
+        loop {
+            let now = self.now();
+            let beat = async {
+                crate::common::lease::take(self.pool(), &node, crate::common::lease::node_id(), now, queue::LEASE_SECS).await?;
+                queue::renew(self.pool(), now).await?;
+                if shared {
+                    let back = super::pacing::recover_orphaned_stocks(self.pool(), now).await?;
+                    if back > 0 {
+                        tracing::warn!(stocks = back, "a stopped node's stock writes go out again");
+                        self.wake();
+                    }
+                }
+                Ok::<(), sqlx::Error>(())
+            };
+            if let Err(err) = beat.await {
+                tracing::warn!(error = %err, "listing heartbeat failed");
+            }
+            tokio::time::sleep(self.clock().real(queue::LEASE_SECS / 3)).await;
+        }
+    }
+
     async fn stock_loop(&self) {
         loop {
             let worked = self.flush_stocks().await.unwrap_or_else(|err| {
@@ -72,7 +101,7 @@ impl Listing {
         loop {
             let now = self.now();
             let run = match super::inspector::due(self.pool(), now).await {
-                Ok(true) => self.daily(now).await,
+                Ok(true) => self.daily_once(now).await,
                 Ok(false) => Ok(()),
                 Err(err) => Err(err),
             };
@@ -81,5 +110,20 @@ impl Listing {
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+    }
+
+    /// The daily run on one node: whoever takes the lease checks again and runs it; the others
+    /// find it done the next time they look.
+    async fn daily_once(&self, now: i64) -> sqlx::Result<()> {
+        let Some(held) = crate::common::lease::hold(self.pool(), "listing:daily", 120).await? else {
+            return Ok(());
+        };
+        let run = match super::inspector::due(self.pool(), now).await {
+            Ok(true) => self.daily(now).await,
+            Ok(false) => Ok(()),
+            Err(err) => Err(err),
+        };
+        held.release().await;
+        run
     }
 }

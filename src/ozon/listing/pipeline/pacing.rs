@@ -51,7 +51,8 @@ pub async fn take_due_stocks(
     // `sending IS NULL` again outside: a row another node took while this one waited for it
     // is not taken twice.
     sqlx::query_as(&format!(
-        "UPDATE stock_pending SET sending = $1, sent_stock = stock WHERE sending IS NULL \
+        "UPDATE stock_pending SET sending = $1, sent_stock = stock, sending_owner = $3 \
+         WHERE sending IS NULL \
          AND (offer_id, warehouse_id) IN \
          (SELECT offer_id, warehouse_id FROM stock_pending WHERE sending IS NULL AND due_at <= $1 \
           ORDER BY due_at, offer_id LIMIT $2{}) \
@@ -60,6 +61,7 @@ pub async fn take_due_stocks(
     ))
     .bind(now)
     .bind(limit)
+    .bind(crate::common::lease::node_id())
     .fetch_all(pool)
     .await
 }
@@ -141,7 +143,8 @@ async fn release(
 ) -> sqlx::Result<()> {
     let max = crate::server::db::backend_of(tx).greatest();
     sqlx::query(&format!(
-        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, due_at = {max}(due_at, $1) \
+        "UPDATE stock_pending SET sending = NULL, sent_stock = NULL, sending_owner = NULL, \
+         due_at = {max}(due_at, $1) \
          WHERE offer_id = $2 AND warehouse_id = $3 AND sending IS NOT NULL",
     ))
     .bind(due)
@@ -152,15 +155,33 @@ async fn release(
     Ok(())
 }
 
-/// At start-up: writes that were in flight when the process stopped go out again, no sooner
-/// than 30 s after they were taken (Ozon may have applied them just before the stop).
+/// At start-up on SQLite (one node): writes that were in flight when the process stopped go out
+/// again, no sooner than 30 s after they were taken (Ozon may have applied them just before the
+/// stop).
 pub async fn recover_stocks(pool: &AnyPool) -> sqlx::Result<u64> {
     let done = sqlx::query(&format!(
         "UPDATE stock_pending SET due_at = {}(due_at, sending + $1), sending = NULL, \
-         sent_stock = NULL WHERE sending IS NOT NULL",
+         sent_stock = NULL, sending_owner = NULL WHERE sending IS NOT NULL",
         crate::server::db::greatest(pool)
     ))
     .bind(STOCK_GAP_SECS + MARGIN_SECS)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Nodes sharing PostgreSQL: writes in flight on a node whose node lease ran out (it stopped)
+/// go out again, no sooner than 30 s after they were taken.
+pub async fn recover_orphaned_stocks(pool: &AnyPool, now: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(&format!(
+        "UPDATE stock_pending SET due_at = {}(due_at, sending + $1), sending = NULL, \
+         sent_stock = NULL, sending_owner = NULL WHERE sending IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM leases l WHERE l.name = 'node:' || stock_pending.sending_owner \
+          AND l.expires_at > $2)",
+        crate::server::db::greatest(pool)
+    ))
+    .bind(STOCK_GAP_SECS + MARGIN_SECS)
+    .bind(now)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

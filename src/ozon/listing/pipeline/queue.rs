@@ -1,15 +1,16 @@
-//! The durable job queue of the listing pipeline, in SQLite: three queues (media → product
-//! import → commercial), one live job per offer_id and queue, jobs claimed atomically by a
-//! single `UPDATE … RETURNING`, and a job that was running when the process died is queued
-//! again at start-up.
+//! The durable job queue of the listing pipeline, in the database: three queues (media →
+//! product import → commercial), one live job per offer_id and queue, jobs claimed atomically
+//! by a single `UPDATE … RETURNING` and leased to the node that claimed them. The node's
+//! heartbeat renews its leases; a job whose node stopped is taken over once its lease runs out
+//! (several nodes on PostgreSQL), or queued again at start-up (one node on SQLite).
 //!
 //! Our own rather than apalis: the whole queue is these few statements on the database we
-//! already have, with no new dependency tree to build; moving to apalis (Redis/Postgres) later
-//! only replaces this file.
+//! already have, with no new dependency tree to build.
 
 use sqlx::AnyPool;
 
 use crate::common::clock::now_unix;
+use crate::common::lease::node_id;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Queue {
@@ -94,41 +95,58 @@ pub async fn enqueue_on(
     Ok(done.rows_affected() == 1)
 }
 
+/// How long a claimed job stays its node's without a heartbeat (pipeline seconds). The node
+/// renews its jobs every third of this ([`renew`]); a job whose lease ran out belongs to a node
+/// that stopped, and the next claim takes it over.
+pub const LEASE_SECS: i64 = 90;
+
+/// Due queued jobs, and running ones whose lease ran out, of kind `$2` at `$1`.
+const CLAIMABLE: &str = "kind = $2 AND ((status = 'queued' AND run_at <= $1) \
+                         OR (status = 'running' AND lease_until <= $1))";
+
 /// Takes the next due job of `queue`, if any. One statement, so two workers never get the
-/// same job.
+/// same job (on PostgreSQL the pick skips rows another node is taking).
 pub async fn claim(pool: &AnyPool, queue: Queue, now: i64) -> sqlx::Result<Option<Job>> {
-    sqlx::query_as(
-        "UPDATE listing_jobs SET status = 'running', claimed_at = $1, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM listing_jobs WHERE kind = $2 AND status = 'queued' AND run_at <= $3 \
-                     ORDER BY run_at, id LIMIT 1) \
-         RETURNING id, offer_id, attempts",
-    )
-    .bind(now)
-    .bind(queue.as_str())
-    .bind(now)
-    .fetch_optional(pool)
-    .await
+    Ok(claim_batch(pool, queue, now, 1).await?.pop())
 }
 
-/// Up to `limit` due jobs of `queue` at once (a batch).
+/// Up to `limit` due jobs of `queue` at once (a batch), leased to this node until
+/// `now + LEASE_SECS`. A job taken over from a stopped node keeps its attempt count: the
+/// attempt it was on never finished.
 pub async fn claim_batch(
     pool: &AnyPool,
     queue: Queue,
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<Job>> {
-    sqlx::query_as(
-        "UPDATE listing_jobs SET status = 'running', claimed_at = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM listing_jobs WHERE kind = $2 AND status = 'queued' AND run_at <= $3 \
-                      ORDER BY run_at, id LIMIT $4) \
+    sqlx::query_as(&format!(
+        "UPDATE listing_jobs SET claimed_at = $1, lease_owner = $4, lease_until = $5, \
+         attempts = CASE WHEN status = 'running' THEN attempts ELSE attempts + 1 END, \
+         status = 'running' \
+         WHERE {CLAIMABLE} AND id IN (SELECT id FROM listing_jobs WHERE {CLAIMABLE} \
+                      ORDER BY run_at, id LIMIT $3{}) \
          RETURNING id, offer_id, attempts",
-    )
+        crate::server::db::skip_locked(pool)
+    ))
     .bind(now)
     .bind(queue.as_str())
-    .bind(now)
     .bind(limit)
+    .bind(node_id())
+    .bind(now + LEASE_SECS)
     .fetch_all(pool)
     .await
+}
+
+/// The heartbeat: this node's running jobs stay its own until `now + LEASE_SECS`.
+pub async fn renew(pool: &AnyPool, now: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE listing_jobs SET lease_until = $1 WHERE status = 'running' AND lease_owner = $2",
+    )
+    .bind(now + LEASE_SECS)
+    .bind(node_id())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The job is done; one asked for again while it ran is queued for its `rerun_at`.
@@ -167,10 +185,12 @@ pub async fn bury(pool: &AnyPool, id: i64, error: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// At start-up: jobs that were running when the process stopped are queued again (their
-/// attempt is not counted twice). Answers how many.
+/// At start-up on SQLite (one node, holding the data dir's lock): jobs that were running when
+/// the process stopped are queued again (their attempt is not counted twice). Answers how many.
+/// Nodes sharing PostgreSQL leave them be: a running job there may be a live node's, and one
+/// whose node stopped is taken over when its lease runs out.
 pub async fn requeue_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
-    requeue(pool, None).await
+    requeue(pool, None, None).await
 }
 
 /// At start-up: a product between steps with no live job (the process died between settling one
@@ -191,9 +211,10 @@ pub async fn requeue_orphans(pool: &AnyPool) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
-/// After a failed pass: `queue`'s running jobs are queued again, their attempt not counted.
+/// After a failed pass: `queue`'s running jobs of this node are queued again, their attempt not
+/// counted (another node's are its own business).
 pub async fn requeue_running(pool: &AnyPool, queue: Queue) -> sqlx::Result<u64> {
-    requeue(pool, Some(queue)).await
+    requeue(pool, Some(queue), Some(node_id())).await
 }
 
 /// How many jobs of `queue` are due and not yet taken.
@@ -207,12 +228,15 @@ pub async fn due_count(pool: &AnyPool, queue: Queue, now: i64) -> sqlx::Result<i
     .await
 }
 
-async fn requeue(pool: &AnyPool, queue: Option<Queue>) -> sqlx::Result<u64> {
+/// `queue`'s running jobs of `owner` (every owner's when `None`) back in the queue.
+async fn requeue(pool: &AnyPool, queue: Option<Queue>, owner: Option<&str>) -> sqlx::Result<u64> {
     let done = sqlx::query(
-        "UPDATE listing_jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
-         WHERE status = 'running' AND ($1 IS NULL OR kind = $1)",
+        "UPDATE listing_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, \
+         attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
+         WHERE status = 'running' AND ($1 IS NULL OR kind = $1) AND ($2 IS NULL OR lease_owner = $2)",
     )
     .bind(queue.map(Queue::as_str))
+    .bind(owner)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

@@ -22,9 +22,23 @@ pub async fn refresh_daily(
             tracing::error!(error = %e, "category cache refresh could not list the accounts");
             Vec::new()
         });
+        let shared =
+            crate::server::db::backend(&pool) == crate::server::db::Backend::Postgres;
         for id in ids {
+            // Several nodes: one refreshes an account, and one that another node refreshed in
+            // the last 20 hours is not refreshed again.
+            let Ok(Some(held)) =
+                crate::common::lease::hold(&pool, &format!("catalog:{id}"), 300).await
+            else {
+                continue;
+            };
+            if shared && refreshed_lately(&pool, id).await {
+                held.release().await;
+                continue;
+            }
             let opened = crate::vault::service::open_credential(&pool, &sealer, id).await;
             let Ok((_, creds)) = opened else {
+                held.release().await;
                 continue;
             };
             match refresh(&pool, &ozon, id, &creds).await {
@@ -40,6 +54,24 @@ pub async fn refresh_daily(
                     tracing::warn!(credential = id, error = %err, "category cache refresh failed")
                 }
             }
+            held.release().await;
         }
     }
+}
+
+/// Whether account `id`'s cache was refreshed in the last 20 hours and no refresh of it was
+/// cut short.
+async fn refreshed_lately(pool: &sqlx::AnyPool, id: i64) -> bool {
+    let since = crate::common::clock::now_unix() - 20 * 3600;
+    let row: sqlx::Result<(i64, i64)> = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM catalog_refreshes WHERE credential_id = $1 \
+                 AND status = 'done' AND finished_at >= $2), \
+                (SELECT COUNT(*) FROM catalog_refreshes WHERE credential_id = $1 \
+                 AND status = 'running')",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_one(pool)
+    .await;
+    matches!(row, Ok((done, 0)) if done > 0)
 }

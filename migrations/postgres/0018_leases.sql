@@ -1,0 +1,22 @@
+-- See migrations/sqlite/0018_leases.sql.
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+ALTER TABLE listing_jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE listing_jobs ADD COLUMN lease_until BIGINT;
+CREATE INDEX listing_jobs_lease ON listing_jobs (kind, status, lease_until);
+-- The node whose stock write is in flight (its node lease gone, the write goes out again).
+ALTER TABLE stock_pending ADD COLUMN sending_owner TEXT;
+-- Paces shared by the nodes: the next free slot per pacer and account (unix microseconds),
+-- and the REST door's per-key count in its current minute.
+CREATE TABLE pace_slots (
+    key     TEXT PRIMARY KEY,
+    next_at BIGINT NOT NULL
+);
+CREATE TABLE rate_windows (
+    key          TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    used         BIGINT NOT NULL
+);
