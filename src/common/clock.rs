@@ -28,6 +28,19 @@ impl Clock {
         }
     }
 
+    /// A clock whose scaled time started at unix second `anchor` rather than now, so several
+    /// processes given the same anchor agree on the time however late each started (nodes
+    /// sharing a database at a test's time scale; at scale 1 every anchor gives the wall time).
+    pub fn anchored(scale: u32, anchor: i64) -> Self {
+        let scale = scale.max(1);
+        let elapsed = (now_unix() - anchor).max(0);
+        Clock {
+            scale,
+            wall: anchor + elapsed * i64::from(scale),
+            start: Instant::now(),
+        }
+    }
+
     /// Now, in (scaled) unix seconds.
     pub fn now(&self) -> i64 {
         self.wall + (self.start.elapsed().as_secs_f64() * f64::from(self.scale)) as i64

@@ -80,7 +80,7 @@ impl Hub {
             oauth: DouyinOAuth::new(&config.douyin_api_url)?,
             content: crate::douyin::content::Content::new(&config.douyin_api_url)?,
             gateway,
-            clock: Clock::new(p.time_scale),
+            clock: config.clock(p.time_scale),
             pool,
             sealer,
             alerts,

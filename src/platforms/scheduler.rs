@@ -17,14 +17,15 @@ pub async fn sync_shop(hub: &Hub, shop: &Shop) -> Result<String, String> {
         return Err("该店铺正在同步中".into());
     };
     // Across nodes too: one sync of a shop at a time.
-    let _lease = match crate::common::lease::hold(&hub.pool, &format!("sync:{}", shop.id), 120).await {
-        Ok(Some(held)) => held,
-        Ok(None) => return Err("该店铺正在另一节点同步中".into()),
-        Err(e) => {
-            tracing::error!(shop = shop.id, error = %e, "sync lease not taken");
-            return Err("数据库错误".into());
-        }
-    };
+    let _lease =
+        match crate::common::lease::hold(&hub.pool, &format!("sync:{}", shop.id), 120).await {
+            Ok(Some(held)) => held,
+            Ok(None) => return Err("该店铺正在另一节点同步中".into()),
+            Err(e) => {
+                tracing::error!(shop = shop.id, error = %e, "sync lease not taken");
+                return Err("数据库错误".into());
+            }
+        };
     let mut notes = Vec::new();
     for kind in [Kind::Products, Kind::Orders] {
         let result = match kind {

@@ -80,10 +80,14 @@ pub async fn refresh(
     // And across nodes: a refresh on another node finishes first; the account is read after,
     // so its new token version shows that someone else refreshed.
     let lease = format!("token:{id}");
-    let _lease =
-        crate::common::lease::hold_when_free(&hub.pool, &lease, 60, std::time::Duration::from_secs(90))
-            .await?
-            .ok_or_else(|| AppError::Invalid("另一节点正在刷新该账号的授权，请稍后再试".into()))?;
+    let _lease = crate::common::lease::hold_when_free(
+        &hub.pool,
+        &lease,
+        60,
+        std::time::Duration::from_secs(90),
+    )
+    .await?
+    .ok_or_else(|| AppError::Invalid("另一节点正在刷新该账号的授权，请稍后再试".into()))?;
     let account = hub
         .account(id)
         .await?

@@ -132,7 +132,7 @@ pub async fn run_locked(
         ozon.clone(),
         sealer.clone(),
         pipeline.fetcher().clone(),
-        crate::common::clock::Clock::new(config.listing_time_scale),
+        config.clock(config.listing_time_scale),
         crate::common::alerts::Alerts::new(config.alerts.clone()),
     );
     let bound = listener.local_addr()?;

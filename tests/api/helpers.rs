@@ -82,7 +82,10 @@ pub fn database_for(dir: &std::path::Path) -> Option<String> {
     let base = server.trim_end_matches('/').to_string();
     static MADE: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
     let made = MADE.get_or_init(Default::default);
-    let first = made.lock().map(|mut m| m.insert(name.clone())).unwrap_or(true);
+    let first = made
+        .lock()
+        .map(|mut m| m.insert(name.clone()))
+        .unwrap_or(true);
     if first {
         let admin = format!("{base}/postgres");
         let create = format!("CREATE DATABASE {name}");

@@ -64,6 +64,9 @@ pub struct Config {
     /// How much faster than the clock the listing pipeline's waits run (1 = real time; tests
     /// and the benchmark run it with the simulator's time scale).
     pub listing_time_scale: u32,
+    /// Where the scaled clocks start (`SHOPBRIDGE_TIME_ANCHOR`, unix seconds; default: when
+    /// the process started). Nodes run at a time scale need the same anchor to agree.
+    pub time_anchor: Option<i64>,
     /// Seconds before an Ozon request gives up (each of its tries).
     pub ozon_timeout_secs: u64,
     /// Whether the listing pipeline's worker runs in this process (tests of the queue itself
@@ -171,6 +174,16 @@ impl Config {
                 .map(crate::common::secret::Secret::new),
             drain_secs: parse_range("SHOPBRIDGE_DRAIN_SECS", &get, 0, 0, 300)?,
             ozon_rps: parse_ozon_rps(get("SHOPBRIDGE_OZON_RPS"))?,
+            time_anchor: match get("SHOPBRIDGE_TIME_ANCHOR") {
+                None => None,
+                Some(v) => Some(v.trim().parse::<i64>().ok().filter(|t| *t > 0).ok_or(
+                    ConfigError {
+                        var: "SHOPBRIDGE_TIME_ANCHOR",
+                        value: format!("{v:?}"),
+                        reason: "应为 Unix 秒数（正整数）",
+                    },
+                )?),
+            },
             listing_time_scale: parse_range("SHOPBRIDGE_LISTING_TIME_SCALE", &get, 1, 1, 10_000)?
                 as u32,
             ozon_timeout_secs: parse_range("SHOPBRIDGE_OZON_TIMEOUT_SECS", &get, 30, 1, 300)?,
@@ -276,6 +289,14 @@ impl Config {
     /// Whether the database is PostgreSQL (shared by nodes) rather than the data dir's file.
     pub fn shared_database(&self) -> bool {
         self.database_url.is_some()
+    }
+
+    /// A clock at `scale`, from the configured anchor if there is one.
+    pub fn clock(&self, scale: u32) -> crate::common::clock::Clock {
+        match self.time_anchor {
+            Some(anchor) => crate::common::clock::Clock::anchored(scale, anchor),
+            None => crate::common::clock::Clock::new(scale),
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {

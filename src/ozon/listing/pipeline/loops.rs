@@ -61,11 +61,19 @@ impl Listing {
     /// flight.
     async fn heartbeat(&self) {
         let node = format!("node:{}", crate::common::lease::node_id());
-        let shared = crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
+        let shared =
+            crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
         loop {
             let now = self.now();
             let beat = async {
-                crate::common::lease::take(self.pool(), &node, crate::common::lease::node_id(), now, queue::LEASE_SECS).await?;
+                crate::common::lease::take(
+                    self.pool(),
+                    &node,
+                    crate::common::lease::node_id(),
+                    now,
+                    queue::LEASE_SECS,
+                )
+                .await?;
                 queue::renew(self.pool(), now).await?;
                 if shared {
                     let back = super::pacing::recover_orphaned_stocks(self.pool(), now).await?;
@@ -115,7 +123,8 @@ impl Listing {
     /// The daily run on one node: whoever takes the lease checks again and runs it; the others
     /// find it done the next time they look.
     async fn daily_once(&self, now: i64) -> sqlx::Result<()> {
-        let Some(held) = crate::common::lease::hold(self.pool(), "listing:daily", 120).await? else {
+        let Some(held) = crate::common::lease::hold(self.pool(), "listing:daily", 120).await?
+        else {
             return Ok(());
         };
         let run = match super::inspector::due(self.pool(), now).await {

@@ -22,8 +22,7 @@ pub async fn refresh_daily(
             tracing::error!(error = %e, "category cache refresh could not list the accounts");
             Vec::new()
         });
-        let shared =
-            crate::server::db::backend(&pool) == crate::server::db::Backend::Postgres;
+        let shared = crate::server::db::backend(&pool) == crate::server::db::Backend::Postgres;
         for id in ids {
             // Several nodes: one refreshes an account, and one that another node refreshed in
             // the last 20 hours is not refreshed again.
