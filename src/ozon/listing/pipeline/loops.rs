@@ -56,11 +56,11 @@ impl Listing {
         }
     }
 
-    /// Every third of a lease: this node is alive (lease `node:<id>`) and its running jobs
+    /// Every third of a lease: this node's worker is alive (lease `listing-worker:<id>`, pipeline time) and its running jobs
     /// stay its own. On PostgreSQL it also takes back the stock writes a stopped node had in
     /// flight.
     async fn heartbeat(&self) {
-        let node = format!("node:{}", crate::common::lease::node_id());
+        let node = format!("listing-worker:{}", crate::common::lease::node_id());
         let shared =
             crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
         loop {

@@ -176,7 +176,7 @@ pub async fn recover_orphaned_stocks(pool: &AnyPool, now: i64) -> sqlx::Result<u
     let done = sqlx::query(&format!(
         "UPDATE stock_pending SET due_at = {}(due_at, sending + $1), sending = NULL, \
          sent_stock = NULL, sending_owner = NULL WHERE sending IS NOT NULL AND NOT EXISTS \
-         (SELECT 1 FROM leases l WHERE l.name = 'node:' || stock_pending.sending_owner \
+         (SELECT 1 FROM leases l WHERE l.name = 'listing-worker:' || stock_pending.sending_owner \
           AND l.expires_at > $2)",
         crate::server::db::greatest(pool)
     ))
