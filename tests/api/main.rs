@@ -21,7 +21,7 @@ mod listing_pipeline;
 mod listing_queue;
 mod listing_sheets;
 mod listing_tools;
-mod multinode;
+mod on_postgres;
 mod observe;
 mod ozon_contract;
 mod ozon_sim;

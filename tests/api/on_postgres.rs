@@ -1,3 +1,5 @@
+//! What runs only on PostgreSQL: the two migration sets compared, and several nodes.
+//!
 //! Several nodes: three real `shopbridge serve` processes on one PostgreSQL and one S3 server
 //! (moto) share the listing pipeline; one is killed with SIGKILL mid-run. Every product reaches
 //! its final state, none is imported twice, the work is spread over the nodes, and the
@@ -198,4 +200,72 @@ async fn three_nodes_share_the_pipeline_and_survive_a_sigkill() {
         &throttled[..throttled.len().min(10)]
     );
     drop(moto);
+}
+
+/// The two migration sets are one schema: every table and column of the SQLite set exists on
+/// PostgreSQL and nothing else does, and so does every index (bar each backend's own search
+/// index). A migration added to one set only fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_migration_sets_make_the_same_schema() {
+    use std::collections::BTreeSet;
+    let Some(_) = crate::helpers::test_postgres() else {
+        panic!("this test needs PostgreSQL: SHOPBRIDGE_TEST_POSTGRES=$(scripts/postgres start)");
+    };
+    let lite_dir = tempfile::tempdir().expect("tempdir");
+    let lite = shopbridge::server::db::open_database(&lite_dir.path().join("s.db"))
+        .await
+        .expect("sqlite");
+    let pg_dir = tempfile::tempdir().expect("tempdir");
+    let url = crate::helpers::database_for(pg_dir.path()).expect("postgres");
+    let pg = shopbridge::server::db::open_url(&url).await.expect("postgres");
+    let lite_columns: BTreeSet<(String, String)> = sqlx::query_as(
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '%fts%' \
+         AND m.name != '_sqlx_migrations'",
+    )
+    .fetch_all(&lite)
+    .await
+    .expect("sqlite columns")
+    .into_iter()
+    .collect();
+    let pg_columns: BTreeSet<(String, String)> = sqlx::query_as(
+        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns \
+         WHERE table_schema = 'public' AND table_name != '_sqlx_migrations'",
+    )
+    .fetch_all(&pg)
+    .await
+    .expect("postgres columns")
+    .into_iter()
+    .collect();
+    let only_lite: Vec<_> = lite_columns.difference(&pg_columns).collect();
+    let only_pg: Vec<_> = pg_columns.difference(&lite_columns).collect();
+    assert!(
+        only_lite.is_empty() && only_pg.is_empty(),
+        "columns only on SQLite: {only_lite:?}; only on PostgreSQL: {only_pg:?}"
+    );
+    assert!(lite_columns.len() > 300, "{} columns", lite_columns.len());
+    let lite_indexes: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+    )
+    .fetch_all(&lite)
+    .await
+    .expect("sqlite indexes")
+    .into_iter()
+    .collect();
+    let pg_indexes: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT CAST(indexname AS TEXT) FROM pg_indexes WHERE schemaname = 'public' \
+         AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' \
+         AND indexname NOT LIKE '%_trgm'",
+    )
+    .fetch_all(&pg)
+    .await
+    .expect("postgres indexes")
+    .into_iter()
+    .collect();
+    let only_lite: Vec<_> = lite_indexes.difference(&pg_indexes).collect();
+    let only_pg: Vec<_> = pg_indexes.difference(&lite_indexes).collect();
+    assert!(
+        only_lite.is_empty() && only_pg.is_empty(),
+        "indexes only on SQLite: {only_lite:?}; only on PostgreSQL: {only_pg:?}"
+    );
 }
