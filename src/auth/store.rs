@@ -46,10 +46,12 @@ const USER_COLUMNS: &str =
     "id, name, display_name, role, password_hash, disabled, created_at, session_gen FROM users";
 
 pub async fn find_user_by_name(pool: &AnyPool, name: &str) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE name = $1"))
-        .bind(name)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} WHERE lower(name) = lower($1)"
+    ))
+    .bind(name)
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn find_user_by_id(pool: &AnyPool, id: i64) -> sqlx::Result<Option<UserRow>> {
@@ -82,7 +84,7 @@ pub async fn insert_user(
     let now = now_unix();
     sqlx::query_scalar(
         "INSERT INTO users (name, display_name, role, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(name)
     .bind(display_name)
@@ -135,8 +137,8 @@ pub async fn begin_login_attempt(
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO login_attempts (username, ip, success, checked, at) \
-         SELECT $1, $2, FALSE, FALSE, $3 \
-         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND success = FALSE AND at >= $4) < $5 \
+         SELECT lower($1), $2, FALSE, FALSE, $3 \
+         WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = lower($1) AND success = FALSE AND at >= $4) < $5 \
            AND (SELECT COUNT(*) FROM login_attempts \
                 WHERE ip = $2 AND success = FALSE AND checked = TRUE AND at >= $4) < $5 \
          RETURNING id",
@@ -177,7 +179,7 @@ pub async fn recent_failures(
     since: i64,
 ) -> sqlx::Result<[(i64, Option<i64>); 2]> {
     let by_user: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = $1 AND success = FALSE AND at >= $2",
+        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE username = lower($1) AND success = FALSE AND at >= $2",
     )
     .bind(username)
     .bind(since)
@@ -196,7 +198,7 @@ pub async fn recent_failures(
 
 /// After a successful login the account's failure count starts again.
 pub async fn clear_failures(pool: &AnyPool, username: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND success = FALSE")
+    sqlx::query("DELETE FROM login_attempts WHERE username = lower($1) AND success = FALSE")
         .bind(username)
         .execute(pool)
         .await?;

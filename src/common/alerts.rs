@@ -113,7 +113,8 @@ impl Alerts {
             *last = now;
         }
         // Several nodes: one delivers a digest, so nobody gets each alert once per node.
-        let held = match super::lease::hold(pool, "alerts:deliver", 60).await {
+        let held = match super::lease::hold(pool, "alerts:deliver", crate::common::lease::TTL).await
+        {
             Ok(Some(held)) => held,
             Ok(None) => return,
             Err(err) => {

@@ -8,6 +8,19 @@ use std::sync::OnceLock;
 
 use sqlx::AnyPool;
 
+/// How long a held lease lasts unrenewed (wall-clock seconds; [`hold`] renews every third):
+/// what a stopped node's work waits before another node takes it.
+pub const TTL: i64 = 30;
+
+/// At start-up on SQLite, where the data dir's lock makes this the only node: every lease left
+/// in the table belonged to a process that is gone.
+pub async fn forget_all(pool: &AnyPool) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM leases")
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
 /// This process's name in leases and job claims: host, pid and a random part (a restarted
 /// process is a new node, so it never mistakes its predecessor's leases for its own).
 pub fn node_id() -> &'static str {

@@ -173,7 +173,7 @@ impl Hub {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO platform_accounts (platform, external_id, name, scope, connected_by, \
              connected_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, external_id) DO UPDATE \
-             SET name = CASE WHEN excluded.name = '' THEN name ELSE excluded.name END, \
+             SET name = CASE WHEN excluded.name = '' THEN platform_accounts.name ELSE excluded.name END, \
              scope = excluded.scope, connected_by = excluded.connected_by, \
              connected_at = excluded.connected_at RETURNING id",
         )

@@ -17,15 +17,20 @@ pub async fn sync_shop(hub: &Hub, shop: &Shop) -> Result<String, String> {
         return Err("该店铺正在同步中".into());
     };
     // Across nodes too: one sync of a shop at a time.
-    let _lease =
-        match crate::common::lease::hold(&hub.pool, &format!("sync:{}", shop.id), 120).await {
-            Ok(Some(held)) => held,
-            Ok(None) => return Err("该店铺正在另一节点同步中".into()),
-            Err(e) => {
-                tracing::error!(shop = shop.id, error = %e, "sync lease not taken");
-                return Err("数据库错误".into());
-            }
-        };
+    let _lease = match crate::common::lease::hold(
+        &hub.pool,
+        &format!("sync:{}", shop.id),
+        crate::common::lease::TTL,
+    )
+    .await
+    {
+        Ok(Some(held)) => held,
+        Ok(None) => return Err("该店铺正在另一节点同步中".into()),
+        Err(e) => {
+            tracing::error!(shop = shop.id, error = %e, "sync lease not taken");
+            return Err("数据库错误".into());
+        }
+    };
     let mut notes = Vec::new();
     for kind in [Kind::Products, Kind::Orders] {
         let result = match kind {
@@ -93,7 +98,13 @@ pub async fn run(hub: Hub) {
         .clamp(Duration::from_millis(50), Duration::from_secs(60));
     loop {
         // Several nodes: whoever holds the lease runs this pass; the others wait for the next.
-        match crate::common::lease::hold(&hub.pool, "platforms:scheduler", 120).await {
+        match crate::common::lease::hold(
+            &hub.pool,
+            "platforms:scheduler",
+            crate::common::lease::TTL,
+        )
+        .await
+        {
             Ok(Some(held)) => {
                 tick(&hub).await;
                 held.release().await;

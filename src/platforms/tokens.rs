@@ -83,7 +83,7 @@ pub async fn refresh(
     let _lease = crate::common::lease::hold_when_free(
         &hub.pool,
         &lease,
-        60,
+        crate::common::lease::TTL,
         std::time::Duration::from_secs(90),
     )
     .await?

@@ -198,7 +198,8 @@ pub async fn run_one(p: &Promotions, id: i64) {
     let hub = p.hub();
     // Nodes sharing a database: one publishes it, the others pass it by.
     let lease = format!("promotion:{id}");
-    let _held = match crate::common::lease::hold(&hub.pool, &lease, 60).await {
+    let _held = match crate::common::lease::hold(&hub.pool, &lease, crate::common::lease::TTL).await
+    {
         Ok(Some(held)) => held,
         Ok(None) => return,
         Err(e) => {
@@ -286,7 +287,13 @@ pub async fn run(p: Promotions) {
         if hub.clock.now() - last_readback >= 600 {
             last_readback = hub.clock.now();
             // One node reads back for everyone.
-            match crate::common::lease::hold(&hub.pool, "promotions:read-back", 120).await {
+            match crate::common::lease::hold(
+                &hub.pool,
+                "promotions:read-back",
+                crate::common::lease::TTL,
+            )
+            .await
+            {
                 Ok(Some(held)) => {
                     if let Err(e) = p.read_back().await {
                         tracing::warn!(error = %e, "promotion read-back failed");

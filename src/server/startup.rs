@@ -104,6 +104,9 @@ pub async fn run_locked(
     // One node on SQLite: whatever was running stopped with the last process. Nodes sharing
     // PostgreSQL leave running work alone (it may be a live node's); leases run out instead.
     let alone = !config.shared_database();
+    if alone {
+        crate::common::lease::forget_all(&pool).await?;
+    }
     let requeued = if alone {
         crate::ozon::listing::pipeline::queue::requeue_interrupted(&pool).await?
     } else {

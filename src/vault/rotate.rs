@@ -62,8 +62,9 @@ pub async fn rotate_master_key(
             let plain = old
                 .open(&slot, &sealed)
                 .map_err(|e| anyhow::anyhow!("{table} 第 {row} 行无法解开：{e}"))?;
+            // The id as read (text), compared as text: one statement for integer and text ids.
             sqlx::query(&format!(
-                "UPDATE {table} SET {col} = $1 WHERE {id_col} = $2"
+                "UPDATE {table} SET {col} = $1 WHERE CAST({id_col} AS TEXT) = $2"
             ))
             .bind(new.seal(&slot, &plain))
             .bind(&row)

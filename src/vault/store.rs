@@ -55,7 +55,7 @@ pub async fn insert_credential(
     let now = now_unix();
     sqlx::query_scalar(
         "INSERT INTO ozon_credentials (name, client_id, api_key_sealed, api_key_last4, created_by, \
-         created_at, updated_at) VALUES ($1, $2, '', '', $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
+         created_at, updated_at) VALUES ($1, $2, '', '', $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(name)
     .bind(client_id)
@@ -94,12 +94,13 @@ pub async fn update_credential_fields(
     name: &str,
     client_id: &str,
 ) -> sqlx::Result<bool> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM ozon_credentials WHERE name = $1 AND id <> $2")
-            .bind(name)
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM ozon_credentials WHERE lower(name) = lower($1) AND id <> $2",
+    )
+    .bind(name)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
     if taken.is_some() {
         return Ok(false);
     }

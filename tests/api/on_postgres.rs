@@ -217,7 +217,9 @@ async fn both_migration_sets_make_the_same_schema() {
         .expect("sqlite");
     let pg_dir = tempfile::tempdir().expect("tempdir");
     let url = crate::helpers::database_for(pg_dir.path()).expect("postgres");
-    let pg = shopbridge::server::db::open_url(&url).await.expect("postgres");
+    let pg = shopbridge::server::db::open_url(&url)
+        .await
+        .expect("postgres");
     let lite_columns: BTreeSet<(String, String)> = sqlx::query_as(
         "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '%fts%' \

@@ -56,7 +56,7 @@ impl Listing {
         }
     }
 
-    /// Every third of a lease: this node's worker is alive (lease `listing-worker:<id>`, pipeline time) and its running jobs
+    /// Every third of a lease: this node's worker is alive (lease `listing-worker:<id>`, wall clock) and its running jobs
     /// stay its own. On PostgreSQL it also takes back the stock writes a stopped node had in
     /// flight.
     async fn heartbeat(&self) {
@@ -64,7 +64,7 @@ impl Listing {
         let shared =
             crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
         loop {
-            let now = self.now();
+            let now = crate::common::clock::now_unix();
             let beat = async {
                 crate::common::lease::take(
                     self.pool(),
@@ -87,7 +87,10 @@ impl Listing {
             if let Err(err) = beat.await {
                 tracing::warn!(error = %err, "listing heartbeat failed");
             }
-            tokio::time::sleep(self.clock().real(queue::LEASE_SECS / 3)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(
+                (queue::LEASE_SECS / 3) as u64,
+            ))
+            .await;
         }
     }
 
@@ -123,7 +126,9 @@ impl Listing {
     /// The daily run on one node: whoever takes the lease checks again and runs it; the others
     /// find it done the next time they look.
     async fn daily_once(&self, now: i64) -> sqlx::Result<()> {
-        let Some(held) = crate::common::lease::hold(self.pool(), "listing:daily", 120).await?
+        let Some(held) =
+            crate::common::lease::hold(self.pool(), "listing:daily", crate::common::lease::TTL)
+                .await?
         else {
             return Ok(());
         };

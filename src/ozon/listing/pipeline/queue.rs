@@ -95,14 +95,16 @@ pub async fn enqueue_on(
     Ok(done.rows_affected() == 1)
 }
 
-/// How long a claimed job stays its node's without a heartbeat (pipeline seconds). The node
-/// renews its jobs every third of this ([`renew`]); a job whose lease ran out belongs to a node
-/// that stopped, and the next claim takes it over.
-pub const LEASE_SECS: i64 = 90;
+/// How long a claimed job stays its node's without a heartbeat, in wall-clock seconds (a
+/// lease is about a node being alive, whatever the pipeline's time scale). The node renews its
+/// jobs every third of this ([`renew`]); a job whose lease ran out belongs to a node that
+/// stopped, and the next claim takes it over.
+pub const LEASE_SECS: i64 = 30;
 
-/// Due queued jobs, and running ones whose lease ran out, of kind `$2` at `$1`.
+/// Due queued jobs of kind `$2` at pipeline time `$1`, and running ones whose lease ran out by
+/// wall-clock time `$6`.
 const CLAIMABLE: &str = "kind = $2 AND ((status = 'queued' AND run_at <= $1) \
-                         OR (status = 'running' AND lease_until <= $1))";
+                         OR (status = 'running' AND lease_until <= $6))";
 
 /// Takes the next due job of `queue`, if any. One statement, so two workers never get the
 /// same job (on PostgreSQL the pick skips rows another node is taking).
@@ -110,8 +112,8 @@ pub async fn claim(pool: &AnyPool, queue: Queue, now: i64) -> sqlx::Result<Optio
     Ok(claim_batch(pool, queue, now, 1).await?.pop())
 }
 
-/// Up to `limit` due jobs of `queue` at once (a batch), leased to this node until
-/// `now + LEASE_SECS`. A job taken over from a stopped node keeps its attempt count: the
+/// Up to `limit` due jobs of `queue` at once (a batch), leased to this node for
+/// [`LEASE_SECS`]. A job taken over from a stopped node keeps its attempt count: the
 /// attempt it was on never finished.
 pub async fn claim_batch(
     pool: &AnyPool,
@@ -132,12 +134,14 @@ pub async fn claim_batch(
     .bind(queue.as_str())
     .bind(limit)
     .bind(node_id())
-    .bind(now + LEASE_SECS)
+    .bind(now_unix() + LEASE_SECS)
+    .bind(now_unix())
     .fetch_all(pool)
     .await
 }
 
-/// The heartbeat: this node's running jobs stay its own until `now + LEASE_SECS`.
+/// The heartbeat: this node's running jobs stay its own for another [`LEASE_SECS`] from `now`
+/// (wall clock).
 pub async fn renew(pool: &AnyPool, now: i64) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE listing_jobs SET lease_until = $1 WHERE status = 'running' AND lease_owner = $2",

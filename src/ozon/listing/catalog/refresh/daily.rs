@@ -26,8 +26,12 @@ pub async fn refresh_daily(
         for id in ids {
             // Several nodes: one refreshes an account, and one that another node refreshed in
             // the last 20 hours is not refreshed again.
-            let Ok(Some(held)) =
-                crate::common::lease::hold(&pool, &format!("catalog:{id}"), 300).await
+            let Ok(Some(held)) = crate::common::lease::hold(
+                &pool,
+                &format!("catalog:{id}"),
+                crate::common::lease::TTL,
+            )
+            .await
             else {
                 continue;
             };
