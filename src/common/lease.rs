@@ -21,6 +21,14 @@ pub async fn forget_all(pool: &AnyPool) -> sqlx::Result<u64> {
         .rows_affected())
 }
 
+/// How many nodes hold their `node:` lease now (every running `serve` holds one).
+pub async fn live_nodes(pool: &AnyPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM leases WHERE name LIKE 'node:%' AND expires_at > $1")
+        .bind(crate::common::clock::now_unix())
+        .fetch_one(pool)
+        .await
+}
+
 /// This process's name in leases and job claims: host, pid and a random part (a restarted
 /// process is a new node, so it never mistakes its predecessor's leases for its own).
 pub fn node_id() -> &'static str {

@@ -171,6 +171,11 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let _lock = super::lock::lock_data_dir(&config.data_dir)
                 .context("轮换主密钥前请先停止 ShopBridge 服务")?;
             let pool = open_pool(&config).await?;
+            // Nodes sharing PostgreSQL lock no data dir; each holds a `node:` lease while it runs.
+            let live = crate::common::lease::live_nodes(&pool).await?;
+            if live > 0 {
+                anyhow::bail!("轮换主密钥前请先停止 ShopBridge 服务（还有 {live} 个节点在运行）");
+            }
             let rotation = crate::vault::rotate::rotate_master_key(&pool, &config, None).await?;
             let detail = format!(
                 "{} → {}，{} 个密文",

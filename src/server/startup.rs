@@ -183,6 +183,13 @@ pub async fn run_locked(
         config,
         readiness: crate::common::shutdown::Readiness::ready(),
     };
+    // This node is running (renewed while it does): `key rotate` and operators can tell.
+    let alive = crate::common::lease::hold(
+        &pool,
+        &format!("node:{}", crate::common::lease::node_id()),
+        crate::common::lease::TTL,
+    )
+    .await?;
     let housekeeping = tokio::spawn(keep_house(pool.clone()));
     let catalog_refresh = tokio::spawn(crate::ozon::listing::catalog::refresh::refresh_daily(
         state.pool.clone(),
@@ -231,6 +238,9 @@ pub async fn run_locked(
     }
     if let Some(publisher) = publisher {
         publisher.abort();
+    }
+    if let Some(alive) = alive {
+        alive.release().await;
     }
     pool.close().await;
     tracing::info!("ShopBridge 已停止");
