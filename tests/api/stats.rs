@@ -93,19 +93,54 @@ async fn sales_stats_match_the_synced_orders_and_export_as_csv() {
         let id = row["product_id"].as_str().unwrap_or_default();
         assert_eq!(fen(&row["gmv_yuan"]), per_product[id], "product {id}");
     }
+    // The page lists the 50 largest sources, largest first, and says how many there are; the
+    // CSV has every one (one per video, room and author), and its sums match the simulator's.
+    let shown = v["sources"].as_array().expect("sources");
+    assert_eq!(shown.len(), 50, "the page lists the largest 50");
+    assert_eq!(
+        v["sources_total"], 300,
+        "one source per video, room and author"
+    );
+    let shown_fen: Vec<i64> = shown.iter().map(|r| fen(&r["gmv_yuan"])).collect();
+    assert!(
+        shown_fen.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {shown_fen:?}"
+    );
+    let all = p
+        .admin
+        .get(p.app.url("/stats/sources.csv?days=30"))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
     let mut by_source: HashMap<String, i64> = HashMap::new();
-    for row in v["sources"].as_array().expect("sources") {
-        *by_source
-            .entry(row["source"].as_str().unwrap_or_default().to_string())
-            .or_default() += fen(&row["gmv_yuan"]);
+    for line in all.trim_end().lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        *by_source.entry(cells[0].to_string()).or_default() +=
+            fen(&serde_json::Value::String(cells[3].to_string()));
     }
     for (source, want) in &per_source {
         assert_eq!(by_source.get(*source), Some(want), "{source}");
     }
     assert_eq!(
-        v["sources"].as_array().map(Vec::len),
-        Some(300),
-        "one row per video, room and author"
+        all.trim_end().lines().count(),
+        1 + 300,
+        "the CSV has every source"
+    );
+    let csv_first: Vec<&str> = all
+        .lines()
+        .nth(1)
+        .map(|l| l.split(',').collect())
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            csv_first[1],
+            fen(&serde_json::Value::String(csv_first[3].into()))
+        ),
+        (shown[0]["id"].as_str().unwrap_or_default(), shown_fen[0]),
+        "the page's first row is the CSV's first"
     );
 
     // The charts: well-formed SVG with the shop's series, one point per day, one bar per product.
