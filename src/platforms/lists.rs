@@ -3,9 +3,9 @@
 //! database keeps on every write (migrations/0016_volume.sql), and a search goes through the
 //! FTS5 trigram index. Nothing here scans or sorts a whole table.
 
-use sqlx::{Any, AnyPool, QueryBuilder};
+use sqlx::AnyPool;
 
-use crate::server::db::Backend;
+use crate::server::db::{Backend, Sql};
 
 use super::store::{product_row, when, ProductDbRow, PRODUCT_SELECT};
 use super::{order_status_label, OrderPage, OrderRow, ProductPage, COUNT_CAP};
@@ -57,7 +57,7 @@ fn cursor(dir: char, key: (i64, i64)) -> String {
 
 /// Appends the keyset condition and the order for a sort key `key` (an expression) and `id`,
 /// newest first; `Before` reads backwards (the caller reverses the rows).
-fn push_page(q: &mut QueryBuilder<'_, Any>, key: &str, id: &str, start: Start) {
+fn push_page(q: &mut Sql, key: &str, id: &str, start: Start) {
     match start {
         Start::Page(page) => {
             q.push(format!(" ORDER BY {key} DESC, {id} DESC LIMIT "))
@@ -90,7 +90,7 @@ fn push_page(q: &mut QueryBuilder<'_, Any>, key: &str, id: &str, start: Start) {
 /// number and reads nothing.
 async fn resolve(
     pool: &AnyPool,
-    mut keys: QueryBuilder<'_, Any>,
+    mut keys: Sql,
     key: &str,
     id: &str,
     start: Start,
@@ -103,7 +103,7 @@ async fn resolve(
     }
     keys.push(format!(" ORDER BY {key} DESC, {id} DESC LIMIT 1 OFFSET "))
         .push_bind((page - 1) * PAGE_ROWS - 1);
-    let before: Option<(i64, i64)> = keys.build_query_as().fetch_optional(pool).await?;
+    let before: Option<(i64, i64)> = keys.query_as().fetch_optional(pool).await?;
     Ok(before.map_or(start, |(t, i)| Start::After(t, i)))
 }
 
@@ -169,7 +169,7 @@ fn uses_trigrams(text: &str) -> bool {
 /// (a trigram index cannot answer shorter strings). `walk` marks the match set as a filter
 /// (`+p.id`), so SQLite reads in the time index's order instead of fetching every match.
 /// PostgreSQL: ILIKE over the three columns, which their pg_trgm indexes answer.
-fn push_search(q: &mut QueryBuilder<'_, Any>, text: &str, walk: bool, backend: Backend) {
+fn push_search(q: &mut Sql, text: &str, walk: bool, backend: Backend) {
     if backend == Backend::Postgres {
         let like = like_pattern(text);
         q.push(" AND (p.name ILIKE ")
@@ -211,38 +211,37 @@ pub async fn products(
     let text = query.trim();
     let backend = crate::server::db::backend(pool);
     let (total, capped) = if text.is_empty() {
-        let mut q = QueryBuilder::new(
+        let mut q = Sql::new(
             "SELECT COALESCE(CAST(SUM(products) AS BIGINT), 0) FROM shop_counts WHERE 1 = 1",
         );
         if shop != 0 {
             q.push(" AND shop_row = ").push_bind(shop);
         }
-        let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        let total: i64 = q.query_scalar().fetch_one(pool).await?;
         (total, false)
     } else if uses_trigrams(text) && shop == 0 && backend == Backend::Sqlite {
         // All shops: the index alone counts.
-        let mut q = QueryBuilder::new(
+        let mut q = Sql::new(
             "SELECT COUNT(*) FROM (SELECT 1 FROM shop_products_fts WHERE shop_products_fts MATCH ",
         );
         q.push_bind(fts_phrase(text))
             .push(" LIMIT ")
             .push_bind(COUNT_CAP + 1)
             .push(")");
-        let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        let n: i64 = q.query_scalar().fetch_one(pool).await?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     } else {
-        let mut q =
-            QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM shop_products p WHERE 1 = 1");
+        let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM shop_products p WHERE 1 = 1");
         push_search(&mut q, text, false, backend);
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
         }
         q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
-        let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        let n: i64 = q.query_scalar().fetch_one(pool).await?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     };
     let walk = total > WALK_ABOVE;
-    let filters = |q: &mut QueryBuilder<'_, Any>| {
+    let filters = |q: &mut Sql| {
         if !text.is_empty() {
             push_search(q, text, walk, backend);
         }
@@ -251,15 +250,15 @@ pub async fn products(
         }
     };
     const KEY: &str = "p.update_time";
-    let mut q = QueryBuilder::new(format!(
+    let mut q = Sql::new(format!(
         "SELECT {KEY}, p.id FROM shop_products p WHERE 1 = 1"
     ));
     filters(&mut q);
     let start = resolve(pool, q, KEY, "p.id", start).await?;
-    let mut q = QueryBuilder::new(format!("{PRODUCT_SELECT} WHERE 1 = 1"));
+    let mut q = Sql::new(format!("{PRODUCT_SELECT} WHERE 1 = 1"));
     filters(&mut q);
     push_page(&mut q, KEY, "p.id", start);
-    let rows: Vec<ProductDbRow> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<ProductDbRow> = q.query_as().fetch_all(pool).await?;
     let (rows, next, prev) = page_of(rows, start, |r| (r.update_time.unwrap_or(0), r.id));
     Ok(ProductPage {
         rows: rows.into_iter().map(product_row).collect(),
@@ -303,7 +302,7 @@ struct OrderDbRow {
 }
 
 pub async fn orders(pool: &AnyPool, f: OrderFilter, start: Start) -> sqlx::Result<OrderPage> {
-    let mut q = QueryBuilder::new(
+    let mut q = Sql::new(
         "SELECT COALESCE(CAST(SUM(orders) AS BIGINT), 0), COALESCE(CAST(SUM(pay_fen) AS BIGINT), 0) FROM order_daily WHERE 1 = 1",
     );
     if f.shop != 0 {
@@ -318,9 +317,9 @@ pub async fn orders(pool: &AnyPool, f: OrderFilter, start: Start) -> sqlx::Resul
     if f.to != 0 {
         q.push(" AND day < ").push_bind(f.to);
     }
-    let (total, fen): (i64, Fen) = q.build_query_as().fetch_one(pool).await?;
+    let (total, fen): (i64, Fen) = q.query_as().fetch_one(pool).await?;
 
-    let filters = |q: &mut QueryBuilder<'_, Any>| {
+    let filters = |q: &mut Sql| {
         if f.shop != 0 {
             q.push(" AND o.shop_row = ").push_bind(f.shop);
         }
@@ -336,19 +335,20 @@ pub async fn orders(pool: &AnyPool, f: OrderFilter, start: Start) -> sqlx::Resul
         }
     };
     const KEY: &str = "o.create_time";
-    let mut q = QueryBuilder::new(format!("SELECT {KEY}, o.id FROM shop_orders o WHERE 1 = 1"));
+    let mut q = Sql::new(format!("SELECT {KEY}, o.id FROM shop_orders o WHERE 1 = 1"));
     filters(&mut q);
     let start = resolve(pool, q, KEY, "o.id", start).await?;
-    let mut q = QueryBuilder::new(
+    let mut q = Sql::new(format!(
         "SELECT o.id, s.shop_name, o.order_id, o.order_status, o.status_desc, o.pay_amount_fen, \
          o.create_time, o.mask_post_receiver, \
-         COALESCE((SELECT GROUP_CONCAT(l.product_name || ' ×' || l.item_num, '；') \
+         COALESCE((SELECT {}(l.product_name || ' ×' || l.item_num, '；') \
                    FROM shop_order_lines l WHERE l.order_row = o.id), '') AS items \
          FROM shop_orders o JOIN shops s ON s.id = o.shop_row WHERE 1 = 1",
-    );
+        crate::server::db::group_concat(crate::server::db::backend(pool))
+    ));
     filters(&mut q);
     push_page(&mut q, KEY, "o.id", start);
-    let rows: Vec<OrderDbRow> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<OrderDbRow> = q.query_as().fetch_all(pool).await?;
     let (rows, next, prev) = page_of(rows, start, |r| (r.create_time.unwrap_or(0), r.id));
     Ok(OrderPage {
         rows: rows

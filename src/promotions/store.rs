@@ -212,13 +212,12 @@ pub async fn save(pool: &AnyPool, form: &PromotionForm, by: &str) -> Result<i64,
     if !products.is_empty() {
         let wanted: std::collections::BTreeSet<i64> =
             products.split(',').filter_map(|p| p.parse().ok()).collect();
-        let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM shop_products WHERE id IN (");
-        let mut list = q.separated(", ");
-        for id in &wanted {
-            list.push_bind(*id);
+        let mut q = crate::server::db::Sql::new("SELECT COUNT(*) FROM shop_products WHERE id IN (");
+        for (n, id) in wanted.iter().enumerate() {
+            q.push(if n == 0 { "" } else { ", " }).push_bind(*id);
         }
         q.push(")");
-        let known: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        let known: i64 = q.query_scalar().fetch_one(pool).await?;
         if known as usize != wanted.len() {
             return Err(invalid("关联商品中有不存在的商品编号"));
         }

@@ -282,3 +282,104 @@ impl Backend {
         }
     }
 }
+
+/// A statement put together piece by piece with numbered placeholders (`$1`, `$2`, …), which
+/// both backends read. (sqlx's `QueryBuilder` writes `?` for the `Any` driver, which
+/// PostgreSQL refuses.)
+#[derive(Clone, Debug, Default)]
+pub struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+/// A value bound into a [`Sql`].
+#[derive(Clone, Debug)]
+pub enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Bind {
+    fn from(v: i64) -> Self {
+        Bind::Int(v)
+    }
+}
+
+impl From<String> for Bind {
+    fn from(v: String) -> Self {
+        Bind::Text(v)
+    }
+}
+
+impl From<&str> for Bind {
+    fn from(v: &str) -> Self {
+        Bind::Text(v.to_string())
+    }
+}
+
+impl Sql {
+    pub fn new(text: impl Into<String>) -> Self {
+        Sql {
+            text: text.into(),
+            binds: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, text: impl AsRef<str>) -> &mut Self {
+        self.text.push_str(text.as_ref());
+        self
+    }
+
+    /// Appends the next placeholder and binds `value` to it.
+    pub fn push_bind(&mut self, value: impl Into<Bind>) -> &mut Self {
+        self.binds.push(value.into());
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.text
+    }
+
+    /// The statement as a query of rows of `T`.
+    pub fn query_as<'q, T>(
+        &'q self,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as::<sqlx::Any, T>(&self.text);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+            };
+        }
+        q
+    }
+
+    /// The statement as a query of one value.
+    pub fn query_scalar<'q, T>(
+        &'q self,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_scalar::<sqlx::Any, T>(&self.text);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+            };
+        }
+        q
+    }
+}
+
+/// Joins a group's texts: `GROUP_CONCAT(x, sep)` on SQLite, `string_agg(x, sep)` on PostgreSQL.
+pub fn group_concat(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "GROUP_CONCAT",
+        Backend::Postgres => "string_agg",
+    }
+}

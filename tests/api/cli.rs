@@ -175,5 +175,13 @@ fn migrate_applies_and_exits() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(dir.path().join("shopbridge.db").exists());
+    match crate::helpers::database_for(dir.path()) {
+        // On PostgreSQL the schema is there: the tables the migrations make.
+        Some(_) => assert!(
+            String::from_utf8_lossy(&out.stdout).contains("SHOPBRIDGE_DATABASE_URL"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        None => assert!(dir.path().join("shopbridge.db").exists()),
+    }
 }

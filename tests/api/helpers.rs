@@ -324,3 +324,35 @@ pub fn database_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
         .map(|url| vec![("SHOPBRIDGE_DATABASE_URL", url)])
         .unwrap_or_default()
 }
+
+/// Everything the database holds, as text, to search for what must never be stored in the
+/// clear: on SQLite the file and its WAL byte for byte (after a checkpoint); on PostgreSQL
+/// every row of every table.
+pub async fn stored_text(pool: &AnyPool, dir: &std::path::Path) -> String {
+    if test_postgres().is_some() {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+             WHERE table_schema = 'public'",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("tables");
+        let mut out = String::new();
+        for table in tables {
+            let rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
+                    .fetch_all(pool)
+                    .await
+                    .expect("rows");
+            assert!(out.len() < 200_000_000, "test database too large to read");
+            out.push_str(&rows.join("\n"));
+        }
+        return out;
+    }
+    let _ = sqlx::query("PRAGMA wal_checkpoint(FULL)")
+        .execute(pool)
+        .await;
+    let mut bytes = std::fs::read(dir.join("shopbridge.db")).unwrap_or_default();
+    bytes.extend(std::fs::read(dir.join("shopbridge.db-wal")).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
+}

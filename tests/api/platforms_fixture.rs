@@ -233,7 +233,7 @@ pub async fn sync_now(p: &Platforms) {
     let done = p
         .wait_count(
             "SELECT COUNT(*) FROM shop_sync WHERE finished_at IS NOT NULL \
-             AND (kind = 'orders' OR ok = 0)",
+             AND (kind = 'orders' OR ok = FALSE)",
             1,
         )
         .await;

@@ -61,13 +61,8 @@ async fn douyin_dance_seals_tokens_and_shows_the_account_connected() {
         let a = &s.accounts["sim-open-id-0001"];
         (a.access_token.clone(), a.refresh_token.clone())
     };
-    sqlx::query("PRAGMA wal_checkpoint(FULL)")
-        .execute(&p.app.pool)
-        .await
-        .expect("checkpoint");
-    let mut bytes = std::fs::read(p.app.dir.path().join("shopbridge.db")).expect("db file");
-    bytes.extend(std::fs::read(p.app.dir.path().join("shopbridge.db-wal")).unwrap_or_default());
-    let db = String::from_utf8_lossy(&bytes);
+    let db = crate::helpers::stored_text(&p.app.pool, p.app.dir.path()).await;
+    assert!(db.contains("sim-open-id-0001"), "the stored text was read");
     for token in [&access, &refresh] {
         assert!(
             !db.contains(token.as_str()),

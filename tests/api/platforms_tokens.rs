@@ -56,13 +56,17 @@ async fn no_token_lapses_over_60_simulated_days() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(checks > 100, "checked often: {checks}");
-    let (douyin_renewals, statuses): (i64, String) = sqlx::query_as(
-        "SELECT (SELECT renewals FROM platform_accounts WHERE platform = 'douyin'), \
-         (SELECT GROUP_CONCAT(status) FROM platform_accounts)",
-    )
-    .fetch_one(&p.app.pool)
-    .await
-    .expect("accounts");
+    let douyin_renewals: i64 =
+        sqlx::query_scalar("SELECT renewals FROM platform_accounts WHERE platform = 'douyin'")
+            .fetch_one(&p.app.pool)
+            .await
+            .expect("accounts");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM platform_accounts ORDER BY id")
+            .fetch_all(&p.app.pool)
+            .await
+            .expect("accounts");
+    let statuses = statuses.join(",");
     let sim_renewals = p.douyin.state.lock().expect("sim").accounts["sim-open-id-0001"].renewals;
     assert_eq!(douyin_renewals, sim_renewals, "every renewal counted");
     assert!(
