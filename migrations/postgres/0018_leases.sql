@@ -20,3 +20,5 @@ CREATE TABLE rate_windows (
     window_start BIGINT NOT NULL,
     used         BIGINT NOT NULL
 );
+-- The node running an image task (a task whose node stopped is marked interrupted).
+ALTER TABLE image_tasks ADD COLUMN owner TEXT;

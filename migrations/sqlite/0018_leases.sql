@@ -23,3 +23,5 @@ CREATE TABLE rate_windows (
     window_start INTEGER NOT NULL,
     used         INTEGER NOT NULL
 );
+-- The node running an image task (a task whose node stopped is marked interrupted).
+ALTER TABLE image_tasks ADD COLUMN owner TEXT;

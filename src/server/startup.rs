@@ -115,7 +115,7 @@ pub async fn run_locked(
     if requeued > 0 {
         tracing::warn!(requeued, "上次停止时有上架任务在运行，已重新排队");
     }
-    let orphans = crate::ozon::listing::pipeline::queue::requeue_orphans(&pool).await?;
+    let orphans = crate::ozon::listing::pipeline::queue::requeue_orphans(&pool, i64::MAX).await?;
     if orphans > 0 {
         tracing::warn!(orphans, "上次停止时有商品停在两步之间，已重新排队");
     }
@@ -283,21 +283,24 @@ fn refuse_media_over_data(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired sessions and old login attempts, hourly.
+/// Deletes expired sessions and old login attempts, hourly; with several nodes, every minute,
+/// marks the image tasks of a stopped node interrupted.
 async fn keep_house(pool: AnyPool) {
     let sessions = crate::auth::sessions::DbSessions::new(pool.clone());
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
+    let shared = db::backend(&pool) == db::Backend::Postgres;
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    for minute in 0u64.. {
         tick.tick().await;
-        if let Err(err) = sessions.delete_expired().await {
-            tracing::warn!(error = %err, "expired session cleanup failed");
-        }
-        // Several nodes: a task whose node stopped is found by its silence.
-        let shared = db::backend(&pool) == db::Backend::Postgres;
         if shared {
             if let Err(err) = crate::ozon::images::store::mark_interrupted(&pool).await {
                 tracing::warn!(error = %err, "interrupted image tasks not marked");
             }
+        }
+        if minute % 60 != 0 {
+            continue;
+        }
+        if let Err(err) = sessions.delete_expired().await {
+            tracing::warn!(error = %err, "expired session cleanup failed");
         }
         let cutoff = crate::common::clock::now_unix() - throttle::WINDOW_SECS * 4;
         if let Err(err) = store::prune_login_attempts(&pool, cutoff).await {

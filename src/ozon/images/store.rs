@@ -24,8 +24,8 @@ pub async fn insert(pool: &AnyPool, task: &NewTask<'_>) -> sqlx::Result<(i64, i6
     let options = serde_json::to_string(task.options).unwrap_or_else(|_| "{}".into());
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO image_tasks (user_id, username, credential_id, credential_name, field, options, \
-         articles, status, total_articles, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10) RETURNING id",
+         articles, status, total_articles, created_at, updated_at, owner) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11) RETURNING id",
     )
     .bind(task.user_id)
     .bind(task.username)
@@ -37,6 +37,7 @@ pub async fn insert(pool: &AnyPool, task: &NewTask<'_>) -> sqlx::Result<(i64, i6
     .bind(task.articles.len() as i64)
     .bind(now)
     .bind(now)
+    .bind(crate::common::lease::node_id())
     .fetch_one(pool)
     .await?;
     Ok((id, now))
@@ -70,35 +71,33 @@ pub async fn save(pool: &AnyPool, view: &TaskView, finished: bool) -> sqlx::Resu
 pub async fn reopen(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'running', error = NULL, finished_at = NULL, \
-         updated_at = $1 WHERE id = $2 AND status != 'running'",
+         updated_at = $1, owner = $3 WHERE id = $2 AND status != 'running'",
     )
     .bind(now_unix())
     .bind(id)
+    .bind(crate::common::lease::node_id())
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// How long a running task may go without saving progress before, with several nodes, it
-/// counts as cut off (a task saves after every article).
-pub const SILENT_SECS: i64 = 600;
-
 /// Tasks still `running` that were cut off by a stop: at start-up on SQLite (one node) every
-/// one; with nodes sharing PostgreSQL (at start-up and hourly) those silent for
-/// [`SILENT_SECS`] — a live node's task keeps saving.
+/// one; with nodes sharing PostgreSQL (at start-up and every minute) those whose node holds no
+/// live `node:` lease — it stopped.
 pub async fn mark_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
     let now = now_unix();
-    let before = match crate::server::db::backend(pool) {
-        crate::server::db::Backend::Sqlite => i64::MAX,
-        crate::server::db::Backend::Postgres => now - SILENT_SECS,
+    let orphans_only = match crate::server::db::backend(pool) {
+        crate::server::db::Backend::Sqlite => 0,
+        crate::server::db::Backend::Postgres => 1,
     };
     let done = sqlx::query(
         "UPDATE image_tasks SET status = 'interrupted', \
          error = '服务重启，任务中断；点“继续”只下载缺少的图片', updated_at = $1 \
-         WHERE status = 'running' AND updated_at < $2",
+         WHERE status = 'running' AND ($2 = 0 OR NOT EXISTS (SELECT 1 FROM leases l \
+           WHERE l.name = 'node:' || image_tasks.owner AND l.expires_at > $1))",
     )
     .bind(now)
-    .bind(before)
+    .bind(orphans_only)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

@@ -56,14 +56,14 @@ impl Listing {
         }
     }
 
-    /// Every third of a lease: this node's worker is alive (lease `listing-worker:<id>`, wall clock) and its running jobs
-    /// stay its own. On PostgreSQL it also takes back the stock writes a stopped node had in
-    /// flight.
+    /// Every third of a lease: this node's worker is alive (lease `listing-worker:<id>`, wall
+    /// clock) and its running jobs stay its own. On PostgreSQL it also takes back the stock
+    /// writes a stopped node had in flight and moves on the products it left between steps.
     async fn heartbeat(&self) {
         let node = format!("listing-worker:{}", crate::common::lease::node_id());
         let shared =
             crate::server::db::backend(self.pool()) == crate::server::db::Backend::Postgres;
-        loop {
+        for beat in 0u64.. {
             let now = crate::common::clock::now_unix();
             let beat = async {
                 crate::common::lease::take(
@@ -75,6 +75,18 @@ impl Listing {
                 )
                 .await?;
                 queue::renew(self.pool(), now).await?;
+                // Every minute: a product a stopped node left between two steps moves on.
+                if shared && beat % 6 == 0 {
+                    let settled = now - 2 * queue::LEASE_SECS;
+                    let orphans = queue::requeue_orphans(self.pool(), settled).await?;
+                    if orphans > 0 {
+                        tracing::warn!(
+                            orphans,
+                            "products a stopped node left between steps queued again"
+                        );
+                        self.wake();
+                    }
+                }
                 if shared {
                     let back = super::pacing::recover_orphaned_stocks(self.pool(), now).await?;
                     if back > 0 {

@@ -197,19 +197,23 @@ pub async fn requeue_interrupted(pool: &AnyPool) -> sqlx::Result<u64> {
     requeue(pool, None, None).await
 }
 
-/// At start-up: a product between steps with no live job (the process died between settling one
-/// step's job and queueing the next) gets its next job again, due at once. Answers how many.
-pub async fn requeue_orphans(pool: &AnyPool) -> sqlx::Result<u64> {
+/// A product between steps with no live job (a process died between settling one step's job and
+/// queueing the next) gets its next job again, due at once: at start-up every such product
+/// (`settled_before` = `i64::MAX`); with several nodes, periodically, those that have sat so
+/// since before `settled_before` (a live node queues the next job right after it settles).
+/// Answers how many.
+pub async fn requeue_orphans(pool: &AnyPool, settled_before: i64) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "INSERT INTO listing_jobs (offer_id, kind, status, run_at, created_at) \
          SELECT p.offer_id, CASE WHEN p.state IN ('MediaReady', 'ImportSubmitted') THEN 'import' \
                                  ELSE 'commercial' END, 'queued', 0, $1 \
          FROM listing_products p \
          WHERE p.state IN ('MediaReady', 'ImportSubmitted', 'Created', 'Priced', 'ReadyForSale') \
-           AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.offer_id = p.offer_id \
+           AND p.updated_at < $2 AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.offer_id = p.offer_id \
                            AND j.status IN ('queued', 'running')) ON CONFLICT DO NOTHING",
     )
     .bind(now_unix())
+    .bind(settled_before)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

@@ -175,7 +175,7 @@ pub async fn of_product(pool: &AnyPool, offer_id: &str) -> sqlx::Result<Vec<Rece
            UNION ALL SELECT 'import', state, request_json, reason, response_json, created_at, id FROM product_import_log WHERE offer_id = $1 \
            UNION ALL SELECT 'price', state, price || ' ' || currency || CASE WHEN old_price NOT IN ('', '0') THEN '（原价 ' || old_price || '）' ELSE '' END, reason, NULL, created_at, id FROM price_log WHERE offer_id = $1 \
            UNION ALL SELECT 'stock', state, '仓库 ' || warehouse_id || '：' || stock, reason, NULL, created_at, id FROM stock_log WHERE offer_id = $1 \
-         ) ORDER BY at DESC, id DESC LIMIT 200",
+         ) AS r ORDER BY at DESC, id DESC LIMIT 200",
     )
     .bind(offer_id)
     .fetch_all(pool)
