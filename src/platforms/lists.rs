@@ -227,7 +227,7 @@ pub async fn products(
         q.push_bind(fts_phrase(text))
             .push(" LIMIT ")
             .push_bind(COUNT_CAP + 1)
-            .push(")");
+            .push(") AS c");
         let n: i64 = q.query_scalar().fetch_one(pool).await?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     } else {
@@ -236,7 +236,7 @@ pub async fn products(
         if shop != 0 {
             q.push(" AND p.shop_row = ").push_bind(shop);
         }
-        q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
+        q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") AS c");
         let n: i64 = q.query_scalar().fetch_one(pool).await?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     };

@@ -157,7 +157,7 @@ async fn advance(hub: &Hub, media: &MediaStore, id: i64) -> Result<(), Stop> {
         Ok(item) => published(hub, &r, Some(&item), "抖音已接收，等待审核").await,
         // The platform said no: nothing was posted, so the intent is void.
         Err(TokenError::Platform(CallError::Douyin(e))) if !e.transient() => {
-            store::set_column(&hub.pool, id, "create_sent_at", None).await?;
+            store::clear_create_intent(&hub.pool, id).await?;
             Err(Stop::Fail(e.message()))
         }
         Err(e) => Err(e.into()),

@@ -333,6 +333,16 @@ pub async fn set_column(
     .map(|_| ())
 }
 
+/// Forgets that a create call went out (its answer came).
+pub async fn clear_create_intent(pool: &AnyPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE promotions SET create_sent_at = NULL, updated_at = $1 WHERE id = $2")
+        .bind(crate::common::clock::now_unix())
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
 /// Confirms a draft or failed promotion for publishing, clearing every trace of an earlier
 /// attempt; `false` when it is no longer a draft or failed (another request took it).
 pub async fn schedule(pool: &AnyPool, id: i64, confirmed_by: &str) -> sqlx::Result<bool> {

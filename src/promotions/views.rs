@@ -19,16 +19,17 @@ pub async fn effects(
     pool: &AnyPool,
     only: Option<i64>,
 ) -> sqlx::Result<std::collections::HashMap<i64, (i64, i64)>> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        // Promotions first (CROSS JOIN fixes the order), then each one's lines by the video
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        // Promotions first (SQLite: CROSS JOIN fixes the order), then each one's lines by the video
         // index or the room index: without it SQLite may read every line.
         "SELECT p.id, COUNT(DISTINCT o.id), COALESCE(CAST(SUM(l.pay_amount_fen) AS BIGINT), 0) \
-         FROM promotions p CROSS JOIN shop_order_lines l \
+         FROM promotions p {join} shop_order_lines l \
            ON (p.item_id != '' AND l.video_id = p.item_id) \
            OR (p.room_id != '' AND l.room_id = p.room_id) \
-         CROSS JOIN shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
+         {join} shop_orders o ON o.id = l.order_row AND COALESCE(o.order_status, 0) != 4 \
          WHERE $1 IS NULL OR p.id = $1 GROUP BY p.id",
-    )
+        join = crate::server::db::ordered_join(crate::server::db::backend(pool))
+    ))
     .bind(only)
     .fetch_all(pool)
     .await?;

@@ -376,6 +376,16 @@ impl Sql {
     }
 }
 
+/// An inner join whose tables SQLite must read in the written order (its `CROSS JOIN`, the
+/// planner hint the volume queries rely on); PostgreSQL plans a plain `JOIN` well and takes no
+/// `ON` after `CROSS JOIN`.
+pub fn ordered_join(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "CROSS JOIN",
+        Backend::Postgres => "JOIN",
+    }
+}
+
 /// Joins a group's texts: `GROUP_CONCAT(x, sep)` on SQLite, `string_agg(x, sep)` on PostgreSQL.
 pub fn group_concat(backend: Backend) -> &'static str {
     match backend {

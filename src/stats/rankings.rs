@@ -159,11 +159,13 @@ pub struct Source {
 }
 
 pub async fn top_products(pool: &AnyPool, from: i64, limit: i64) -> sqlx::Result<Vec<Top>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT l.product_id, MAX(l.product_name) AS name, COUNT(DISTINCT l.order_row) AS orders, \
-         CAST(SUM(l.item_num) AS BIGINT) AS units, CAST(SUM(l.pay_amount_fen) AS BIGINT) AS fen FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
+         CAST(SUM(l.item_num) AS BIGINT) AS units, CAST(SUM(l.pay_amount_fen) AS BIGINT) AS fen FROM shop_orders o {join} shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY l.product_id ORDER BY fen DESC, l.product_id LIMIT $2",
+        join = crate::server::db::ordered_join(crate::server::db::backend(pool))
+    )
     )
     .bind(from)
     .bind(limit)
@@ -173,14 +175,16 @@ pub async fn top_products(pool: &AnyPool, from: i64, limit: i64) -> sqlx::Result
 
 /// Sales per short video, live room and author; lines with none of them are 自然流量.
 pub async fn sources(pool: &AnyPool, from: i64) -> sqlx::Result<Vec<Source>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT CASE WHEN l.video_id != '' THEN '短视频' WHEN l.room_id != '' THEN '直播间' \
          WHEN l.author_id != '' THEN '达人' ELSE '自然流量' END AS source, \
          CASE WHEN l.video_id != '' THEN l.video_id WHEN l.room_id != '' THEN l.room_id \
          ELSE l.author_id END AS ref, COUNT(DISTINCT l.order_row) AS orders, CAST(SUM(l.pay_amount_fen) AS BIGINT) AS fen \
-         FROM shop_orders o CROSS JOIN shop_order_lines l ON o.id = l.order_row \
+         FROM shop_orders o {join} shop_order_lines l ON o.id = l.order_row \
          WHERE o.create_time >= $1 AND COALESCE(o.order_status, 0) != 4 \
          GROUP BY source, ref ORDER BY fen DESC, ref LIMIT $2",
+        join = crate::server::db::ordered_join(crate::server::db::backend(pool))
+    )
     )
     .bind(from)
     .bind(super::SOURCES_KEPT as i64)

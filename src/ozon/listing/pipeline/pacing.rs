@@ -48,14 +48,14 @@ pub async fn take_due_stocks(
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(String, i64, i64)>> {
-    // `sending IS NULL` again outside: a row another node took while this one waited for it
-    // is not taken twice.
+    // The pick locks what it takes on PostgreSQL and passes over what another node holds.
     sqlx::query_as(&format!(
-        "UPDATE stock_pending SET sending = $1, sent_stock = stock, sending_owner = $3 \
-         WHERE sending IS NULL \
-         AND (offer_id, warehouse_id) IN \
-         (SELECT offer_id, warehouse_id FROM stock_pending WHERE sending IS NULL AND due_at <= $1 \
-          ORDER BY due_at, offer_id LIMIT $2{}) \
+        "WITH picked AS (SELECT offer_id AS o, warehouse_id AS w FROM stock_pending \
+                         WHERE sending IS NULL AND due_at <= $1 \
+                         ORDER BY due_at, offer_id LIMIT $2{}) \
+         UPDATE stock_pending SET sending = $1, sent_stock = stock, sending_owner = $3 \
+         FROM picked WHERE stock_pending.offer_id = picked.o \
+           AND stock_pending.warehouse_id = picked.w \
          RETURNING offer_id, warehouse_id, stock",
         crate::server::db::skip_locked(pool)
     ))

@@ -121,12 +121,15 @@ pub async fn claim_batch(
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<Job>> {
+    // The pick is a CTE, run once: on PostgreSQL it locks what it takes and passes over rows
+    // another node's claim holds.
     sqlx::query_as(&format!(
-        "UPDATE listing_jobs SET claimed_at = $1, lease_owner = $4, lease_until = $5, \
+        "WITH picked AS (SELECT id AS pick FROM listing_jobs WHERE {CLAIMABLE} \
+                         ORDER BY run_at, id LIMIT $3{}) \
+         UPDATE listing_jobs SET claimed_at = $1, lease_owner = $4, lease_until = $5, \
          attempts = CASE WHEN status = 'running' THEN attempts ELSE attempts + 1 END, \
          status = 'running' \
-         WHERE {CLAIMABLE} AND id IN (SELECT id FROM listing_jobs WHERE {CLAIMABLE} \
-                      ORDER BY run_at, id LIMIT $3{}) \
+         FROM picked WHERE listing_jobs.id = picked.pick \
          RETURNING id, offer_id, attempts",
         crate::server::db::skip_locked(pool)
     ))
