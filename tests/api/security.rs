@@ -125,6 +125,19 @@ async fn a_second_server_on_the_same_data_dir_is_refused() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
+    if crate::helpers::test_postgres().is_some() {
+        // With PostgreSQL nothing locks the data dir: a second node on it starts, serves and
+        // stops cleanly beside the first (they share the database and the key file).
+        let second = startup::run(test_config(app.dir.path()), listener, async {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        })
+        .await;
+        assert!(second.is_ok(), "a second node starts: {second:?}");
+        let health = reqwest::get(app.url("/healthz")).await.expect("first node");
+        assert_eq!(health.status().as_u16(), 200, "the first node still serves");
+        app.stop().await;
+        return;
+    }
     let err = startup::run(test_config(app.dir.path()), listener, async {})
         .await
         .expect_err("second server must not start");

@@ -215,7 +215,8 @@ async fn cli_rotates_keys_and_creates_api_keys() {
         res.json::<serde_json::Value>().await.expect("json")["data"],
         json!({"key": "nightly-sync"})
     );
-    app.stop().await;
+    // Stopped, its data kept: the rotation re-seals what the app stored.
+    let _kept = app.stop_keeping_data().await;
 
     let rotated = run(&["key", "rotate"]).await.expect("join").expect("run");
     assert!(

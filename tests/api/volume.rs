@@ -146,10 +146,16 @@ async fn search_uses_the_trigram_index_and_agrees_with_like() {
         let pattern = format!("%{text}%");
         let pool = p.app.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM shop_products WHERE name LIKE $1 OR product_id LIKE $1 \
-                 OR outer_product_id LIKE $1",
-            )
+            // Case-blind as the page's search (SQLite's LIKE is; PostgreSQL's ILIKE).
+            let op = if crate::helpers::test_postgres().is_some() {
+                "ILIKE"
+            } else {
+                "LIKE"
+            };
+            sqlx::query_scalar::<_, i64>(&format!(
+                "SELECT COUNT(*) FROM shop_products WHERE name {op} $1 OR product_id {op} $1 \
+                 OR outer_product_id {op} $1",
+            ))
             .bind(pattern)
             .fetch_one(&pool)
             .await
