@@ -277,9 +277,10 @@ async fn demo_at_scale_seeds_products_and_orders_the_pages_count() {
         .await
         .expect("login");
     assert_eq!(login.status().as_u16(), 200, "{printed}");
-    // The demo's own 120 products sync beside the 400: wait for them.
+    // The demo's own 120 products sync beside the 400: wait for them (a loaded machine may
+    // need a minute).
     let mut products = Value::Null;
-    for _ in 0..300 {
+    for _ in 0..900 {
         products = client
             .post(format!("{base}/sf/products_page"))
             .form(&[("query", ""), ("shop", "0"), ("page", "1"), ("cursor", "")])
